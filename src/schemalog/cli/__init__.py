@@ -1,0 +1,1 @@
+"""The ``schemalog`` command line: one module per verb, registered in :mod:`.main`."""

@@ -1,0 +1,65 @@
+"""``schemalog``: the entry point; each verb lives in its own module of this package.
+
+Exit codes (DESIGN §7): 0 fine, 1 findings, 2 usage or input errors (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from typing import Final
+
+from schemalog._version import __version__
+from schemalog.catalog import CatalogError
+from schemalog.inputs import InputError
+from schemalog.settings import ConfigError
+
+#: Verb modules under schemalog.cli; each has ``register(subparsers)`` setting ``func``.
+VERB_MODULES: Final = ("demo", "validate", "schemas")
+
+EXIT_OK: Final = 0
+EXIT_FINDINGS: Final = 1
+EXIT_USAGE: Final = 2
+
+
+class CliError(Exception):
+    """A usage or input problem: printed as one line on stderr, exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser with every verb registered."""
+    parser = argparse.ArgumentParser(
+        prog="schemalog",
+        description="JSON-schema-versioned structured events: validate, count, lint, report.",
+    )
+    parser.add_argument("--version", action="version", version=f"schemalog {__version__}")
+    subparsers = parser.add_subparsers(dest="verb", metavar="COMMAND", required=True)
+    for name in VERB_MODULES:
+        importlib.import_module(f"schemalog.cli.{name}").register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except (CliError, InputError, CatalogError, ConfigError) as error:
+        lines = str(error).splitlines() or [type(error).__name__]
+        reason = lines[0] if len(lines) == 1 else f"{lines[0]} (and {len(lines) - 1} more)"
+        print(f"schemalog {args.verb}: {reason}", file=sys.stderr)
+        for extra in lines[1:]:
+            print(f"  {extra}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `schemalog ... | head`: the reader left, nothing is wrong
+        sys.stderr.close()
+        return code if "code" in locals() else EXIT_OK
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,129 @@
+"""``configure()``: build the pipeline, install the sinks on the root logger, set the level."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from schemalog import runtime
+from schemalog.catalog import Catalog, CatalogError
+from schemalog.logger import set_min_level
+from schemalog.pipeline import Pipeline
+from schemalog.settings import ConfigError, Settings, resolve
+from schemalog.sinks import make_sink
+from schemalog.stats import STATS
+
+#: The handlers configure() installed on the root logger (replaced by the next configure()).
+_installed: list[logging.Handler] = []
+
+
+def configure(
+    *,
+    service: str | None = None,
+    sinks: Sequence[str | logging.Handler] | None = None,
+    schemas: str | os.PathLike[str] | None = None,
+    level: int | str | None = None,
+    on_invalid: str | None = None,
+    caller: bool | None = None,
+    static_fields: Mapping[str, Any] | None = None,
+    max_event_bytes: int | None = None,
+    hash_key: str | bytes | None = None,
+    clock: Callable[[], float] | None = None,
+) -> Settings:
+    """Configure schemalog for this process; each setting not given comes from ``SCHEMALOG_*``.
+
+    Args:
+        service: stamped as ``service`` on every record.
+        sinks: where records go: ``"stdout"``, ``"stderr"``, ``"file:PATH[?options]"``, or
+            any ``logging.Handler``. Installed on the root logger, so plain stdlib records from
+            other libraries come out as JSON lines too. ``[]`` installs none (bring your own
+            handlers, e.g. with ``dictConfig``).
+        schemas: the catalog directory (``schemas/<event_type>/<version>.json``).
+        level: the lowest level emitted (``"debug"`` ... ``"critical"``).
+        on_invalid: ``"raise"``, ``"keep"`` (emit with ``schema_errors``) or ``"drop"``.
+        caller: add ``caller`` (``module:function:line``) to every record.
+        static_fields: fields stamped on every record, such as ``{"env": "prod"}``.
+        max_event_bytes: the largest line written; longer ones are cut (see ``truncated``).
+        hash_key: key for ``x-sensitive: hash`` (HMAC-SHA-256); without one, plain SHA-256.
+        clock: returns the current epoch seconds (for tests and simulations).
+
+    Raises ConfigError or CatalogError naming what is wrong. Calling it again replaces the
+    previous configuration and closes the sinks it installed.
+    """
+    settings = resolve(
+        service=service,
+        sinks=sinks,
+        schemas=schemas,
+        level=level,
+        on_invalid=on_invalid,
+        caller=caller,
+        static_fields=static_fields,
+        max_event_bytes=max_event_bytes,
+        hash_key=hash_key,
+        clock=clock,
+    )
+    catalog = Catalog.load(settings.schemas)
+    handlers = [make_sink(spec) for spec in settings.sinks]
+    _install(settings, Pipeline(settings, catalog), handlers)
+    return settings
+
+
+def _install(settings: Settings, pipeline: Pipeline, handlers: list[logging.Handler]) -> None:
+    root = logging.getLogger()
+    for old in _installed:
+        root.removeHandler(old)
+        old.close()
+    _installed[:] = handlers
+    for handler in handlers:
+        root.addHandler(handler)
+    root.setLevel(settings.level)
+    set_min_level(settings.level)
+    runtime.pipeline = pipeline
+
+
+def configure_on_first_use() -> None:
+    """Configure from the environment when a logger is first used unconfigured; never raises.
+
+    A bad variable or catalog is reported on stderr and the pipeline runs with defaults (an
+    unloadable catalog means every event is reported invalid) rather than failing the app.
+    """
+    root = logging.getLogger()
+    try:
+        settings = resolve()
+    except ConfigError as error:
+        STATS.report("config", f"ignoring bad configuration: {error}")
+        settings = Settings()
+    try:
+        catalog = Catalog.load(settings.schemas)
+    except CatalogError as error:
+        STATS.report("config", f"cannot load the catalog, every event is invalid: {error}")
+        catalog = Catalog(settings.schemas, {})
+    handlers: list[logging.Handler] = []
+    if not root.handlers:
+        for spec in settings.sinks:
+            try:
+                handlers.append(make_sink(spec))
+            except (ConfigError, OSError) as error:
+                STATS.report("config", f"ignoring sink {spec!r}: {error}")
+    if root.handlers:
+        # The application set up logging itself: keep its handlers and its root level.
+        set_min_level(min(settings.level, root.getEffectiveLevel()))
+        runtime.pipeline = Pipeline(settings, catalog)
+        return
+    _install(settings, Pipeline(settings, catalog), handlers)
+
+
+def shutdown() -> None:
+    """Flush and close the sinks configure() installed, and remove them from the root logger."""
+    root = logging.getLogger()
+    for handler in _installed:
+        root.removeHandler(handler)
+        try:
+            handler.flush()
+            handler.close()
+        except Exception as error:
+            STATS.add("sink_errors")
+            STATS.report("sink", f"closing {handler!r} failed: {error!r}")
+    _installed.clear()

@@ -1,0 +1,152 @@
+"""Checking written lines against the record contract (DESIGN §2) and the catalog.
+
+This is what ``schemalog validate`` runs on each line. A line is checked as it was written:
+redacted properties are allowed their redacted form (see ``SchemaVersion.emitted_schema``),
+values the size guard cut (listed in ``truncated``) are not judged, and problems recorded at
+emission time (``schema_errors``) are reported along with anything found now.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import orjson
+
+from schemalog.catalog import Catalog, SchemaVersion, UnknownEventError
+from schemalog.envelope import LOG_EVENT_TYPE, RESERVED_NAMES
+from schemalog.validation import CompiledValidator, ReferenceValidator, SchemaIssue
+
+#: Envelope fields every record carries (DESIGN §2, "always").
+ALWAYS: Final = ("timestamp", "level", "logger", "event_type", "event_id")
+TIMESTAMP_PATTERN: Final = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\Z")
+
+
+@dataclass
+class LineResult:
+    """The outcome of checking one line."""
+
+    event_type: str | None = None
+    schema_version: str | None = None
+    issues: list[SchemaIssue] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        """Whether the line satisfies the contract and its schema."""
+        return not self.issues
+
+    def label(self) -> str:
+        """``event_type version`` (or less, when unknown) for messages."""
+        return " ".join(part for part in (self.event_type, self.schema_version) if part)
+
+
+class LineChecker:
+    """Checks lines against one catalog; ``static_fields`` names configured static fields."""
+
+    def __init__(self, catalog: Catalog, static_fields: Collection[str] = ()) -> None:
+        self.catalog = catalog
+        self._envelope = RESERVED_NAMES | frozenset(static_fields)
+        self._fast: dict[int, CompiledValidator] = {}
+        self._reference: dict[int, ReferenceValidator] = {}
+
+    def check(self, line: bytes | str) -> LineResult:
+        """Check one line (without its newline)."""
+        try:
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError as error:
+            return LineResult(issues=[SchemaIssue("$", f"not JSON: {error}")])
+        if not isinstance(record, dict):
+            return LineResult(issues=[SchemaIssue("$", "not a JSON object")])
+        return self.check_record(record)
+
+    def check_record(self, record: Mapping[str, Any]) -> LineResult:
+        """Check one parsed record."""
+        event_type = record.get("event_type")
+        result = LineResult(
+            event_type=event_type if isinstance(event_type, str) else None,
+            schema_version=_text_or_none(record.get("schema_version")),
+        )
+        issues = _envelope_issues(record)
+        if isinstance(event_type, str) and event_type != LOG_EVENT_TYPE:
+            issues.extend(self._event_issues(event_type, record))
+        recorded = record.get("schema_errors")
+        if isinstance(recorded, list):
+            issues.extend(_recorded_issue(text) for text in recorded)
+        truncated = record.get("truncated")
+        if isinstance(truncated, list) and truncated:
+            issues = [i for i in issues if not _under_any(i.path, truncated)]
+        result.issues = sorted(set(issues))
+        return result
+
+    def _event_issues(self, event_type: str, record: Mapping[str, Any]) -> list[SchemaIssue]:
+        version = record.get("schema_version")
+        if version is None:
+            try:
+                self.catalog.get(event_type)
+            except UnknownEventError as error:
+                return [SchemaIssue("$.event_type", str(error))]
+            return [SchemaIssue("$.schema_version", "missing on a cataloged event")]
+        try:
+            schema = self.catalog.get(event_type, str(version))
+        except UnknownEventError as error:
+            path = "$.event_type" if event_type not in self.catalog else "$.schema_version"
+            return [SchemaIssue(path, str(error))]
+        fields = {k: v for k, v in record.items() if k not in self._envelope}
+        issues = schema.context_issues(record)
+        if not self._fast_validator(schema).is_valid(fields):
+            issues.extend(self._reference_validator(schema).issues(fields))
+        return issues
+
+    def _fast_validator(self, schema: SchemaVersion) -> CompiledValidator:
+        validator = self._fast.get(id(schema))
+        if validator is None:
+            validator = self._fast[id(schema)] = CompiledValidator(schema.emitted_schema)
+        return validator
+
+    def _reference_validator(self, schema: SchemaVersion) -> ReferenceValidator:
+        validator = self._reference.get(id(schema))
+        if validator is None:
+            validator = self._reference[id(schema)] = ReferenceValidator(schema.emitted_schema)
+        return validator
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _envelope_issues(record: Mapping[str, Any]) -> list[SchemaIssue]:
+    issues = [
+        SchemaIssue(f"$.{name}", "required envelope field is missing")
+        for name in ALWAYS
+        if name not in record
+    ]
+    timestamp = record.get("timestamp")
+    if timestamp is not None and not (
+        isinstance(timestamp, str) and TIMESTAMP_PATTERN.match(timestamp)
+    ):
+        issues.append(
+            SchemaIssue(
+                "$.timestamp", "not RFC 3339 UTC with milliseconds (2026-11-22T19:20:24.198Z)"
+            )
+        )
+    for name in ("level", "logger", "event_type", "event_id"):
+        value = record.get(name)
+        if value is not None and not isinstance(value, str):
+            issues.append(SchemaIssue(f"$.{name}", "must be a string"))
+    return issues
+
+
+def _recorded_issue(text: Any) -> SchemaIssue:
+    if isinstance(text, str):
+        path, sep, reason = text.partition(": ")
+        if sep and path.startswith("$"):
+            return SchemaIssue(path, reason)
+    return SchemaIssue("$.schema_errors", f"recorded at emission: {text}")
+
+
+def _under_any(path: str, prefixes: list[Any]) -> bool:
+    return any(
+        isinstance(p, str) and (path == p or path.startswith((p + ".", p + "["))) for p in prefixes
+    )
