@@ -71,9 +71,9 @@ class InvalidEventError(ValueError):
 class Capture:
     """Receives records instead of the sinks while ``schemalog.testing`` captures."""
 
-    def __init__(self) -> None:
-        self.records: list[dict[str, Any]] = []
-        self.invalid: list[InvalidEventError] = []
+    def __init__(self, records: list[dict[str, Any]], invalid: list[InvalidEventError]) -> None:
+        self.records = records
+        self.invalid = invalid
 
 
 #: Active captures, innermost last; process-wide so that threads under test are captured too.
