@@ -30,5 +30,5 @@ def _fresh_schemalog() -> Iterator[None]:
 
 @pytest.fixture
 def schemas_dir() -> Path:
-    """The project's catalog directory."""
+    """Return the project's catalog directory."""
     return SCHEMAS

@@ -78,13 +78,13 @@ except ImportError:  # the context manager works without pytest
     pass
 else:
 
-    def pytest_configure(config: pytest.Config) -> None:
+    def pytest_configure() -> None:
         """Make ``on_invalid`` default to ``"raise"`` while tests run."""
         settings.testing_defaults = True
 
     @pytest.fixture
     def captured_events() -> Iterator[CapturedEvents]:
-        """The events emitted during the test; fails the test on any invalid event."""
+        """Capture the events emitted during the test; fail the test on any invalid event."""
         with capture_events() as events:
             yield events
         if events.invalid:
