@@ -13,7 +13,9 @@ from pathlib import Path
 
 def main() -> int:
     here = Path(__file__).resolve().parent
-    scripts = sorted(p for p in here.glob("*.py") if p.name != "run.py" and not p.name.startswith("_"))
+    scripts = sorted(
+        p for p in here.glob("*.py") if p.name != "run.py" and not p.name.startswith("_")
+    )
     failed = []
     for script in scripts:
         print(f"\n# {script.name}", flush=True)
