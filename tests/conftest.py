@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import orjson
 import pytest
 
 import schemalog
 from schemalog import config, runtime
+from schemalog.logger import set_min_level
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "schemas"
@@ -23,6 +26,7 @@ def _fresh_schemalog() -> Iterator[None]:
     yield
     config.shutdown()
     runtime.pipeline = None
+    set_min_level(logging.INFO)
     root.handlers[:] = handlers
     root.setLevel(level)
     schemalog.reset_stats()
@@ -32,3 +36,27 @@ def _fresh_schemalog() -> Iterator[None]:
 def schemas_dir() -> Path:
     """Return the project's catalog directory."""
     return SCHEMAS
+
+
+class LineCollector(logging.Handler):
+    """A stdlib handler that keeps each formatted line, parsed, for assertions."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(schemalog.JsonFormatter())
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        return [orjson.loads(line) for line in self.lines]
+
+
+@pytest.fixture
+def collector(schemas_dir: Path) -> LineCollector:
+    """Configure schemalog (keep mode, project catalog) with a handler that collects lines."""
+    handler = LineCollector()
+    schemalog.configure(service="svc", sinks=[handler], schemas=schemas_dir, on_invalid="keep")
+    return handler

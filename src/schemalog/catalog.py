@@ -274,9 +274,9 @@ def bundled_schemas_dir() -> Path:
     return installed if installed.is_dir() else Path(__file__).resolve().parents[2] / "schemas"
 
 
-def default_schemas_dir() -> Path:
+def default_schemas_dir(environ: Mapping[str, str] | None = None) -> Path:
     """Return ``$SCHEMALOG_SCHEMAS``, else ``./schemas`` if it exists, else the bundled catalog."""
-    configured = os.environ.get("SCHEMALOG_SCHEMAS")
+    configured = (os.environ if environ is None else environ).get("SCHEMALOG_SCHEMAS")
     if configured:
         return Path(configured)
     local = Path("schemas")

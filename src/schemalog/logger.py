@@ -89,22 +89,21 @@ class BoundLogger:
             self._emit(level, event_type, fields)
 
     def _emit(self, levelno: int, event_type: Any, fields: dict[str, Any]) -> None:
+        pipeline = runtime.pipeline or runtime.auto_configure()
         logger = self._logger
         if logger.isEnabledFor(levelno):
-            (runtime.pipeline or runtime.auto_configure()).emit(
-                logger, levelno, event_type, fields, self._context, sys._getframe(2)
-            )
+            pipeline.emit(logger, levelno, event_type, fields, self._context, sys._getframe(2))
 
 
 def _level_method(levelno: int) -> Callable[..., None]:
     """Make the method for one level: it calls the pipeline directly (one frame less)."""
 
     def method(self: BoundLogger, event_type: Any = None, /, **fields: Any) -> None:
+        # Configure first: configuring on first use sets the level isEnabledFor reads.
+        pipeline = runtime.pipeline or runtime.auto_configure()
         logger = self._logger
         if logger.isEnabledFor(levelno):
-            (runtime.pipeline or runtime.auto_configure()).emit(
-                logger, levelno, event_type, fields, self._context, sys._getframe(1)
-            )
+            pipeline.emit(logger, levelno, event_type, fields, self._context, sys._getframe(1))
 
     name = logging.getLevelName(levelno).lower()
     method.__name__ = method.__qualname__ = name

@@ -132,7 +132,11 @@ class Pipeline:
                 fields = normalize_fields(fields)
 
             schema = self._newest.get(event_type) if pin is None else None
-            if schema is None or not schema.validator.is_valid(fields):
+            try:
+                valid = schema is not None and schema.validator.is_valid(fields)
+            except ValueError:  # jsonschema_rs refuses some types (UUID...): normalize first
+                valid = False
+            if not valid:
                 schema = self._validate(event_type, pin, fields, issues)
             if schema is not None:
                 for name in schema.required_context:
@@ -226,10 +230,14 @@ class Pipeline:
             issues.append(SchemaIssue(path, str(error)))
             return None
         validator = schema.validator
-        if not validator.is_valid(fields):
-            plain = normalize_fields(fields)  # a UUID or an Enum may be fine once normalized
-            if plain is fields or not validator.is_valid(plain):
-                issues.extend(validator.issues(plain))
+        try:
+            if validator.is_valid(fields):
+                return schema
+        except ValueError:
+            pass
+        plain = normalize_fields(fields)  # a UUID or an Enum may be fine once normalized
+        if not validator.is_valid(plain):
+            issues.extend(validator.issues(plain))
         return schema
 
     def _accept_invalid(self, event_type: str, issues: list[SchemaIssue]) -> bool:

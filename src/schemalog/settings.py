@@ -88,7 +88,7 @@ def resolve(
     return Settings(
         service=service if service is not None else env.get("SCHEMALOG_SERVICE") or None,
         sinks=tuple(resolved_sinks),
-        schemas=Path(schemas) if schemas is not None else default_schemas_dir(),
+        schemas=Path(schemas) if schemas is not None else default_schemas_dir(env),
         level=_level(level if level is not None else env.get("SCHEMALOG_LEVEL", "info")),
         on_invalid=_on_invalid(on_invalid, env),
         caller=caller if caller is not None else _env_bool(env, "SCHEMALOG_CALLER"),

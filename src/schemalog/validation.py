@@ -46,7 +46,7 @@ def json_path(parts: Iterable[str | int]) -> str:
 
 def _show(value: Any) -> str:
     try:
-        text = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+        text = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SORT_KEYS).decode()
     except TypeError:
         text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
@@ -68,6 +68,28 @@ def _expected_types(types: Any) -> str:
     return " or ".join(_TYPE_NAMES.get(n, str(n)) for n in names)
 
 
+_BOUNDS: Final = {
+    "minimum": "less than the minimum of",
+    "exclusiveMinimum": "less than or equal to the exclusive minimum of",
+    "maximum": "greater than the maximum of",
+    "exclusiveMaximum": "greater than or equal to the exclusive maximum of",
+    "multipleOf": "not a multiple of",
+}
+_SIZES: Final = {
+    "minLength": ("at least", "characters"),
+    "maxLength": ("at most", "characters"),
+    "minItems": ("at least", "items"),
+    "maxItems": ("at most", "items"),
+    "minProperties": ("at least", "fields"),
+    "maxProperties": ("at most", "fields"),
+}
+_ALTERNATIVES: Final = {
+    "anyOf": "matches none of the allowed alternatives",
+    "oneOf": "must match exactly one of the alternatives",
+    "not": "matches a schema it must not match",
+}
+
+
 def describe(keyword: str, instance: Any, expected: Any, fallback: str) -> str:  # noqa: PLR0911
     """Return the reason for a failed ``keyword``, given the value and the schema's setting."""
     if keyword == "type":
@@ -76,22 +98,17 @@ def describe(keyword: str, instance: Any, expected: Any, fallback: str) -> str: 
         return f"{_show(instance)} is not one of {_show(expected)}"
     if keyword == "const":
         return f"expected {_show(expected)}, got {_show(instance)}"
-    if keyword in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
-        relation = {
-            "minimum": "less than the minimum of",
-            "exclusiveMinimum": "less than or equal to the exclusive minimum of",
-            "maximum": "greater than the maximum of",
-            "exclusiveMaximum": "greater than or equal to the exclusive maximum of",
-        }[keyword]
-        return f"{_show(instance)} is {relation} {_show(expected)}"
-    if keyword in ("minLength", "maxLength"):
-        bound = "at least" if keyword == "minLength" else "at most"
-        return f"expected {bound} {expected} characters, got {len(instance)}"
-    if keyword in ("minItems", "maxItems"):
-        bound = "at least" if keyword == "minItems" else "at most"
-        return f"expected {bound} {expected} items, got {len(instance)}"
     if keyword == "pattern":
         return f"{_show(instance)} does not match the pattern {_show(expected)}"
+    if keyword == "uniqueItems":
+        return "items must be unique"
+    if keyword in _BOUNDS:
+        return f"{_show(instance)} is {_BOUNDS[keyword]} {_show(expected)}"
+    if keyword in _SIZES:
+        bound, unit = _SIZES[keyword]
+        return f"expected {bound} {expected} {unit}, got {len(instance)}"
+    if keyword in _ALTERNATIVES:
+        return f"{_show(instance)} {_ALTERNATIVES[keyword]}"
     return fallback
 
 

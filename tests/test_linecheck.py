@@ -1,0 +1,92 @@
+"""Tests for schemalog.linecheck: written lines against the record contract and catalog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+import schemalog
+from schemalog.catalog import Catalog
+from schemalog.linecheck import LineChecker
+from tests.conftest import LineCollector
+
+GOOD = {
+    "timestamp": "2026-11-22T19:20:24.198Z",
+    "level": "info",
+    "logger": "app",
+    "event_type": "stream_completed",
+    "schema_version": "1.0.0",
+    "event_id": "01a20500-e11e-7637-9d15-7f495fa4f669",
+    "session_id": "s",
+    "total_chunks": 42,
+}
+
+
+@pytest.fixture
+def checker(schemas_dir: Path) -> LineChecker:
+    """Return a checker over the project's catalog."""
+    return LineChecker(Catalog.load(schemas_dir), static_fields={"env"})
+
+
+def issues(checker: LineChecker, record: Any) -> list[str]:
+    return [str(i) for i in checker.check(orjson.dumps(record)).issues]
+
+
+def test_good_line(checker: LineChecker) -> None:
+    """A well-formed cataloged record is valid; static fields are envelope."""
+    assert issues(checker, {**GOOD, "env": "prod"}) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"timestamp": "2026-11-22 19:20:24"}, "$.timestamp: not RFC 3339 UTC with milliseconds"),
+        ({"event_id": None, "level": 3}, "$.level: must be a string"),
+        ({"schema_version": None}, "$.schema_version: missing on a cataloged event"),
+        ({"schema_version": "7.0.0"}, "$.schema_version: stream_completed has no version '7.0.0'"),
+        ({"event_type": "stream_complete"}, "$.event_type: unknown event type 'stream_complete'"),
+        ({"total_chunks": "42"}, '$.total_chunks: expected an integer, got "42"'),
+        ({"session_id": None}, "$.session_id: required context is missing"),
+        ({"surprise": 1}, "$.surprise: field not declared by the schema"),
+    ],
+)
+def test_problems_are_found(checker: LineChecker, change: dict[str, Any], expected: str) -> None:
+    """Each kind of problem is reported with its path and reason."""
+    record = {k: v for k, v in {**GOOD, **change}.items() if v is not None}
+    assert any(text.startswith(expected) for text in issues(checker, record))
+
+
+def test_not_json_and_not_object(checker: LineChecker) -> None:
+    """A line that is not JSON, or not an object, says so."""
+    assert checker.check(b"{oops").issues[0].reason.startswith("not JSON")
+    assert str(checker.check(b"[1]").issues[0]) == "$: not a JSON object"
+
+
+def test_log_records_need_only_the_envelope(checker: LineChecker) -> None:
+    """`log` records from other libraries are never judged against a schema."""
+    record = {k: GOOD[k] for k in ("timestamp", "level", "logger", "event_id")}
+    assert issues(checker, {**record, "event_type": "log", "message": "m", "anything": 1}) == []
+
+
+def test_recorded_schema_errors_are_reported(checker: LineChecker) -> None:
+    """Problems recorded at emission are reported even if nothing else is wrong now."""
+    record = {**GOOD, "schema_errors": ["$.level: is an envelope name that schemalog sets"]}
+    assert issues(checker, record) == ["$.level: is an envelope name that schemalog sets"]
+
+
+def test_truncated_values_are_not_judged(checker: LineChecker) -> None:
+    """A value the size guard replaced is not held against the line."""
+    record = {**GOOD, "total_chunks": "[truncated: 9999 bytes]", "truncated": ["$.total_chunks"]}
+    assert issues(checker, record) == []
+
+
+def test_redacted_lines_pass(checker: LineChecker, collector: LineCollector) -> None:
+    """Lines schemalog wrote with redacted values are valid against the catalog."""
+    log = schemalog.get_logger("app")
+    log.info("user_creation", cognito_user_id="c", email="ada@example.com")
+    log.info("api_key_validation_failed", key_prefix="sk-live-abcdefghijkl")
+    for line in collector.lines:
+        assert checker.check(line).valid, line

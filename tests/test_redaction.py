@@ -1,0 +1,141 @@
+"""Tests for schemalog.redaction: x-sensitive annotations and secret-named keys."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+from typing import Any
+
+import pytest
+
+from schemalog.redaction import REDACTED, RedactionPlan, Redactor, is_secret_name, mask
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "password",
+        "db_password",
+        "API-Key",
+        "apiKey",
+        "x-api-key",
+        "access_token",
+        "Authorization",
+        "client_secret",
+        "private_key",
+        "session_cookie",
+        "aws_credentials",
+        "passphrase",
+    ],
+)
+def test_secret_names(name: str) -> None:
+    """Names that say they hold a secret are recognised whatever their case or separators."""
+    assert is_secret_name(name)
+
+
+@pytest.mark.parametrize(
+    "name", ["api_key_id", "total_tokens", "max_tokens", "token_count", "key_prefix", "tool_name"]
+)
+def test_ordinary_names(name: str) -> None:
+    """Names that merely mention a secret word are not redacted."""
+    assert not is_secret_name(name)
+
+
+def test_secret_keys_are_redacted_at_any_depth() -> None:
+    """Secret-named keys are replaced in nested objects and in objects inside lists."""
+    fields = {
+        "tool_params": {"query": "q", "api_key": "sk-123", "nested": [{"password": "p"}, 1]},
+        "token": "t",
+        "ok": "visible",
+    }
+    out = Redactor().redact(fields)
+    assert out == {
+        "tool_params": {"query": "q", "api_key": REDACTED, "nested": [{"password": REDACTED}, 1]},
+        "token": REDACTED,
+        "ok": "visible",
+    }
+    assert fields["token"] == "t"  # the caller's dict is not touched
+
+
+def test_booleans_and_nulls_under_secret_names_are_kept() -> None:
+    """A boolean or null says nothing secret: build_token=true stays."""
+    fields = {"build_token": True, "password": None}
+    assert Redactor().redact(fields) is fields
+
+
+def test_nothing_to_redact_returns_the_same_dict() -> None:
+    """No copy is made when nothing changes."""
+    fields: dict[str, Any] = {"a": 1, "b": {"c": [1, 2]}}
+    assert Redactor().redact(fields) is fields
+
+
+SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "email": {"type": "string", "x-sensitive": "hash"},
+        "key_prefix": {"type": "string", "x-sensitive": "mask"},
+        "private_key": {"type": "string", "x-sensitive": "drop"},
+        "profile": {
+            "type": "object",
+            "properties": {"phone": {"type": "string", "x-sensitive": "mask"}},
+        },
+        "count": {"type": "integer"},
+    },
+}
+
+
+def test_x_sensitive_actions() -> None:
+    """Hash gives sha256: and 16 hex digits, mask keeps 4 characters, drop removes the key."""
+    plan = RedactionPlan.from_schema(SCHEMA)
+    out = Redactor().redact(
+        {
+            "email": "ada@example.com",
+            "key_prefix": "sk-live-abcdefghij",
+            "private_key": "-----BEGIN",
+            "profile": {"phone": "+44 20 7946 0000"},
+            "count": 3,
+        },
+        plan,
+        valid=True,
+    )
+    assert out == {
+        "email": "sha256:" + hashlib.sha256(b"ada@example.com").hexdigest()[:16],
+        "key_prefix": "sk-l****",
+        "profile": {"phone": "+44 ****"},
+        "count": 3,
+    }
+
+
+def test_hash_key_makes_hashes_keyed() -> None:
+    """With a hash key the hash is an HMAC, different from the plain hash."""
+    keyed = Redactor(b"k").hash("ada@example.com")
+    assert keyed == "sha256:" + hmac.new(b"k", b"ada@example.com", hashlib.sha256).hexdigest()[:16]
+    assert keyed != Redactor().hash("ada@example.com")
+
+
+def test_uuid_hashes_like_its_string() -> None:
+    """A UUID value hashes the same as its string form, so joins across services work."""
+    value = uuid.uuid4()
+    assert Redactor().hash(value) == Redactor().hash(str(value))
+
+
+def test_short_values_are_fully_masked() -> None:
+    """A value too short to spare a prefix is masked entirely."""
+    assert mask("sk-1") == "****"
+    assert mask(12345) == "****"
+
+
+def test_plan_lists_only_properties_that_may_need_redaction() -> None:
+    """Visit names sensitive, secret-named and container properties; plain scalars are skipped."""
+    plan = RedactionPlan.from_schema(SCHEMA)
+    assert plan.closed
+    assert set(plan.visit) == {"email", "key_prefix", "private_key", "profile"}
+
+
+def test_invalid_events_are_walked_entirely() -> None:
+    """An invalid event may hold undeclared keys: every key is checked."""
+    plan = RedactionPlan.from_schema(SCHEMA)
+    out = Redactor().redact({"count": 1, "password": "x"}, plan, valid=False)
+    assert out == {"count": 1, "password": REDACTED}

@@ -1,0 +1,99 @@
+"""Tests for schemalog.settings: arguments over SCHEMALOG_* variables over defaults."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from schemalog import settings
+from schemalog.settings import ConfigError, parse_size, resolve, static_field_names
+
+
+def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With nothing set: stdout, info, keep (outside tests), no caller, 256 KiB."""
+    monkeypatch.setattr(settings, "testing_defaults", False)
+    resolved = resolve(environ={})
+    assert resolved.sinks == ("stdout",)
+    assert resolved.level == logging.INFO
+    assert resolved.on_invalid == "keep"
+    assert resolved.caller is False
+    assert resolved.max_event_bytes == 256 * 1024
+    assert resolved.service is None
+
+
+def test_environment_variables_are_read() -> None:
+    """Every setting has a SCHEMALOG_* variable."""
+    resolved = resolve(
+        environ={
+            "SCHEMALOG_SERVICE": "api",
+            "SCHEMALOG_SINKS": "stdout, file:/tmp/x.jsonl",
+            "SCHEMALOG_SCHEMAS": "/srv/schemas",
+            "SCHEMALOG_LEVEL": "WARNING",
+            "SCHEMALOG_ON_INVALID": "drop",
+            "SCHEMALOG_CALLER": "yes",
+            "SCHEMALOG_STATIC_FIELDS": "env=prod, region=eu-west-1",
+            "SCHEMALOG_MAX_EVENT_BYTES": "64KiB",
+            "SCHEMALOG_HASH_KEY": "k",
+        }
+    )
+    assert resolved.service == "api"
+    assert resolved.sinks == ("stdout", "file:/tmp/x.jsonl")
+    assert resolved.schemas == Path("/srv/schemas")
+    assert resolved.level == logging.WARNING
+    assert resolved.on_invalid == "drop"
+    assert resolved.caller is True
+    assert resolved.static_fields == {"env": "prod", "region": "eu-west-1"}
+    assert resolved.max_event_bytes == 65536
+    assert resolved.hash_key == b"k"
+
+
+def test_arguments_win_over_variables() -> None:
+    """An argument overrides the variable for the same setting."""
+    resolved = resolve(service="arg", level="error", environ={"SCHEMALOG_SERVICE": "env"})
+    assert resolved.service == "arg"
+    assert resolved.level == logging.ERROR
+
+
+def test_dev_environment_and_tests_default_to_raise(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SCHEMALOG_ENV=dev, or running under pytest, makes on_invalid default to raise."""
+    monkeypatch.setattr(settings, "testing_defaults", False)
+    assert resolve(environ={"SCHEMALOG_ENV": "dev"}).on_invalid == "raise"
+    monkeypatch.setattr(settings, "testing_defaults", True)
+    assert resolve(environ={}).on_invalid == "raise"
+
+
+def test_static_fields_as_json() -> None:
+    """SCHEMALOG_STATIC_FIELDS may be a JSON object; its names are readable on their own."""
+    env = {"SCHEMALOG_STATIC_FIELDS": '{"env": "prod", "shard": 3}'}
+    assert resolve(environ=env).static_fields == {"env": "prod", "shard": 3}
+    assert static_field_names(env) == {"env", "shard"}
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"SCHEMALOG_LEVEL": "loud"}, "level 'loud'"),
+        ({"SCHEMALOG_ON_INVALID": "ignore"}, "SCHEMALOG_ON_INVALID='ignore'"),
+        ({"SCHEMALOG_CALLER": "maybe"}, "SCHEMALOG_CALLER='maybe'"),
+        ({"SCHEMALOG_STATIC_FIELDS": "{bad"}, "SCHEMALOG_STATIC_FIELDS is not valid JSON"),
+        ({"SCHEMALOG_STATIC_FIELDS": "novalue"}, "is not name=value"),
+        ({"SCHEMALOG_STATIC_FIELDS": "level=x"}, "reserved"),
+        ({"SCHEMALOG_MAX_EVENT_BYTES": "lots"}, "SCHEMALOG_MAX_EVENT_BYTES"),
+        ({"SCHEMALOG_MAX_EVENT_BYTES": "10"}, "below the minimum"),
+    ],
+)
+def test_bad_values_name_the_variable(environ: dict[str, str], message: str) -> None:
+    """A bad variable is a ConfigError naming it and the value."""
+    with pytest.raises(ConfigError, match=message):
+        resolve(environ=environ)
+
+
+def test_sizes() -> None:
+    """Sizes accept plain bytes and decimal or binary units."""
+    assert parse_size("1048576") == 1048576
+    assert parse_size("10MB") == 10_000_000
+    assert parse_size("512 KiB") == 524288
+    with pytest.raises(ValueError, match="not a size"):
+        parse_size("10 parsecs")
