@@ -149,8 +149,10 @@ class Pipeline:
 
             if schema is None:
                 redacted = self.redactor.redact(fields)
-            else:
+            elif issues or schema.redaction.needed:
                 redacted = self.redactor.redact(fields, schema.redaction, valid=not issues)
+            else:  # a valid event of a schema with nothing that could need redacting
+                redacted = fields
             if redacted is not fields:
                 _count_redacted()
             timestamp, event_id = _STAMP(now)

@@ -74,6 +74,12 @@ class RedactionPlan:
     actions: Mapping[str, Action | RedactionPlan] = field(default_factory=dict)
     visit: tuple[str, ...] = ()
     closed: bool = False
+    #: Whether a valid event of the schema may hold anything to redact (a field, not a
+    #: property: the hot path reads it for every event).
+    needed: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "needed", bool(self.visit) or not self.closed)
 
     @classmethod
     def from_schema(cls, schema: Mapping[str, Any]) -> RedactionPlan:
