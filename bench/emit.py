@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import orjson
 
@@ -190,7 +190,7 @@ def disabled_calls() -> dict[str, Emit]:
     log = schemalog.get_logger("bench.disabled")  # configured at info: debug is disabled
     stdlib = _isolated_logger("disabled", logging.NullHandler())
     filtering = structlog.make_filtering_bound_logger(logging.INFO)
-    struct = filtering(structlog.PrintLogger(), [], {})  # type: ignore[call-arg]
+    struct = cast(Any, filtering)(structlog.PrintLogger(), [], {})
     return {
         "schemalog": lambda: log.debug("cache_hit", cache_expires_in_seconds=1),
         "stdlib": lambda: stdlib.debug("cache_hit %s", 1),
