@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
 
 import orjson
+import pytest
 
 from schemalog.catalog import Catalog
 from schemalog.linecheck import LineChecker
@@ -70,3 +72,26 @@ def test_demo_is_reproducible(tmp_path: Path) -> None:
         return [(r["event_type"], r["level"]) for r in map(orjson.loads, lines)]
 
     assert run(tmp_path / "a") == run(tmp_path / "b")
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="the jq command-line tool is not installed")
+def test_every_demo_line_parses_with_jq(tmp_path: Path) -> None:
+    """Jq reads every line the demo writes, and selects events by type."""
+    subprocess.run(
+        [sys.executable, "-m", "schemalog", "demo", "--dir", str(tmp_path), "--sessions", "50"],
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
+    path = tmp_path / "events.jsonl"
+    parsed = subprocess.run(["jq", "-c", ".", str(path)], capture_output=True, check=True)
+    assert len(parsed.stdout.splitlines()) == len(path.read_bytes().splitlines())
+    totals = subprocess.run(
+        ["jq", 'select(.event_type=="stream_completed") | .total_chunks', str(path)],
+        capture_output=True,
+        check=True,
+        text=True,
+    )
+    assert totals.stdout.split() and all(
+        v.isdigit() or v.startswith('"') for v in totals.stdout.split()
+    )
