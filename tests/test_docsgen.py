@@ -87,7 +87,7 @@ def test_table_fields_and_history(tmp_path: Path) -> None:
     )
     assert "| `count` | integer ≥ 0 | no | How many. |" in text
     assert "| `email` | string | no | Who. *Logged only as a hash.* |" in text
-    assert "- **1.0.0** (first version): First version." in text
+    assert "- **1.0.0** (first version)\n" in text
     assert "- **1.1.0** (MINOR): Added optional `count`, optional `email`;" in text
     assert "## other" in text  # no x-domain
     assert "No fields of its own." in text

@@ -108,9 +108,9 @@ def _event_section(versions: Sequence[SchemaVersion], schemas_link: str) -> Iter
     yield ""
     previous: SchemaVersion | None = None
     for version in versions:
-        yield f"- **{version.version_text}** ({_change_kind(previous, version)}): " + _line(
-            _change_text(previous, version)
-        )
+        text = _change_text(previous, version)
+        tail = f": {_line(text)}" if text else ""
+        yield f"- **{version.version_text}** ({_change_kind(previous, version)}){tail}"
         previous = version
     yield ""
 
@@ -184,12 +184,15 @@ def _change_kind(previous: SchemaVersion | None, version: SchemaVersion) -> str:
 
 
 def _change_text(previous: SchemaVersion | None, version: SchemaVersion) -> str:
-    """Return the version's ``x-changes`` note, else a summary computed from the schemas."""
+    """Return the version's ``x-changes`` note, else a summary computed from the schemas.
+
+    A first version without a note needs no words beyond "first version".
+    """
     note = version.schema.get("x-changes")
     if isinstance(note, str) and note.strip():
         return note
     if previous is None:
-        return "First version."
+        return ""
     return summarize_changes(previous.schema, version.schema)
 
 
