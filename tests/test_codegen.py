@@ -121,7 +121,7 @@ def test_keyword_field_names_and_odd_types(tmp_path: Path) -> None:
     source = render_module(Catalog.load(root))
     assert '"from": _Required[str],' in source
     assert '"sizes": _NotRequired[_builtins.list[int]],' in source
-    assert "_NotRequired[_Literal['a'] | None]" in source
+    assert '_NotRequired[_Literal["a"] | None]' in source
     assert "def import_(**fields: _Unpack[Import]) -> _Fields:" in source
     compiled = compile(source, "odd.py", "exec")
     namespace: dict[str, object] = {}

@@ -19,6 +19,7 @@ and a value of the wrong type.
 
 from __future__ import annotations
 
+import json
 import keyword
 import textwrap
 from collections.abc import Iterator, Mapping
@@ -178,7 +179,8 @@ def _literal(values: list[Any]) -> str:
     plain = [v for v in values if isinstance(v, str | int | bool) and not isinstance(v, float)]
     if len(plain) != len(values) - values.count(None):
         return "_Any"  # floats, lists or objects cannot be Literal values
-    parts = [f"_Literal[{', '.join(repr(v) for v in plain)}]"] if plain else []
+    shown = (json.dumps(v) if isinstance(v, str) else repr(v) for v in plain)  # "double" quotes
+    parts = [f"_Literal[{', '.join(shown)}]"] if plain else []
     if None in values:
         parts.append("None")
     return _union(parts)
