@@ -1,13 +1,82 @@
-"""Tests for `schemalog schemas list`."""
+"""Tests for ``schemalog schemas list | check | docs | codegen``: output and exit codes."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import orjson
 import pytest
 
 from schemalog.cli.main import main
+
+
+def test_check_passes_on_the_project_catalog(
+    schemas_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The project's catalog passes: exit 0, nothing on stdout."""
+    assert main(["schemas", "check", "--schemas", str(schemas_dir)]) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "every rule kept" in err
+
+
+def test_check_prints_findings_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each finding is printed as FILE: reason, and the exit code is 1."""
+    path = tmp_path / "cache_miss" / "1.0.0.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps({"type": "object"}))
+    assert main(["schemas", "check", "--schemas", str(tmp_path)]) == 1
+    out, _ = capsys.readouterr()
+    assert out.startswith(f"{path}: ")
+
+
+def test_check_against_outside_git_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--against where there is no repository is a one-line usage error, exit 2."""
+    code = main(["schemas", "check", "--schemas", str(tmp_path), "--against", "HEAD"])
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert err.startswith("schemalog schemas: --against: not inside a git repository")
+
+
+def test_docs_writes_then_checks(
+    tmp_path: Path, schemas_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Docs are written; --check then passes, and fails once the file is edited."""
+    output = tmp_path / "events.md"
+    args = ["schemas", "docs", "--schemas", str(schemas_dir), "--output", str(output)]
+    assert main(args) == 0
+    assert output.read_text().startswith("# Event catalog")
+    assert main([*args, "--check"]) == 0
+    output.write_text(output.read_text() + "edited\n")
+    assert main([*args, "--check"]) == 1
+    assert "not current" in capsys.readouterr().err
+
+
+def test_codegen_writes_an_importable_module(tmp_path: Path, schemas_dir: Path) -> None:
+    """The codegen command writes a module a fresh interpreter imports and uses."""
+    output = tmp_path / "generated_events.py"
+    assert main(["schemas", "codegen", "--schemas", str(schemas_dir), "--output", str(output)]) == 0
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import generated_events as e; print(e.cache_hit(cache_expires_in_seconds=2))",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == (
+        "{'event_type': 'cache_hit', 'schema_version': '1', 'cache_expires_in_seconds': 2}"
+    )
 
 
 def test_list_table(schemas_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,4 +1,8 @@
-"""``schemalog schemas list``: the catalog's event types and versions."""
+"""``schemalog schemas list | check | docs | codegen``: the event catalog.
+
+``list`` prints it; ``check`` enforces its rules (exit 1 on any finding, each printed as
+``FILE: reason``); ``docs`` writes ``docs/events.md``; ``codegen`` writes a typed module.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from typing import Any
 import orjson
 
 from schemalog.catalog import Catalog, default_schemas_dir
-from schemalog.cli.main import EXIT_OK
+from schemalog.cli.main import EXIT_FINDINGS, EXIT_OK, CliError
 
 
 def register(subparsers: Any) -> None:
@@ -20,6 +24,36 @@ def register(subparsers: Any) -> None:
     listing.add_argument("--schemas", metavar="DIR", help="catalog directory")
     listing.add_argument("--format", choices=("table", "json"), default="table")
     listing.set_defaults(func=run_list)
+
+    check = sub.add_parser(
+        "check",
+        help="check the catalog's rules and compatibility between versions",
+        description="Exit 0 when the catalog keeps every rule, 1 with one line per finding.",
+    )
+    check.add_argument("--schemas", metavar="DIR", help="catalog directory")
+    check.add_argument(
+        "--against",
+        metavar="GIT_REF",
+        help="also fail when a version file that exists at GIT_REF has changed or gone",
+    )
+    check.set_defaults(func=run_check)
+
+    docs = sub.add_parser("docs", help="write docs/events.md from the catalog")
+    docs.add_argument("--schemas", metavar="DIR", help="catalog directory")
+    docs.add_argument(
+        "--output", metavar="FILE", default="docs/events.md", help="default: docs/events.md"
+    )
+    docs.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 when FILE is not current"
+    )
+    docs.set_defaults(func=run_docs)
+
+    codegen = sub.add_parser("codegen", help="write a typed Python module of the events")
+    codegen.add_argument("--schemas", metavar="DIR", help="catalog directory")
+    codegen.add_argument(
+        "--output", metavar="FILE", default="-", help="the module to write (default: stdout)"
+    )
+    codegen.set_defaults(func=run_codegen)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -42,4 +76,62 @@ def run_list(args: argparse.Namespace) -> int:
     for row in rows:
         versions = ", ".join(row["versions"])
         print(f"{row['event_type']:<{width}}  {versions:<14} {row['description']}")
+    return EXIT_OK
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Check the catalog; print each finding; exit 1 when there is any."""
+    from schemalog.schemacheck import GitRefError, check_catalog
+
+    root = args.schemas or default_schemas_dir()
+    try:
+        findings = check_catalog(root, against=args.against)
+    except GitRefError as error:
+        raise CliError(str(error)) from None
+    for finding in findings:
+        print(finding)
+    files = len({finding.path for finding in findings})
+    if findings:
+        print(
+            f"schemalog schemas check: {len(findings)} findings in {files} files", file=sys.stderr
+        )
+        return EXIT_FINDINGS
+    against = f", unchanged since {args.against}" if args.against else ""
+    print(f"schemalog schemas check: {root}: every rule kept{against}", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_docs(args: argparse.Namespace) -> int:
+    """Write (or with ``--check`` compare) the generated event docs."""
+    from pathlib import Path
+
+    from schemalog.docsgen import render_events_md, write_events_md
+
+    catalog = Catalog.load(args.schemas or default_schemas_dir())
+    output = Path(args.output)
+    if args.check:
+        current = output.read_text(encoding="utf-8") if output.is_file() else None
+        if current != render_events_md(catalog):
+            print(f"{output}: not current; run: schemalog schemas docs", file=sys.stderr)
+            return EXIT_FINDINGS
+        return EXIT_OK
+    changed = write_events_md(catalog, output)
+    state = "written" if changed else "already current"
+    print(f"{output}: {len(catalog)} event types, {state}", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_codegen(args: argparse.Namespace) -> int:
+    """Write the typed module to ``--output`` (or stdout)."""
+    from pathlib import Path
+
+    from schemalog.codegen import render_module
+
+    catalog = Catalog.load(args.schemas or default_schemas_dir())
+    source = render_module(catalog)
+    if args.output == "-":
+        sys.stdout.write(source)
+    else:
+        Path(args.output).write_text(source, encoding="utf-8")
+        print(f"{args.output}: {len(catalog)} event types", file=sys.stderr)
     return EXIT_OK

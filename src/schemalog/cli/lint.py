@@ -1,0 +1,72 @@
+"""``schemalog lint PATH...``: event calls in Python source, checked against the catalog.
+
+Prints ``FILE:LINE:COL: code: message`` for each problem, then a summary and the cataloged
+event types no linted call emits (information only) on stderr. Exit 0 when no call has a
+problem, 1 when any has, 2 when a path cannot be read or parsed. See schemalog.codelint for
+how loggers are recognised and how ``# schemalog: ignore[code]`` silences a call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+import time
+from typing import Any
+
+from schemalog.catalog import Catalog, default_schemas_dir
+from schemalog.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from schemalog.codelint import lint_paths
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``lint`` verb."""
+    parser = subparsers.add_parser(
+        "lint",
+        help="check event calls in Python code against the catalog",
+        description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="Python file or directory")
+    parser.add_argument("--schemas", metavar="DIR", help="catalog directory")
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print findings only: no summary, no list of event types nothing emits",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Lint the paths; return the exit code."""
+    catalog = Catalog.load(args.schemas or default_schemas_dir())
+    started = time.perf_counter()
+    report = lint_paths(args.paths, catalog)
+    elapsed = time.perf_counter() - started
+    out = sys.stdout
+    for finding in report.findings:
+        out.write(f"{finding}\n")
+    for problem in report.unreadable:
+        print(f"schemalog lint: {problem}", file=sys.stderr)
+    if not args.quiet:
+        rate = report.files / elapsed if elapsed > 0 else float(report.files)
+        print(
+            f"schemalog lint: {report.files} files ({report.parsed} parsed), {report.calls}"
+            f" event calls ({report.dynamic} with a computed event type), "
+            f"{len(report.findings)} findings, {report.ignored} ignored;"
+            f" {elapsed:.2f} s, {rate:.0f} files/s",
+            file=sys.stderr,
+        )
+        unused = report.not_emitted(catalog)
+        if unused:
+            listing = textwrap.fill(
+                ", ".join(unused), width=96, initial_indent="  ", subsequent_indent="  "
+            )
+            print(
+                f"info: {len(unused)} cataloged event types are not emitted by the linted code:\n"
+                f"{listing}",
+                file=sys.stderr,
+            )
+    if report.unreadable:
+        return EXIT_USAGE
+    return EXIT_FINDINGS if report.findings else EXIT_OK
