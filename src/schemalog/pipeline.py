@@ -209,7 +209,10 @@ class Pipeline:
             STATS.report("internal", f"an event was lost to an internal error: {error!r}")
             return
         try:
-            stdlib_logger.handle(log_record)
+            if stdlib_logger.filters or stdlib_logger.disabled:
+                stdlib_logger.handle(log_record)
+            else:  # what handle() would do, without two Python frames that decide nothing
+                stdlib_logger.callHandlers(log_record)
         except Exception as error:  # a handler that raises instead of calling handleError
             STATS.add("sink_errors")
             STATS.report("sink", f"a handler raised: {error!r}")
