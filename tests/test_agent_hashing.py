@@ -33,6 +33,7 @@ def test_hash_is_blake2b_of_the_canonical_json() -> None:
     """The hash is 8 bytes of BLAKE2b over sorted-key JSON, as 16 hex digits."""
     expected = hashlib.blake2b(b'{"a":1,"b":[true,null]}', digest_size=8).hexdigest()
     assert params_hash({"b": [True, None], "a": 1}) == expected
+    assert params_hash({"b": [True, None], "a": 1}, normalized=True) == expected
     assert len(expected) == 16
 
 

@@ -21,14 +21,19 @@ DIGEST_SIZE: Final = 8
 _INTEGRAL_LIMIT: Final = 2.0**53
 
 
-def canonical_json(params: Any) -> bytes:
-    """Return ``params`` as canonical JSON: normalized, keys sorted, integral floats as ints."""
-    return orjson.dumps(_canonical(normalize(params)), option=orjson.OPT_SORT_KEYS)
+def canonical_json(params: Any, *, normalized: bool = False) -> bytes:
+    """Return ``params`` as canonical JSON: normalized, keys sorted, integral floats as ints.
+
+    ``normalized=True`` says ``params`` is already plain JSON data (skips normalizing).
+    """
+    plain = params if normalized else normalize(params)
+    return orjson.dumps(_canonical(plain), option=orjson.OPT_SORT_KEYS)
 
 
-def params_hash(params: Any) -> str:
+def params_hash(params: Any, *, normalized: bool = False) -> str:
     """Return the 16-hex-digit BLAKE2b hash of ``params``' canonical JSON."""
-    return hashlib.blake2b(canonical_json(params), digest_size=DIGEST_SIZE).hexdigest()
+    data = canonical_json(params, normalized=normalized)
+    return hashlib.blake2b(data, digest_size=DIGEST_SIZE).hexdigest()
 
 
 def _canonical(value: Any) -> Any:

@@ -45,7 +45,7 @@ def wrap_tool(
             tracker._note_untracked(name)
             return None
         plain, logged = tracker._prepare(spec, spec.arguments(args, kwargs))
-        call = session.begin_call(name, logged, params_hash(logged))
+        call = session.begin_call(name, logged, params_hash(logged, normalized=True))
         if spec.validator is not None:
             problems = spec.validate(plain)
             if problems:

@@ -320,7 +320,7 @@ class AgentTracker:
         if session is None:
             return None
         _, logged = self._prepare(self._spec(tool_name), params)
-        return session.begin_call(tool_name, logged, params_hash(logged))
+        return session.begin_call(tool_name, logged, params_hash(logged, normalized=True))
 
     def track_tool_usage(
         self,
@@ -490,13 +490,13 @@ class AgentTracker:
         if tool_params is None:
             return session.find_in_flight(tool_name)
         _, logged = self._prepare(self._spec(tool_name), tool_params)
-        return session.find_in_flight(tool_name, params_hash(logged))
+        return session.find_in_flight(tool_name, params_hash(logged, normalized=True))
 
     def _begin(
         self, session: AgentSession, tool_name: str, tool_params: Mapping[str, Any] | None
     ) -> ToolCall:
         _, logged = self._prepare(self._spec(tool_name), tool_params or {})
-        return session.begin_call(tool_name, logged, params_hash(logged))
+        return session.begin_call(tool_name, logged, params_hash(logged, normalized=True))
 
     def _elapsed_ms(self, call: ToolCall, given: float | None) -> float:
         return given if given is not None else (self.clock() - call.started) * 1000.0
