@@ -28,13 +28,15 @@ def tracker(schemas_dir: Path) -> AgentTracker:
 
 
 def test_constructor_checks_its_arguments(schemas_dir: Path) -> None:
-    """An empty mcp_name, a threshold outside 0..1 or a bad tool schema is refused."""
+    """An empty mcp_name, a bare string of tools, a bad threshold or tool schema is refused."""
     with pytest.raises(ValueError, match="mcp_name"):
         AgentTracker("")
     with pytest.raises(ValueError, match="answer_threshold"):
         AgentTracker("drea", answer_threshold=1.5)
     with pytest.raises(ToolSchemaError, match="lookup"):
         AgentTracker("drea", schemas={"lookup": {"type": 3}})
+    with pytest.raises(TypeError, match="not the string 'search'"):
+        AgentTracker("drea", "search")
 
 
 def test_manifest_holds_named_schema_and_registered_tools(tracker: AgentTracker) -> None:

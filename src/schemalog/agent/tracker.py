@@ -81,6 +81,8 @@ class AgentTracker:
     ) -> None:
         if not isinstance(mcp_name, str) or not mcp_name:
             raise ValueError(f"mcp_name must be a non-empty string, got {mcp_name!r}")
+        if isinstance(tools, str):
+            raise TypeError(f"tools must be a collection of names, not the string {tools!r}")
         if not 0.0 <= answer_threshold <= 1.0:
             raise ValueError(f"answer_threshold must be within 0 and 1, got {answer_threshold!r}")
         self.mcp_name = mcp_name
@@ -191,6 +193,9 @@ class AgentTracker:
         ``schema_validation_error`` and a :class:`ToolError` result instead of running the
         tool, or ``tool_call_completed`` and the tool's own result, or ``tool_call_failed``
         and the tool's own exception. Outside any session the tool just runs.
+
+        A registered tool is in the manifest by definition: the hallucination check happens
+        where the name the model asked for is resolved, in :meth:`call` and :meth:`acall`.
         """
         tool_name = name or getattr(function, "__name__", None)
         if not isinstance(tool_name, str) or not tool_name:
