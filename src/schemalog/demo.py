@@ -5,6 +5,8 @@ It uses only the public API, exactly as an application would: ``configure`` with
 events over the hour before the run, so per-minute counters have something to show. A few
 code paths are deliberately buggy, so the output also holds invalid events kept with
 ``schema_errors`` (and one uses the old name ``stream_complete`` that seed 004 had to fix).
+After the chat sessions, a simulated agent (:mod:`schemalog.agent.demo`) runs tracked tool-call
+sessions: see them with ``schemalog report agent``.
 """
 
 from __future__ import annotations
@@ -41,6 +43,10 @@ class SimulatedClock:
         """Return the current simulated time and move it forward."""
         self.now += self._rng.uniform(0.05, 0.9)
         return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Move the simulated time forward (simulated work, such as a tool running)."""
+        self.now += seconds
 
 
 class ChatApi:
@@ -170,6 +176,7 @@ def run_demo(directory: str | Path, *, seed: int = 7, sessions: int = 200) -> in
     path = out_dir / "events.jsonl"
     path.unlink(missing_ok=True)
     rng = random.Random(seed)
+    clock = SimulatedClock(rng, time.time() - 3600)
     schemas = bundled_schemas_dir()
     schemalog.configure(
         service=SERVICE,
@@ -177,13 +184,18 @@ def run_demo(directory: str | Path, *, seed: int = 7, sessions: int = 200) -> in
         schemas=schemas,
         level="debug",
         on_invalid="keep",
-        clock=SimulatedClock(rng, time.time() - 3600),
+        clock=clock,
     )
     schemalog.reset_stats()
     started = time.perf_counter()
     app = ChatApi(rng)
     for _ in range(sessions):
         app.user_session()
+    from schemalog.agent.demo import run_agent_sessions
+
+    run_agent_sessions(
+        random.Random(seed + 1), lambda: clock.now, clock.advance, max(1, sessions // 10)
+    )
     schemalog.shutdown()
     elapsed = time.perf_counter() - started
     _print_summary(path, schemas, elapsed)
@@ -212,3 +224,4 @@ def _print_summary(path: Path, schemas: Path, elapsed: float) -> None:
     print("\nNext:")
     print(f"  schemalog validate --schemas {schemas} {path}")
     print(f"  jq -c 'select(.event_type==\"stream_completed\") | .total_chunks' {path} | head")
+    print(f"  schemalog report agent {path}")

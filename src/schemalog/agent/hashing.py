@@ -1,0 +1,49 @@
+"""Stable hashes of tool parameters, for retry detection.
+
+The parameters are first made plain JSON data (:func:`schemalog.normalize.normalize`: a
+datetime, a set, a UUID or any other object never makes hashing fail), then canonicalized:
+object keys sorted, and a float with an integral value written as the integer (``1.0`` and
+``1`` are one value, as RFC 8785 has it). The digest is BLAKE2b, 8 bytes, as 16 hex digits:
+plenty to tell apart the calls of one session, and the same in every process and run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Final
+
+import orjson
+
+from schemalog.normalize import normalize
+
+#: Bytes of BLAKE2b digest kept (16 hex digits).
+DIGEST_SIZE: Final = 8
+_INTEGRAL_LIMIT: Final = 2.0**53
+
+
+def canonical_json(params: Any, *, normalized: bool = False) -> bytes:
+    """Return ``params`` as canonical JSON: normalized, keys sorted, integral floats as ints.
+
+    ``normalized=True`` says ``params`` is already plain JSON data (skips normalizing).
+    """
+    plain = params if normalized else normalize(params)
+    return orjson.dumps(_canonical(plain), option=orjson.OPT_SORT_KEYS)
+
+
+def params_hash(params: Any, *, normalized: bool = False) -> str:
+    """Return the 16-hex-digit BLAKE2b hash of ``params``' canonical JSON."""
+    data = canonical_json(params, normalized=normalized)
+    return hashlib.blake2b(data, digest_size=DIGEST_SIZE).hexdigest()
+
+
+def _canonical(value: Any) -> Any:
+    kind = type(value)
+    if kind is float:
+        if value.is_integer() and abs(value) < _INTEGRAL_LIMIT:
+            return int(value)  # also folds -0.0 into 0
+        return value
+    if kind is dict:
+        return {key: _canonical(item) for key, item in value.items()}
+    if kind is list:
+        return [_canonical(item) for item in value]
+    return value

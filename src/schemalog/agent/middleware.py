@@ -1,0 +1,105 @@
+"""The seed's tool middleware (Pattern 1), for sync and async tool functions.
+
+Per call: find the session, sanitize the parameters and hash them, emit ``tool_call_started``
+(with retry and wrong-tool detection), check the parameters against the tool's schema (an
+invalid call gets ``schema_validation_error`` and a :class:`ToolError` result, the tool does
+not run), run the tool timing it, emit ``tool_call_completed`` or ``tool_call_failed``. The
+tool's return value and exceptions pass through untouched.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from schemalog.agent.hashing import params_hash
+from schemalog.agent.toolspec import ToolSpec
+
+if TYPE_CHECKING:
+    from schemalog.agent.session import AgentSession, ToolCall
+    from schemalog.agent.tracker import AgentTracker
+
+
+class ToolError(dict[str, Any]):
+    """The result a tracked tool call returns instead of running: ``{"error": ..., ...}``.
+
+    Returned (not raised) for a hallucinated tool name and for parameters that fail the tool's
+    schema, as the seed specifies, so an agent loop reads it like any tool result.
+    """
+
+
+def wrap_tool(
+    tracker: AgentTracker, function: Callable[..., Any], spec: ToolSpec
+) -> Callable[..., Any]:
+    """Return ``function`` wrapped with the tool-call lifecycle (async stays async)."""
+    clock = tracker.clock
+    name = spec.name
+
+    def begin(
+        args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> tuple[AgentSession, ToolCall] | ToolError | None:
+        session = tracker._session_for(kwargs)
+        if session is None:
+            tracker._note_untracked(name)
+            return None
+        plain, logged = tracker._prepare(spec, spec.arguments(args, kwargs))
+        call = session.begin_call(name, logged, params_hash(logged, normalized=True))
+        if spec.validator is not None:
+            problems = spec.validate(plain)
+            if problems:
+                session.call_invalid(call, problems, spec.schema_version)
+                return ToolError(
+                    {"error": "Schema validation failed", "validation_errors": problems}
+                )
+        return session, call
+
+    def failed(session: AgentSession, call: ToolCall, started: float, error: BaseException) -> None:
+        session.call_failed(
+            call,
+            (clock() - started) * 1000.0,
+            type(error).__name__,
+            str(error),
+            retry_eligible=bool(getattr(error, "retry_eligible", isinstance(error, Exception))),
+        )
+
+    if inspect.iscoroutinefunction(function):
+
+        @functools.wraps(function)
+        async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+            begun = begin(args, kwargs)
+            if begun is None:
+                return await function(*args, **kwargs)
+            if isinstance(begun, ToolError):
+                return begun
+            session, call = begun
+            started = clock()
+            try:
+                result = await function(*args, **kwargs)
+            except BaseException as error:
+                failed(session, call, started, error)
+                raise
+            session.call_completed(call, (clock() - started) * 1000.0, result)
+            return result
+
+        return async_wrapper
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        begun = begin(args, kwargs)
+        if begun is None:
+            return function(*args, **kwargs)
+        if isinstance(begun, ToolError):
+            return begun
+        session, call = begun
+        started = clock()
+        try:
+            result = function(*args, **kwargs)
+        except BaseException as error:
+            failed(session, call, started, error)
+            raise
+        session.call_completed(call, (clock() - started) * 1000.0, result)
+        return result
+
+    return wrapper

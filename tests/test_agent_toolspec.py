@@ -1,0 +1,116 @@
+"""Tests for schemalog.agent.toolspec: call arguments, sanitizing, and parameter validation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from schemalog.agent.toolspec import ToolSchemaError, ToolSpec
+from schemalog.envelope import CONTEXT_NAMES
+from schemalog.redaction import REDACTED, Redactor
+
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "version": "2.1.0",
+    "properties": {
+        "model_name": {"type": "string"},
+        "limit": {"type": "integer", "minimum": 1},
+        "filters": {
+            "type": "object",
+            "properties": {"tags": {"type": "array", "items": {"type": "string"}}},
+        },
+        "card_number": {"type": "string", "x-sensitive": "mask"},
+        "email": {"type": "string", "x-sensitive": "drop"},
+    },
+    "required": ["model_name"],
+    "additionalProperties": False,
+}
+DROP = CONTEXT_NAMES | {"original_prompt"}
+
+
+def search(query: str, limit: int = 10, *rest: Any, **options: Any) -> None:
+    """Stand in for a tool with every kind of parameter."""
+
+
+class Service:
+    def lookup(self, item_id: int) -> None:
+        """Stand in for a tool that is a method."""
+
+
+def test_arguments_name_positional_values() -> None:
+    """Positional arguments get their parameter names; extra ones go under 'args'."""
+    spec = ToolSpec.build("search", None, search)
+    assert spec.arguments(("q", 5), {"lang": "en"}) == {"query": "q", "limit": 5, "lang": "en"}
+    assert spec.arguments(("q", 5, "x", "y"), {}) == {"query": "q", "limit": 5, "args": ["x", "y"]}
+    assert spec.arguments((), {"query": "q"}) == {"query": "q"}
+
+
+def test_arguments_of_a_method_leave_out_self() -> None:
+    """The instance a method is called on is not a tool parameter."""
+    spec = ToolSpec.build("lookup", None, Service.lookup)
+    assert spec.arguments((Service(), 42), {}) == {"item_id": 42}
+
+
+def test_prepare_drops_context_and_redacts() -> None:
+    """Context names and dropped names go; secret names are redacted; x-sensitive applies."""
+    spec = ToolSpec.build("search", SCHEMA)
+    params = {
+        "model_name": "llama",
+        "user_id": "u1",
+        "session_id": "s1",
+        "original_prompt": "a long prompt",
+        "api_key": "sk-live-123",
+        "card_number": "4111111111111111",
+        "email": "a@example.com",
+    }
+    plain, logged = spec.prepare(params, DROP, Redactor())
+    assert set(plain) == {"model_name", "api_key", "card_number", "email"}
+    assert logged == {"model_name": "llama", "api_key": REDACTED, "card_number": "4111****"}
+    assert plain["card_number"] == "4111111111111111"  # validation sees the real value
+
+
+def test_validate_reports_field_error_and_schema_path() -> None:
+    """Each problem names the field, the reason and where the rule is in the schema."""
+    spec = ToolSpec.build("search", SCHEMA)
+    problems = spec.validate({"limit": 0, "filters": {"tags": ["a", 3]}, "extra": True})
+    assert problems == [
+        {
+            "field": "extra",
+            "error": "field not declared by the schema",
+            "schema_path": "additionalProperties",
+        },
+        {
+            "field": "filters.tags[1]",
+            "error": "expected a string, got 3",
+            "schema_path": "properties.filters.properties.tags.items.type",
+        },
+        {
+            "field": "limit",
+            "error": "0 is less than the minimum of 1",
+            "schema_path": "properties.limit.minimum",
+        },
+        {
+            "field": "model_name",
+            "error": "required field is missing",
+            "schema_path": "properties.model_name",
+        },
+    ]
+    assert spec.validate({"model_name": "llama", "limit": 3}) == []
+
+
+def test_validate_without_a_schema_accepts_anything() -> None:
+    """A tool without a parameter schema has nothing to check."""
+    assert ToolSpec.build("search").validate({"anything": object()}) == []
+
+
+def test_schema_version_comes_from_the_schema() -> None:
+    """The schema's own 'version' is reported as the tool schema's version."""
+    assert ToolSpec.build("search", SCHEMA).schema_version == "2.1.0"
+    assert ToolSpec.build("search", {"type": "object"}).schema_version is None
+
+
+def test_an_invalid_schema_is_refused_at_build_time() -> None:
+    """A parameter schema that is not valid JSON Schema raises ToolSchemaError naming the tool."""
+    with pytest.raises(ToolSchemaError, match="'search'"):
+        ToolSpec.build("search", {"type": "objekt"})
