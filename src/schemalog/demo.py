@@ -108,34 +108,27 @@ class ChatApi:
             )
 
     def tool_calls(self) -> None:
-        """Call the tools the model asked for: each starts, then completes or fails."""
+        """Log a request that defines tools, as the chat API's guide does (seed 004).
+
+        The tool calls themselves are the agent's, tracked by the agent sessions that follow.
+        """
         rng = self.rng
-        log.info("tools_detected", tool_count=rng.randint(1, len(TOOLS)))
-        for sequence in range(1, rng.randint(1, 3) + 1):
-            tool = rng.choice(TOOLS)
-            params = {"query": f"q{rng.randrange(100)}", "limit": rng.choice([5, 10, 20])}
-            log.info(
-                "tool_call_started", tool_name=tool, tool_params=params, call_sequence=sequence
-            )
-            elapsed = round(rng.uniform(5, 900), 2)
-            if rng.random() < 0.1:
-                log.warning(
-                    "tool_call_failed",
-                    tool_name=tool,
-                    call_sequence=sequence,
-                    error_type="TimeoutError",
-                    error_message=f"{tool} timed out after {elapsed} ms",
-                    execution_time_ms=elapsed,
-                    retry_eligible=True,
-                )
-            else:
-                log.info(
-                    "tool_call_completed",
-                    tool_name=tool,
-                    call_sequence=sequence,
-                    success=True,
-                    execution_time_ms=elapsed,
-                )
+        tool_count = rng.randint(1, len(TOOLS))
+        log.info("tools_detected", tool_count=tool_count)
+        if rng.random() < 0.3:
+            log.info("tool_choice_detected", tool_choice=rng.choice(TOOLS))
+        tool_messages = rng.randint(0, 4)
+        log.debug(
+            "tool_calling_request_details",
+            has_tools=True,
+            tool_count=tool_count,
+            tool_message_count=tool_messages,
+        )
+        log.debug(
+            "tool_content_detected",
+            has_tool_messages=tool_messages > 0,
+            has_tool_calls=tool_messages > 0 and rng.random() < 0.8,
+        )
 
     def stream(self, model: str) -> None:
         """Stream a response: start, progress every tenth chunk, completion."""
