@@ -232,3 +232,22 @@ def test_call_of_a_manifest_tool_without_function_is_a_lookup_error(
     """A name in the manifest with nothing registered is the program's mistake: LookupError."""
     with pytest.raises(LookupError, match="'search'"):
         tracker.call("search", q="a")
+
+
+def test_caller_names_the_applications_line(schemas_dir: Path) -> None:
+    """With caller on, tracked events name the application's call, not the tracker's code."""
+    from schemalog.testing import capture_events
+
+    schemalog.configure(sinks=[], schemas=schemas_dir, caller=True, on_invalid="raise")
+    tracker = AgentTracker("drea")
+
+    @tracker.tool
+    def search(q: str) -> str:
+        return q
+
+    with capture_events() as events, tracker.session(user_id="u"):
+        search(q="x")
+    callers = {record["event_type"]: record["caller"] for record in events}
+    here = "tests.test_agent_tracker:test_caller_names_the_applications_line:"
+    assert callers["tool_call_started"].startswith(here)
+    assert callers["session_start"].startswith(here)

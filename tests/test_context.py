@@ -104,3 +104,10 @@ def test_one_bound_object_used_by_many_threads() -> None:
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+def test_any_name_can_be_bound() -> None:
+    """Even names like `self` can be bound (the parameters are positional-only)."""
+    with schemalog.bound(self="x", values=1):
+        assert current_context() == {"self": "x", "values": 1}
+    assert schemalog.get_logger("a").bind(self="y").context == {"self": "y"}

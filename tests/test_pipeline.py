@@ -375,3 +375,25 @@ def test_never_raises_in_keep_and_drop(
         assert line.count("\n") == 0
         assert isinstance(record["event_id"], str)
     assert schemalog.stats()["internal_errors"] == 0
+
+
+def test_skipped_modules_are_never_the_caller(schemas_dir: Path) -> None:
+    """skip_caller_modules makes caller name the first frame outside those modules."""
+    from schemalog.pipeline import _CALLER_SKIPS, skip_caller_modules
+
+    handler = LineCollector()
+    schemalog.configure(sinks=[handler], schemas=schemas_dir, caller=True)
+    log = schemalog.get_logger("app")
+
+    def helper() -> None:
+        log.info("cache_miss")
+
+    helper()
+    skip_caller_modules("tests.test_pipeline")
+    try:
+        helper()
+    finally:
+        _CALLER_SKIPS.remove("tests.test_pipeline")
+    direct, skipped = (r["caller"] for r in handler.records)
+    assert direct.startswith("tests.test_pipeline:helper:")
+    assert not skipped.startswith("tests.test_pipeline:")

@@ -70,7 +70,7 @@ class bound:
 
     __slots__ = ("_values",)
 
-    def __init__(self, **values: Any) -> None:
+    def __init__(self, /, **values: Any) -> None:
         self._values = values
 
     def __enter__(self) -> dict[str, Any]:

@@ -49,7 +49,7 @@ class BoundLogger:
         """A copy of the context bound to this logger."""
         return {**self._context[0], **self._context[1]}
 
-    def bind(self, **values: Any) -> BoundLogger:
+    def bind(self, /, **values: Any) -> BoundLogger:
         """Return a logger with ``values`` added to this one's context."""
         return BoundLogger(self._logger, _context.merge(self._context, values))
 

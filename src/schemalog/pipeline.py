@@ -358,9 +358,30 @@ def _event_type_text(positional: Any, fields: dict[str, Any], issues: list[Schem
     return text
 
 
+#: Module name prefixes that are never the caller: helpers that log on the application's behalf.
+_CALLER_SKIPS: list[str] = []
+
+
+def skip_caller_modules(*prefixes: str) -> None:
+    """Never report a frame of these modules (or their submodules) as ``caller``.
+
+    For libraries that emit events on the application's behalf, as ``schemalog.agent`` does:
+    ``caller`` then names the application's line that called the library.
+    """
+    _CALLER_SKIPS.extend(p for p in prefixes if p not in _CALLER_SKIPS)
+
+
 def _caller_text(frame: FrameType) -> str:
+    skips = tuple(_CALLER_SKIPS)
     module = frame.f_globals.get("__name__", "?")
+    while skips and frame.f_back is not None and _is_under(module, skips):
+        frame = frame.f_back
+        module = frame.f_globals.get("__name__", "?")
     return f"{module}:{frame.f_code.co_name}:{frame.f_lineno}"
+
+
+def _is_under(module: str, prefixes: tuple[str, ...]) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in prefixes)
 
 
 def _exception_text(exc_info: Any) -> str | None:

@@ -24,6 +24,10 @@ from schemalog.agent.middleware import ToolError
 from schemalog.agent.session import AgentSession, ToolCall
 from schemalog.agent.toolspec import ToolSchemaError
 from schemalog.agent.tracker import AgentTracker, SessionScope
+from schemalog.pipeline import skip_caller_modules
+
+# The tracker logs on the application's behalf: `caller` should name the application's line.
+skip_caller_modules(__name__)
 
 __all__ = [
     "AGENT_EVENT_TYPES",
