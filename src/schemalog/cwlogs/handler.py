@@ -752,6 +752,9 @@ def close_all_at_exit() -> None:
     Handlers closed earlier but still sending are waited for too. What is left at the
     deadline is counted as dropped and reported.
     """
+    metrics = sys.modules.get("schemalog.metrics")
+    if metrics is not None:
+        metrics.flush()  # the last interval's EMF lines go out with everything else
     handlers = list(_HANDLERS)
     if not handlers:
         return
