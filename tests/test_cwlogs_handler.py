@@ -516,3 +516,25 @@ def test_memory_stays_within_the_queue_bound(proxy: FaultProxy, group: str, tmp_
     assert stats["queued"] <= 200  # the queue, plus at most one batch in flight
     assert stats["dropped"] == 5000 - stats["queued"]
     handler.abandon()
+
+
+def test_emf_metrics_reach_cloudwatch(endpoint: str, group: str, tmp_path: Path) -> None:
+    """Metrics flushed through a cloudwatch sink arrive as valid EMF documents."""
+    from schemalog import emf, metrics
+
+    metrics.REGISTRY.reset()
+    schemalog.configure(
+        sinks=[
+            f"cloudwatch:{group}/m?endpoint_url={endpoint}&region=us-east-1"
+            f"&send_interval=0.05&stats_interval=0&spill_dir={tmp_path}"
+        ],
+        schemas=ROOT / "schemas",
+    )
+    metrics.counter("tool_calls", tool="search").inc(3)
+    metrics.flush()
+    schemalog.shutdown()
+    metrics.REGISTRY.reset()
+    (line,) = read_back(endpoint, group, "m")
+    document = json.loads(line)
+    assert emf.problems(document) == []
+    assert (document["tool_calls"], document["tool"]) == (3, "search")

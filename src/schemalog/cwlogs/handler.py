@@ -116,7 +116,7 @@ class CloudWatchLogsHandler(Sink):
         endpoint_url: str | None = None,
         create_group: bool = True,
         send_interval: float = 2.0,
-        max_queue_events: int = 10_000,
+        max_queue_events: int = 100_000,
         max_queue_bytes: int = 8 * 1024 * 1024,
         spill_dir: str | os.PathLike[str] | None = None,
         spill_max_bytes: int = 128 * 1024 * 1024,
@@ -176,8 +176,10 @@ class CloudWatchLogsHandler(Sink):
     def _reset_state(self) -> None:
         """Fresh queue, counters, locks and sender: at construction, and in a forked child."""
         self._cond = threading.Condition(threading.Lock())
-        self._queue: deque[Event] = deque()
-        self._queue_bytes = 0
+        self._queue: deque[Event] = deque()  # callers append here, under the lock
+        self._local: deque[Event] = deque()  # the sender's share, batched without the lock
+        self._queued = 0  # events in both
+        self._queue_bytes = 0  # their batch bytes
         self._oldest_at = 0.0
         self._spilling = False
         self._spill = SpillFile(
@@ -256,15 +258,16 @@ class CloudWatchLogsHandler(Sink):
             queue = self._queue
             if (
                 not self._spilling
-                and len(queue) < self.max_queue_events
+                and self._queued < self.max_queue_events
                 and self._queue_bytes + size <= self.max_queue_bytes
             ):
                 if not queue:
                     self._oldest_at = time.monotonic()
                 queue.append(event)
+                self._queued += 1
                 self._queue_bytes += size
                 self._accepted += 1
-                if len(queue) == self._wake_events or (
+                if self._queued == self._wake_events or (
                     self._wake_bytes <= self._queue_bytes < self._wake_bytes + size
                 ):
                     self._cond.notify_all()
@@ -284,7 +287,7 @@ class CloudWatchLogsHandler(Sink):
             self._spilling = True
             self._counts["spilled"] += 1
             self._accepted += 1
-            if not self._queue:
+            if not self._queued:
                 self._cond.notify_all()
             return
         self._counts["dropped"] += 1
@@ -431,16 +434,21 @@ class CloudWatchLogsHandler(Sink):
                 if self._abandon.is_set():
                     return None
                 now = time.monotonic()
+                if self._local:
+                    return self._take_from_queue(), None
                 if self._queue:
                     due_at = self._oldest_at + self.send_interval
                     if (
                         self._flush_wanted
                         or self._stopping
                         or now >= due_at
-                        or len(self._queue) >= self._wake_events
+                        or self._queued >= self._wake_events
                         or self._queue_bytes >= self._wake_bytes
                         or self._spilling
                     ):
+                        # Take the whole queue at once: callers wait for the lock only as
+                        # long as a swap takes, not while batches are cut.
+                        self._local, self._queue = self._queue, self._local
                         return self._take_from_queue(), None
                     self._cond.wait(min(due_at - now, self._stats_wait(now)))
                     continue
@@ -465,15 +473,23 @@ class CloudWatchLogsHandler(Sink):
         return BatchBuilder(self.max_batch_bytes, self.max_batch_events)
 
     def _take_from_queue(self) -> list[Event]:
-        queue = self._queue
+        """Cut one batch from the sender's share of the queue (called with the lock held).
+
+        The lock is released while the batch is cut: only the sender touches its share.
+        """
+        local = self._local
 
         def peek() -> Event | None:
-            return queue[0] if queue else None
+            return local[0] if local else None
 
-        events = take_batch(peek, queue.popleft, self._builder())
-        self._queue_bytes -= sum(event_size(event) for event in events)
-        if queue:
-            self._oldest_at = time.monotonic()
+        self._cond.release()
+        try:
+            events = take_batch(peek, local.popleft, self._builder())
+            size = sum(event_size(event) for event in events)
+        finally:
+            self._cond.acquire()
+        self._queued -= len(events)
+        self._queue_bytes -= size
         return events
 
     def _settle(self, count: int, spill_end: int | None) -> None:
