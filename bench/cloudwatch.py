@@ -32,7 +32,7 @@ from typing import Any
 import boto3
 
 from schemalog.cwlogs import CloudWatchLogsHandler
-from schemalog.cwlogs.faults import FaultProxy, local_cloudwatch
+from schemalog.cwlogs.faults import FaultProxy, local_cloudwatch, read_messages
 
 REGION = "us-east-1"
 LINE = json.dumps(
@@ -96,25 +96,7 @@ def distinct_events(endpoint: str, group: str, stream: str) -> int:
 
 def messages(endpoint: str, group: str, stream: str) -> list[str]:
     """Every message in the stream (an outage can make any sender deliver a batch twice)."""
-    client = boto3.client("logs", endpoint_url=endpoint, region_name=REGION)
-    found: list[str] = []
-    token = None
-    try:
-        while True:
-            if token:
-                page = client.get_log_events(
-                    logGroupName=group, logStreamName=stream, startFromHead=True, nextToken=token
-                )
-            else:
-                page = client.get_log_events(
-                    logGroupName=group, logStreamName=stream, startFromHead=True
-                )
-            found += [event["message"] for event in page["events"]]
-            if not page["events"] or page["nextForwardToken"] == token:
-                return found
-            token = page["nextForwardToken"]
-    except client.exceptions.ResourceNotFoundException:
-        return found
+    return read_messages(endpoint, group, stream, REGION)
 
 
 def caller_us(logger: logging.Logger, calls: int) -> tuple[float, float]:

@@ -21,7 +21,7 @@ import pytest
 
 import schemalog
 from schemalog.cwlogs import CloudWatchLogsHandler
-from schemalog.cwlogs.faults import FaultProxy, local_cloudwatch
+from schemalog.cwlogs.faults import FaultProxy, local_cloudwatch, read_messages
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST: dict[str, Any] = {
@@ -73,22 +73,7 @@ def logger_for(handler: logging.Handler) -> logging.Logger:
 
 
 def read_back(endpoint: str, group: str, stream: str = "s") -> list[str]:
-    client = boto3.client("logs", endpoint_url=endpoint, region_name="us-east-1")
-    messages: list[str] = []
-    token: str | None = None
-    while True:
-        if token:
-            page = client.get_log_events(
-                logGroupName=group, logStreamName=stream, startFromHead=True, nextToken=token
-            )
-        else:
-            page = client.get_log_events(
-                logGroupName=group, logStreamName=stream, startFromHead=True
-            )
-        messages += [event["message"] for event in page["events"]]
-        if not page["events"] or page["nextForwardToken"] == token:
-            return messages
-        token = page["nextForwardToken"]
+    return read_messages(endpoint, group, stream)
 
 
 def test_events_arrive_once_in_order(

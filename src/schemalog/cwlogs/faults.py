@@ -70,6 +70,31 @@ def local_cloudwatch() -> Iterator[str]:
         request_log.setLevel(level)
 
 
+def read_messages(endpoint: str, group: str, stream: str, region: str = "us-east-1") -> list[str]:
+    """Every message of a stream, oldest first (GetLogEvents, all pages); none if missing."""
+    import boto3
+
+    client = boto3.client("logs", endpoint_url=endpoint, region_name=region)
+    found: list[str] = []
+    token: str | None = None
+    try:
+        while True:
+            if token:
+                page = client.get_log_events(
+                    logGroupName=group, logStreamName=stream, startFromHead=True, nextToken=token
+                )
+            else:
+                page = client.get_log_events(
+                    logGroupName=group, logStreamName=stream, startFromHead=True
+                )
+            found += [event["message"] for event in page["events"]]
+            if not page["events"] or page["nextForwardToken"] == token:
+                return found
+            token = page["nextForwardToken"]
+    except client.exceptions.ResourceNotFoundException:
+        return found
+
+
 class FaultProxy:
     """An HTTP proxy on 127.0.0.1 that forwards to ``upstream`` or injects the current fault."""
 
