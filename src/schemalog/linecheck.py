@@ -16,6 +16,7 @@ from typing import Any, Final
 import orjson
 
 from schemalog.catalog import Catalog, SchemaVersion, UnknownEventError
+from schemalog.emf import is_emf, problems
 from schemalog.envelope import LOG_EVENT_TYPE, RESERVED_NAMES
 from schemalog.validation import CompiledValidator, ReferenceValidator, SchemaIssue
 
@@ -62,7 +63,9 @@ class LineChecker:
         return self.check_record(record)
 
     def check_record(self, record: Mapping[str, Any]) -> LineResult:
-        """Check one parsed record."""
+        """Check one parsed record (an EMF metrics line against the EMF specification)."""
+        if is_emf(record):
+            return LineResult(event_type="emf", issues=problems(record))
         event_type = record.get("event_type")
         result = LineResult(
             event_type=event_type if isinstance(event_type, str) else None,

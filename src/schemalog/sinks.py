@@ -4,6 +4,7 @@
 |---|---|
 | ``stdout``, ``stderr`` | :class:`StreamSink`, which looks the stream up at each write |
 | ``file:PATH[?option=value&...]`` | :class:`schemalog.files.FileSink` (rotation, logrotate) |
+| ``cloudwatch:GROUP[/STREAM][?options]`` | :class:`schemalog.cwlogs.CloudWatchLogsHandler` |
 
 Every sink counts its failures in ``schemalog.stats()["sink_errors"]`` and reports them on
 stderr at most once a minute; a failing sink never raises into the application.
@@ -72,8 +73,17 @@ def _file_sink(argument: str) -> logging.Handler:
     return FileSink.from_spec(argument)
 
 
+def _cloudwatch_sink(argument: str) -> logging.Handler:
+    from schemalog.cwlogs import from_spec
+
+    return from_spec(argument)
+
+
 #: Sink schemes: ``scheme:argument`` strings are built by the factory registered here.
-SINK_SCHEMES: Final[dict[str, Callable[[str], logging.Handler]]] = {"file": _file_sink}
+SINK_SCHEMES: Final[dict[str, Callable[[str], logging.Handler]]] = {
+    "file": _file_sink,
+    "cloudwatch": _cloudwatch_sink,
+}
 
 
 def make_sink(spec: str | logging.Handler) -> logging.Handler:

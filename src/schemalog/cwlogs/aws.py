@@ -1,0 +1,147 @@
+"""The boto3 side of the sink: making the client, and what each failure means for the sender.
+
+Imported only by the sender thread, so ``import schemalog`` (and building a handler) never
+imports boto3. botocore's own retries are turned off on clients made here: the sender retries
+with its own backoff, counts every retry, and never gives a batch up.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING, Any, Final
+
+import boto3
+import botocore.config
+import botocore.exceptions
+
+from schemalog.cwlogs.batching import Event
+
+if TYPE_CHECKING:
+    from mypy_boto3_logs import CloudWatchLogsClient
+else:
+    CloudWatchLogsClient = Any
+
+
+class Outcome(enum.Enum):
+    """What the sender does after a failed call."""
+
+    RETRY = "retry"  # throttled, 5xx, timeouts, connection errors, credentials: back off, retry
+    CREATE = "create"  # no such group or stream: create them, then retry at once
+    SPLIT = "split"  # InvalidParameterException: halve the batch to isolate the bad event
+    DONE = "done"  # DataAlreadyAccepted: the events are there
+
+
+_CREATE_CODES: Final = frozenset({"ResourceNotFoundException"})
+_SPLIT_CODES: Final = frozenset({"InvalidParameterException"})
+_DONE_CODES: Final = frozenset({"DataAlreadyAcceptedException"})
+_EXISTS_CODE: Final = "ResourceAlreadyExistsException"
+
+
+def make_client(
+    *,
+    session: Any = None,
+    region: str | None,
+    endpoint_url: str | None,
+    connect_timeout: float,
+    read_timeout: float,
+) -> CloudWatchLogsClient:
+    """Return a CloudWatch Logs client with botocore's retries off and the given timeouts."""
+    config = botocore.config.Config(
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        retries={"total_max_attempts": 1, "mode": "standard"},
+        user_agent_extra="schemalog",
+    )
+    chosen = session if session is not None else boto3.session.Session()
+    client: CloudWatchLogsClient = chosen.client(
+        "logs", region_name=region, endpoint_url=endpoint_url, config=config
+    )
+    return client
+
+
+def copy_client(client: Any, connect_timeout: float, read_timeout: float) -> CloudWatchLogsClient:
+    """Make a new client like ``client`` (region, endpoint, credentials), for a forked child.
+
+    A client's connection pool must not be shared with the parent process.
+    """
+    credentials = client._request_signer._credentials
+    session = boto3.session.Session(
+        aws_access_key_id=getattr(credentials, "access_key", None),
+        aws_secret_access_key=getattr(credentials, "secret_key", None),
+        aws_session_token=getattr(credentials, "token", None),
+    )
+    return make_client(
+        session=session,
+        region=client.meta.region_name,
+        endpoint_url=client.meta.endpoint_url,
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+    )
+
+
+def classify(error: BaseException) -> tuple[Outcome, str]:
+    """Return what to do after ``error`` and a short description of it."""
+    if isinstance(error, botocore.exceptions.ClientError):
+        code = str(error.response.get("Error", {}).get("Code", ""))
+        message = str(error.response.get("Error", {}).get("Message", ""))
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        text = f"{code or 'error'} (HTTP {status}): {message}".rstrip(": ")
+        if code in _CREATE_CODES:
+            return Outcome.CREATE, text
+        if code in _SPLIT_CODES:
+            return Outcome.SPLIT, text
+        if code in _DONE_CODES:
+            return Outcome.DONE, text
+        return Outcome.RETRY, text
+    return Outcome.RETRY, f"{type(error).__name__}: {error}"
+
+
+def error_code(error: BaseException) -> str | None:
+    """Return the AWS error code of a ClientError (None for anything else)."""
+    if isinstance(error, botocore.exceptions.ClientError):
+        return str(error.response.get("Error", {}).get("Code", "")) or None
+    return None
+
+
+def ensure_stream(
+    client: CloudWatchLogsClient, group: str, stream: str, create_group: bool
+) -> None:
+    """Create the log stream, and the group first when it is missing; existing ones are fine."""
+    try:
+        client.create_log_stream(logGroupName=group, logStreamName=stream)
+        return
+    except botocore.exceptions.ClientError as error:
+        code = error_code(error)
+        if code == _EXISTS_CODE:
+            return
+        if code not in _CREATE_CODES or not create_group:
+            raise
+    try:
+        client.create_log_group(logGroupName=group)
+    except botocore.exceptions.ClientError as error:
+        if error_code(error) != _EXISTS_CODE:
+            raise
+    try:
+        client.create_log_stream(logGroupName=group, logStreamName=stream)
+    except botocore.exceptions.ClientError as error:
+        if error_code(error) != _EXISTS_CODE:
+            raise
+
+
+def put_events(
+    client: CloudWatchLogsClient, group: str, stream: str, events: list[Event]
+) -> dict[str, int] | None:
+    """Send one batch (already sorted and within the limits); return rejectedLogEventsInfo.
+
+    No sequence token: CloudWatch Logs ignores it and accepts parallel calls.
+    """
+    response = client.put_log_events(
+        logGroupName=group,
+        logStreamName=stream,
+        logEvents=[
+            {"timestamp": timestamp, "message": message.decode("utf-8", "replace")}
+            for timestamp, message in events
+        ],
+    )
+    info = response.get("rejectedLogEventsInfo")
+    return dict(info) if info else None  # type: ignore[arg-type]

@@ -1,0 +1,134 @@
+"""PutLogEvents limits, and cutting a run of events into batches that respect them.
+
+An event is ``(timestamp_ms, message_bytes)``. CloudWatch Logs counts a batch as the sum of
+the UTF-8 message bytes plus 26 bytes per event, at most 1,048,576 bytes and 10,000 events,
+spanning at most 24 hours, in chronological order. Everything here is pure: no I/O, no boto3.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final
+
+#: One log event: epoch milliseconds and the UTF-8 message.
+Event = tuple[int, bytes]
+
+EVENT_OVERHEAD: Final = 26
+MAX_BATCH_BYTES: Final = 1_048_576
+MAX_BATCH_EVENTS: Final = 10_000
+#: The limit on one event's message: 256 KiB minus the overhead works in every region and SDK
+#: (CloudWatch raised it to 1 MiB in 2025; pass ``max_event_bytes`` to use more).
+DEFAULT_MAX_EVENT_BYTES: Final = 256 * 1024 - EVENT_OVERHEAD
+LARGEST_EVENT_BYTES: Final = MAX_BATCH_BYTES - EVENT_OVERHEAD
+#: A batch spans at most 24 hours; keep a minute of margin for clock rounding.
+MAX_SPAN_MS: Final = 24 * 3600 * 1000 - 60_000
+TRUNCATION_MARKER: Final = b"...[schemalog: truncated from %d bytes]"
+
+
+def event_size(event: Event) -> int:
+    """Return the bytes ``event`` counts toward a batch (message plus the 26-byte overhead)."""
+    return len(event[1]) + EVENT_OVERHEAD
+
+
+def fit_message(message: bytes, max_bytes: int) -> tuple[bytes, bool]:
+    """Return ``message`` cut to ``max_bytes`` with a marker (at a UTF-8 boundary), and whether.
+
+    The marker says how long the message was, so a reader knows something is missing.
+    """
+    if len(message) <= max_bytes:
+        return message, False
+    marker = TRUNCATION_MARKER % len(message)
+    keep = max(0, max_bytes - len(marker))
+    # Step back over UTF-8 continuation bytes (0b10xxxxxx) so no character is split.
+    while keep > 0 and (message[keep] & 0xC0) == 0x80:
+        keep -= 1
+    return message[:keep] + marker, True
+
+
+class BatchBuilder:
+    """Collects events into one batch until the next would break a PutLogEvents limit.
+
+    ``max_bytes`` and ``max_events`` may be lowered (tests, or a proxy with a smaller limit).
+    """
+
+    def __init__(self, max_bytes: int = MAX_BATCH_BYTES, max_events: int = MAX_BATCH_EVENTS):
+        self.max_bytes = max_bytes
+        self.max_events = max_events
+        self.events: list[Event] = []
+        self.size = 0
+        self._low = 0
+        self._high = 0
+
+    def fits(self, event: Event) -> bool:
+        """Whether ``event`` can join the batch without breaking a limit."""
+        if not self.events:
+            return True
+        if len(self.events) >= self.max_events:
+            return False
+        if self.size + event_size(event) > self.max_bytes:
+            return False
+        timestamp = event[0]
+        return max(self._high, timestamp) - min(self._low, timestamp) <= MAX_SPAN_MS
+
+    def add(self, event: Event) -> None:
+        """Add ``event`` (call :meth:`fits` first)."""
+        timestamp = event[0]
+        if self.events:
+            self._low = min(self._low, timestamp)
+            self._high = max(self._high, timestamp)
+        else:
+            self._low = self._high = timestamp
+        self.events.append(event)
+        self.size += event_size(event)
+
+    def sorted_events(self) -> list[Event]:
+        """Return the batch in chronological order (a stable sort: equal times keep their order)."""
+        return sorted(self.events, key=_timestamp)
+
+
+def _timestamp(event: Event) -> int:
+    return event[0]
+
+
+def take_batch(
+    peek: Callable[[], Event | None],
+    pop: Callable[[], object],
+    builder: BatchBuilder,
+) -> list[Event]:
+    """Move events from a source into ``builder`` while they fit; return the sorted batch.
+
+    ``peek`` returns the next event without removing it (None when the source is empty) and
+    ``pop`` removes it.
+    """
+    while True:
+        event = peek()
+        if event is None or not builder.fits(event):
+            break
+        builder.add(event)
+        pop()
+    return builder.sorted_events()
+
+
+def split(batch: list[Event]) -> tuple[list[Event], list[Event]]:
+    """Cut a batch in two halves, keeping the order (to isolate an event CloudWatch refuses)."""
+    middle = len(batch) // 2
+    return batch[:middle], batch[middle:]
+
+
+def rejected_indexes(info: dict[str, int] | None, count: int) -> set[int]:
+    """Return the indexes of a batch of ``count`` events that ``rejectedLogEventsInfo`` names.
+
+    AWS documents ``tooNewLogEventStartIndex`` as inclusive and ``tooOldLogEventEndIndex`` as
+    exclusive; ``expiredLogEventEndIndex`` is undocumented and read as exclusive too.
+    """
+    if not info:
+        return set()
+    rejected: set[int] = set()
+    new_start = info.get("tooNewLogEventStartIndex")
+    if new_start is not None:
+        rejected.update(range(max(0, new_start), count))
+    for key in ("tooOldLogEventEndIndex", "expiredLogEventEndIndex"):
+        end = info.get(key)
+        if end is not None:
+            rejected.update(range(min(end, count)))
+    return rejected

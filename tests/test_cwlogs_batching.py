@@ -1,0 +1,142 @@
+"""Tests for the sink's pure parts: batch limits, truncation, the spill file, sink strings."""
+
+from __future__ import annotations
+
+from collections import deque
+from pathlib import Path
+
+import pytest
+
+from schemalog.cwlogs import CloudWatchLogsHandler, parse_spec
+from schemalog.cwlogs.batching import (
+    EVENT_OVERHEAD,
+    MAX_BATCH_BYTES,
+    MAX_SPAN_MS,
+    BatchBuilder,
+    Event,
+    fit_message,
+    rejected_indexes,
+    take_batch,
+)
+from schemalog.cwlogs.spill import SpillFile
+from schemalog.settings import ConfigError
+from schemalog.sinks import make_sink
+
+
+def drain(events: list[Event], **limits: int) -> list[list[Event]]:
+    source = deque(events)
+    batches = []
+    while source:
+
+        def peek() -> Event | None:
+            return source[0] if source else None
+
+        batches.append(take_batch(peek, source.popleft, BatchBuilder(**limits)))
+    return batches
+
+
+def test_batches_stop_at_ten_thousand_events() -> None:
+    """No batch holds more than 10,000 events."""
+    batches = drain([(1, b"x")] * 25_000)
+    assert [len(b) for b in batches] == [10_000, 10_000, 5_000]
+
+
+def test_batches_count_26_bytes_per_event() -> None:
+    """A batch's size is its message bytes plus 26 per event, at most 1,048,576."""
+    message = b"y" * 1000
+    batches = drain([(1, message)] * 3000)
+    per_batch = MAX_BATCH_BYTES // (1000 + EVENT_OVERHEAD)
+    assert len(batches[0]) == per_batch
+    assert sum(len(m) + EVENT_OVERHEAD for _, m in batches[0]) <= MAX_BATCH_BYTES
+    assert sum(len(b) for b in batches) == 3000
+
+
+def test_batches_span_at_most_24_hours_and_are_sorted() -> None:
+    """Events more than a day apart go to different batches, each in chronological order."""
+    day = 24 * 3600 * 1000
+    events = [(5, b"a"), (1, b"b"), (3, b"c"), (day + 10, b"d"), (4, b"e")]
+    batches = drain(events)
+    assert batches == [[(1, b"b"), (3, b"c"), (5, b"a")], [(day + 10, b"d")], [(4, b"e")]]
+    assert day > MAX_SPAN_MS
+
+
+def test_sort_keeps_the_order_of_equal_timestamps() -> None:
+    """Events logged in the same millisecond keep the order they were logged in."""
+    events = [(7, b"%d" % n) for n in range(50)]
+    assert drain(events) == [events]
+
+
+def test_fit_message_cuts_at_a_character_boundary_with_a_marker() -> None:
+    """An oversized message is cut without splitting a UTF-8 character, and says so."""
+    message = ("é" * 600).encode()
+    cut, truncated = fit_message(message, 500)
+    assert truncated
+    assert len(cut) <= 500
+    assert cut.endswith(b"[schemalog: truncated from 1200 bytes]")
+    cut.decode("utf-8")  # no broken character
+    assert fit_message(b"short", 500) == (b"short", False)
+
+
+def test_rejected_indexes_follow_the_documented_bounds() -> None:
+    """The too-new index is inclusive; the too-old and expired ones are exclusive."""
+    info = {"tooNewLogEventStartIndex": 8, "tooOldLogEventEndIndex": 2}
+    assert rejected_indexes(info, 10) == {0, 1, 8, 9}
+    assert rejected_indexes({"expiredLogEventEndIndex": 3}, 10) == {0, 1, 2}
+    assert rejected_indexes(None, 10) == set()
+
+
+def test_spill_file_replays_in_order_and_empties(tmp_path: Path) -> None:
+    """Spilled events read back in order, across batches, and the file empties when done."""
+    spill = SpillFile(tmp_path / "s.spill", 1_000_000)
+    events = [(n, b"line\nwith newline %d" % n) for n in range(100)]
+    for event in events:
+        assert spill.append(event)
+    replayed: list[Event] = []
+    while spill.pending:
+        batch, end = spill.read_batch(BatchBuilder(max_events=30), spill.written)
+        replayed += batch
+        spill.consumed(end, len(batch))
+    assert replayed == events
+    assert (tmp_path / "s.spill").stat().st_size == 0
+    spill.close(remove=True)
+    assert not (tmp_path / "s.spill").exists()
+
+
+def test_spill_file_refuses_past_its_bound(tmp_path: Path) -> None:
+    """An event that would take the file past max_bytes is refused and nothing is written."""
+    spill = SpillFile(tmp_path / "s.spill", 100)
+    assert spill.append((1, b"a" * 40))
+    assert not spill.append((2, b"b" * 60))
+    assert spill.written == (tmp_path / "s.spill").stat().st_size < 100
+    spill.close(remove=True)
+
+
+@pytest.mark.parametrize(
+    ("argument", "group", "stream"),
+    [
+        ("my-group", "my-group", None),
+        ("my-group/api", "my-group", "api"),
+        ("team/app/api", "team/app", "api"),
+        ("/ecs/api", "/ecs/api", None),
+        ("/ecs/api?stream=web-{pid}", "/ecs/api", "web-{pid}"),
+    ],
+)
+def test_sink_string_names_group_and_stream(argument: str, group: str, stream: str | None) -> None:
+    """GROUP[/STREAM] splits at the last slash, unless the group starts with one."""
+    assert parse_spec(argument)[:2] == (group, stream)
+
+
+def test_sink_string_options_and_errors(tmp_path: Path) -> None:
+    """Options are converted and checked; unknown ones and bad groups are ConfigErrors."""
+    handler = make_sink(
+        f"cloudwatch:g/s?region=eu-west-1&max_queue_bytes=1MiB&send_interval=0.5"
+        f"&spill_dir={tmp_path}"
+    )
+    assert isinstance(handler, CloudWatchLogsHandler)
+    assert (handler.log_group, handler.log_stream, handler.region) == ("g", "s", "eu-west-1")
+    assert (handler.max_queue_bytes, handler.send_interval) == (1024 * 1024, 0.5)
+    handler.close()
+    with pytest.raises(ConfigError, match="unknown option 'colour'"):
+        make_sink("cloudwatch:g?colour=red")
+    with pytest.raises(ConfigError, match="log group"):
+        make_sink("cloudwatch:bad group!")
