@@ -397,3 +397,13 @@ def test_skipped_modules_are_never_the_caller(schemas_dir: Path) -> None:
     direct, skipped = (r["caller"] for r in handler.records)
     assert direct.startswith("tests.test_pipeline:helper:")
     assert not skipped.startswith("tests.test_pipeline:")
+
+
+def test_huge_integers_are_judged_as_written(collector: LineCollector) -> None:
+    """An int beyond 64 bits is written as a string, and judged as one (invalid for integer)."""
+    with schemalog.bound(session_id="s"):
+        schemalog.get_logger("app").info("stream_completed", total_chunks=2**70)
+    (record,) = collector.records
+    assert record["total_chunks"] == str(2**70)
+    assert record["schema_errors"] == [f'$.total_chunks: expected an integer, got "{2**70}"']
+    assert schemalog.stats()["invalid_kept"] == 1

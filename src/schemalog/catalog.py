@@ -77,12 +77,16 @@ class SchemaVersion:
     redaction: RedactionPlan = field(init=False)
     #: Context names (``session_id``, ...) the event must carry, from ``x-context``.
     required_context: tuple[str, ...] = field(init=False)
+    #: True when every event field is a typed scalar: an event that passes validation then
+    #: holds only strings, numbers, booleans and nulls, with nothing to normalize.
+    scalar_only: bool = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "version_text", str(self.version))
         object.__setattr__(self, "redaction", RedactionPlan.from_schema(self.schema))
         context = self.schema.get("x-context", [])
         object.__setattr__(self, "required_context", tuple(context))
+        object.__setattr__(self, "scalar_only", _scalar_only(self.schema))
 
     @property
     def description(self) -> str:
@@ -110,6 +114,22 @@ class SchemaVersion:
             for name in self.required_context
             if context.get(name) is None
         ]
+
+
+_SCALAR_TYPES: Final = frozenset({"string", "integer", "number", "boolean", "null"})
+
+
+def _scalar_only(schema: Mapping[str, Any]) -> bool:
+    if schema.get("additionalProperties") is not False:
+        return False
+    properties = schema.get("properties", {})
+    for subschema in properties.values():
+        kinds = subschema.get("type") if isinstance(subschema, Mapping) else None
+        if isinstance(kinds, str):
+            kinds = [kinds]
+        if not kinds or not _SCALAR_TYPES.issuperset(kinds):
+            return False
+    return True
 
 
 def emitted_view(schema: Mapping[str, Any]) -> dict[str, Any]:

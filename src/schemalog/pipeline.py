@@ -34,7 +34,7 @@ from schemalog.envelope import (
 from schemalog.logrecords import make_record
 from schemalog.normalize import normalize, normalize_fields, safe_repr
 from schemalog.redaction import Redactor
-from schemalog.rendering import fit, render, render_within
+from schemalog.rendering import escape_line_breaks, fit, render, render_within
 from schemalog.settings import Settings
 from schemalog.stats import STATS
 from schemalog.validation import SchemaIssue
@@ -126,12 +126,12 @@ class Pipeline:
             pin: Any = None
             if not RESERVED_NAMES.isdisjoint(fields):
                 fields, envelope, pin = _take_envelope_names(fields, envelope, issues)
-            try:
-                orjson.dumps(fields, option=_PLAIN_ONLY)  # C speed: does anything need normalizing?
-            except TypeError:
-                fields = normalize_fields(fields)
-
             schema = self._newest.get(event_type) if pin is None else None
+            if schema is None or not schema.scalar_only:
+                try:
+                    orjson.dumps(fields, option=_PLAIN_ONLY)  # C speed: anything to normalize?
+                except TypeError:
+                    fields = normalize_fields(fields)
             try:
                 valid = schema is not None and schema.validator.is_valid(fields)
             except ValueError:  # jsonschema_rs refuses some types (UUID...): normalize first
@@ -193,7 +193,27 @@ class Pipeline:
             if issues:
                 record["schema_errors"] = [str(issue) for issue in issues]
 
-            line = render(record)
+            try:  # render(), inlined: this is the hot path
+                line = orjson.dumps(record)
+            except TypeError:
+                if schema is not None and schema.scalar_only and not issues:
+                    # Only an int beyond 64 bits gets here unnormalized: judge it as written.
+                    if exc_info is not None:
+                        fields["exc_info"] = exc_info
+                    if pin is not None:
+                        fields["schema_version"] = pin
+                    self.emit(
+                        stdlib_logger,
+                        levelno,
+                        event_type,
+                        normalize_fields(fields),
+                        (envelope, {}),
+                        frame,
+                    )
+                    return
+                line = render(record)
+            if not line.isascii():
+                line = escape_line_breaks(line)
             if len(line) > self._max_bytes:
                 line = fit(record, line, self._max_bytes)[0]
                 STATS.add("truncated")

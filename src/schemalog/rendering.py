@@ -33,9 +33,13 @@ def render(record: dict[str, Any]) -> bytes:
         line = orjson.dumps(record)
     except (TypeError, orjson.JSONEncodeError):  # lone surrogates, odd keys: the slow path
         line = orjson.dumps(_scrub(record))
-    if not line.isascii():
-        for raw, escaped in _LINE_BREAKS:
-            line = line.replace(raw, escaped)
+    return line if line.isascii() else escape_line_breaks(line)
+
+
+def escape_line_breaks(line: bytes) -> bytes:
+    """Escape the characters some readers take for line breaks that JSON leaves as they are."""
+    for raw, escaped in _LINE_BREAKS:
+        line = line.replace(raw, escaped)
     return line
 
 
