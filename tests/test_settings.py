@@ -97,3 +97,9 @@ def test_sizes() -> None:
     assert parse_size("512 KiB") == 524288
     with pytest.raises(ValueError, match="not a size"):
         parse_size("10 parsecs")
+
+
+def test_unknown_settings_are_refused() -> None:
+    """A misspelt setting is a TypeError, as for any keyword-only signature."""
+    with pytest.raises(TypeError, match="unexpected keyword argument 'servce'"):
+        resolve(environ={}, servce="api")  # type: ignore[call-arg]

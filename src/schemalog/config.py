@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Unpack
 
 from schemalog import runtime
 from schemalog.catalog import Catalog, CatalogError
 from schemalog.logger import set_min_level
 from schemalog.pipeline import Pipeline
-from schemalog.settings import ConfigError, Settings, resolve
+from schemalog.settings import ConfigError, Options, Settings, resolve
 from schemalog.sinks import make_sink
 from schemalog.stats import STATS
 
@@ -19,19 +17,7 @@ from schemalog.stats import STATS
 _installed: list[logging.Handler] = []
 
 
-def configure(
-    *,
-    service: str | None = None,
-    sinks: Sequence[str | logging.Handler] | None = None,
-    schemas: str | os.PathLike[str] | None = None,
-    level: int | str | None = None,
-    on_invalid: str | None = None,
-    caller: bool | None = None,
-    static_fields: Mapping[str, Any] | None = None,
-    max_event_bytes: int | None = None,
-    hash_key: str | bytes | None = None,
-    clock: Callable[[], float] | None = None,
-) -> Settings:
+def configure(**options: Unpack[Options]) -> Settings:
     """Configure schemalog for this process; each setting not given comes from ``SCHEMALOG_*``.
 
     Args:
@@ -52,18 +38,7 @@ def configure(
     Raises ConfigError or CatalogError naming what is wrong. Calling it again replaces the
     previous configuration and closes the sinks it installed.
     """
-    settings = resolve(
-        service=service,
-        sinks=sinks,
-        schemas=schemas,
-        level=level,
-        on_invalid=on_invalid,
-        caller=caller,
-        static_fields=static_fields,
-        max_event_bytes=max_event_bytes,
-        hash_key=hash_key,
-        clock=clock,
-    )
+    settings = resolve(**options)
     catalog = Catalog.load(settings.schemas)
     handlers = [make_sink(spec) for spec in settings.sinks]
     _install(settings, Pipeline(settings, catalog), handlers)

@@ -145,9 +145,7 @@ class Redactor:
             else:
                 new = self._redact_one(key, value, action)
             if new is not value:
-                if result is None:
-                    result = dict(fields)
-                _store(result, key, new)
+                result = _store(result, fields, key, new)
         return fields if result is None else result
 
     def _redact_all(
@@ -168,9 +166,7 @@ class Redactor:
             else:
                 new = self._redact_one(key, value, action)
             if new is not value:
-                if result is None:
-                    result = dict(fields)
-                _store(result, key, new)
+                result = _store(result, fields, key, new)
         return fields if result is None else result
 
     def _redact_list(self, items: list[Any]) -> list[Any]:
@@ -238,8 +234,14 @@ def mask(value: Any) -> str:
 _DROPPED: Final = object()
 
 
-def _store(result: dict[str, Any], key: str, new: Any) -> None:
+def _store(
+    result: dict[str, Any] | None, fields: dict[str, Any], key: str, new: Any
+) -> dict[str, Any]:
+    """Put ``new`` (or the drop of ``key``) into ``result``, a copy of ``fields`` made on need."""
+    if result is None:
+        result = dict(fields)
     if new is _DROPPED:
         del result[key]
     else:
         result[key] = new
+    return result

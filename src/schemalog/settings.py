@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, Literal, cast
+from typing import Any, Final, Literal, TypedDict, Unpack, cast
 
 import orjson
 
@@ -65,37 +65,42 @@ class Settings:
     clock: Callable[[], float] = time.time
 
 
-def resolve(
-    *,
-    service: str | None = None,
-    sinks: Sequence[str | logging.Handler] | None = None,
-    schemas: str | os.PathLike[str] | None = None,
-    level: int | str | None = None,
-    on_invalid: str | None = None,
-    caller: bool | None = None,
-    static_fields: Mapping[str, Any] | None = None,
-    max_event_bytes: int | None = None,
-    hash_key: str | bytes | None = None,
-    clock: Callable[[], float] | None = None,
-    environ: Mapping[str, str] | None = None,
-) -> Settings:
+class Options(TypedDict, total=False):
+    """The keyword arguments of ``configure()`` (each may be left out, or None)."""
+
+    service: str | None
+    sinks: Sequence[str | logging.Handler] | None
+    schemas: str | os.PathLike[str] | None
+    level: int | str | None
+    on_invalid: str | None
+    caller: bool | None
+    static_fields: Mapping[str, Any] | None
+    max_event_bytes: int | None
+    hash_key: str | bytes | None
+    clock: Callable[[], float] | None
+
+
+def resolve(environ: Mapping[str, str] | None = None, **options: Unpack[Options]) -> Settings:
     """Resolve settings: arguments win over ``SCHEMALOG_*`` variables, which win over defaults."""
+    unknown = sorted(set(options) - set(Options.__annotations__))
+    if unknown:  # what a plain keyword signature would refuse
+        raise TypeError(f"configure() got an unexpected keyword argument {unknown[0]!r}")
     env = os.environ if environ is None else environ
-    resolved_static = _static_fields(static_fields, env)
-    resolved_sinks: Sequence[str | logging.Handler] = (
-        sinks if sinks is not None else _env_list(env, "SCHEMALOG_SINKS", ["stdout"])
-    )
+    service, sinks, schemas = options.get("service"), options.get("sinks"), options.get("schemas")
+    level, caller = options.get("level"), options.get("caller")
+    if sinks is None:
+        sinks = _env_list(env, "SCHEMALOG_SINKS", ["stdout"])
     return Settings(
         service=service if service is not None else env.get("SCHEMALOG_SERVICE") or None,
-        sinks=tuple(resolved_sinks),
+        sinks=tuple(sinks),
         schemas=Path(schemas) if schemas is not None else default_schemas_dir(env),
         level=_level(level if level is not None else env.get("SCHEMALOG_LEVEL", "info")),
-        on_invalid=_on_invalid(on_invalid, env),
+        on_invalid=_on_invalid(options.get("on_invalid"), env),
         caller=caller if caller is not None else _env_bool(env, "SCHEMALOG_CALLER"),
-        static_fields=resolved_static,
-        max_event_bytes=_max_bytes(max_event_bytes, env),
-        hash_key=_hash_key(hash_key, env),
-        clock=clock or time.time,
+        static_fields=_static_fields(options.get("static_fields"), env),
+        max_event_bytes=_max_bytes(options.get("max_event_bytes"), env),
+        hash_key=_hash_key(options.get("hash_key"), env),
+        clock=options.get("clock") or time.time,
     )
 
 
