@@ -113,11 +113,25 @@ class DelimitedPattern(Pattern):
         return sum(condition.matcher.is_regex for condition in self.conditions)
 
     def extract(self, message: str) -> dict[str, str] | None:
-        """``$name`` for named fields and ``$N`` for the others, or None when it does not match."""
+        """Return ``$name`` for named fields and ``$N`` for the others; None when no match."""
+        found = self._fields(message)
+        return None if found is None else {key: text for _, key, text in found}
+
+    def extract_all(self, message: str) -> dict[str, str] | None:
+        """Return :meth:`extract` plus ``$N`` for the named fields too (for field references)."""
+        found = self._fields(message)
+        if found is None:
+            return None
+        values = {f"${index + 1}": text for index, _, text in found}
+        values.update((key, text) for _, key, text in found)
+        return values
+
+    def _fields(self, message: str) -> list[tuple[int, str, str]] | None:
+        """Return ``(field index, key, text)`` for each field, in order; None when no match."""
         fields = split_fields(message)
         entries = self.entries
         if not entries:
-            return {f"${i}": value for i, (value, _) in enumerate(fields, start=1)}
+            return [(i, f"${i + 1}", value) for i, (value, _) in enumerate(fields)]
         pairs: list[tuple[int, int]] = []  # (entry index, field index)
         if self._ellipsis is None:
             if len(fields) < len(entries):
@@ -150,7 +164,7 @@ class DelimitedPattern(Pattern):
                 for index, text in enumerate(texts)
                 if index not in covered
             ]
-        return {key: text for _, key, text in sorted(found)}
+        return sorted(found)
 
 
 def parse_delimited(text: str, start: int) -> DelimitedPattern:

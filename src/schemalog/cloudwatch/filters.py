@@ -153,7 +153,10 @@ class MetricFilter:
         pattern = self.pattern
         if isinstance(pattern, JsonPattern):
             return self.datapoint_for_document(load_object(message))
-        extracted = pattern.extract(message)
+        if isinstance(pattern, DelimitedPattern):
+            extracted = pattern.extract_all(message)
+        else:
+            extracted = pattern.extract(message)
         if extracted is None:
             return self._default_point
         return self.matched_point(None, extracted)

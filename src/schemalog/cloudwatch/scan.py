@@ -1,0 +1,409 @@
+r"""One streaming pass of JSON lines through many metric filters, with flat memory.
+
+The input is read in blocks of whole lines (4 MiB). Every answer is the one full evaluation
+gives (:meth:`Scanner._line`: parse the line, evaluate each filter); two shortcuts avoid
+parsing lines that cannot change the answer.
+
+**Needles.** When every filter is a JSON filter without ``defaultValue`` whose pattern can only
+match a few exact ``event_type`` values (``{ $.event_type = "a" || $.event_type = "b" }``),
+only the lines that hold one of those strings are looked at (``bytes.find``), then parsed.
+
+**Envelope runs.** Otherwise each block is cut into *segments*: runs of lines that share a time
+bucket when the input is in time order (found by bisection). A segment whose every line has
+schemalog's envelope layout, ``{"timestamp":"...Z","level":"...","logger":"...",
+"event_type":"...",...}`` with plain ASCII values, is counted from its bytes:
+
+- one compiled regex yields every line's ``event_type`` (and time key, when the run is mixed);
+- a C-level count proves each line has exactly one ``"event_type":`` key, so the value read is
+  the event's own, not a nested or a repeated key;
+- every filter is decided from ``event_type`` alone where its pattern allows
+  (:meth:`JsonPattern.decide`); only lines of event types that some filter cannot decide that
+  way (a condition on another field, a field ``metricValue``, dimensions) are found by
+  substring search and parsed.
+
+Any other segment (other layouts, blank lines, escapes, unsorted input) is evaluated line by
+line. The shortcuts assume that a line starting with a valid envelope and ending with ``}`` is
+valid JSON, that ``event_type`` values are not written with ``\\u`` escapes, and that
+``timestamp`` is not repeated in one object; ``exact=True`` parses every line instead. The
+tests check that both give the same answer on random inputs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, Final
+
+import orjson
+
+from schemalog.cloudwatch.aggregate import Aggregator, TimeKey, prefix_length, time_key
+from schemalog.cloudwatch.base import MatchAll
+from schemalog.cloudwatch.filters import Datapoint, MetricFilter
+from schemalog.cloudwatch.jsonpattern import MISSING, JsonPattern
+from schemalog.cloudwatch.terms import TermsPattern
+
+BLOCK_SIZE: Final = 1 << 22
+_HEAD: Final = b'\n{"timestamp":"'
+_STAMP_AT: Final = len(_HEAD) - 1  # where the timestamp starts in a line
+_EVENT_TYPE_KEY: Final = b'"event_type":'
+# Printable ASCII but '"' and '\': a JSON string with no escapes and nothing to decode.
+_PLAIN: Final = rb"[\x20\x21\x23-\x5b\x5d-\x7e]*"
+_STAMP: Final = (
+    [rb"\d"] * 4 + [b"-"] + [rb"\d"] * 2 + [b"-"] + [rb"\d"] * 2 + [b"T"]
+    + [rb"\d"] * 2 + [b":"] + [rb"\d"] * 2 + [b":"] + [rb"\d"] * 2
+)  # fmt: skip
+_CACHED_PREFIXES: Final = 64
+
+
+def _envelope_regex(head: bytes, length: int) -> re.Pattern[bytes]:
+    """Match one envelope line; ``head`` is a literal timestamp prefix or a capture group."""
+    stamp = head + b"".join(_STAMP[length:]) + rb"\.\d{3}Z"
+    return re.compile(
+        rb'\n\{"timestamp":"' + stamp + rb'","level":"' + _PLAIN + rb'","logger":"' + _PLAIN
+        + rb'","event_type":"(' + _PLAIN + rb')"[^\n]*\}(?=\n)'
+    )  # fmt: skip
+
+
+def _plain_ascii(text: str) -> bool:
+    return bool(text) and text.isascii() and text.isprintable() and not set(text) & set('"\\')
+
+
+@dataclass
+class _Plan:
+    """What one event type means to each JSON filter."""
+
+    #: (filter index, datapoint) decided without reading the event.
+    fixed: list[tuple[int, Datapoint]] = field(default_factory=list)
+    #: Filters that must read the parsed event.
+    parse: list[int] = field(default_factory=list)
+
+
+class Scanner:
+    """Feeds JSON lines through filters into an :class:`Aggregator`."""
+
+    def __init__(
+        self,
+        filters: list[MetricFilter],
+        period: int,
+        *,
+        exact: bool = False,
+        block_size: int = BLOCK_SIZE,
+    ) -> None:
+        self.filters = filters
+        self.block_size = block_size
+        self.aggregator = Aggregator(filters, period)
+        self.exact = exact
+        self._length = prefix_length(period)
+        self._mixed = _envelope_regex(b"(" + b"".join(_STAMP[: self._length]) + b")", self._length)
+        self._uniform: dict[bytes, re.Pattern[bytes]] = {}
+        self._json = [(i, f) for i, f in enumerate(filters) if isinstance(f.pattern, JsonPattern)]
+        self._text = [
+            (i, f) for i, f in enumerate(filters) if not isinstance(f.pattern, JsonPattern)
+        ]
+        self._plans: dict[bytes | None, _Plan] = {}
+        #: Events decided by their event type alone, counted before the filters are applied.
+        self._pending: Counter[tuple[TimeKey, bytes | None]] = Counter()
+        self.needles = self._needles()
+
+    def _needles(self) -> tuple[bytes, ...] | None:
+        """Return the event types worth looking at, when they are few and known (module doc)."""
+        if self._text or any(f.default_value is not None for f in self.filters):
+            return None
+        wanted: set[str] = set()
+        for _, metric_filter in self._json:
+            pattern = metric_filter.pattern
+            assert isinstance(pattern, JsonPattern)
+            types = pattern.event_types()
+            if types is None or not all(_plain_ascii(t) for t in types):
+                return None
+            wanted |= types
+        return tuple(sorted(t.encode() for t in wanted))
+
+    # -- reading -------------------------------------------------------------------------
+
+    def feed(self, stream: BinaryIO, progress: Callable[[int], None] | None = None) -> None:
+        """Read ``stream`` to its end; ``progress`` gets the number of bytes of each block."""
+        for block, last, size in _blocks(stream, self.block_size):
+            if self.exact:
+                self._exact(block, 0, last)
+            elif self.needles is not None:
+                self._needle_block(block, last)
+            else:
+                self._envelope_block(block, last)
+            self._flush()
+            if progress is not None:
+                progress(size)
+
+    def _flush(self) -> None:
+        self._apply_counts(self._pending.items())
+        self._pending.clear()
+
+    def feed_lines(self, lines: Iterable[bytes]) -> None:
+        """Evaluate lines one by one, parsing each (for small inputs)."""
+        for line in lines:
+            self._line(line)
+        self._flush()
+
+    # -- planning ------------------------------------------------------------------------
+
+    def plan(self, event_type: bytes | None) -> _Plan:
+        """Return the plan for an ``event_type`` value (None: the event has no ``event_type``)."""
+        plan = self._plans.get(event_type)
+        if plan is not None:
+            return plan
+        known: dict[str, Any] = {
+            "event_type": MISSING if event_type is None else event_type.decode()
+        }
+        plan = _Plan()
+        for index, metric_filter in self._json:
+            pattern = metric_filter.pattern
+            assert isinstance(pattern, JsonPattern)
+            decided = pattern.decide(known)
+            if decided is False:
+                if metric_filter.default_point is not None:
+                    plan.fixed.append((index, metric_filter.default_point))
+            elif decided is True and metric_filter.fixed:
+                point = metric_filter.matched_point(None, None)
+                assert point is not None
+                plan.fixed.append((index, point))
+            else:
+                plan.parse.append(index)
+        self._plans[event_type] = plan
+        return plan
+
+    # -- needles -------------------------------------------------------------------------
+
+    def _needle_block(self, block: bytes, last: int) -> None:
+        assert self.needles is not None
+        starts: set[int] = set()
+        for needle in self.needles:
+            at = block.find(needle, 0, last)
+            while at >= 0:
+                starts.add(block.rfind(b"\n", 0, at) + 1)
+                at = block.find(needle, block.find(b"\n", at), last)
+        for start in sorted(starts):
+            self._line(block[start : block.find(b"\n", start)])
+
+    # -- envelope runs -------------------------------------------------------------------
+
+    def _envelope_block(self, block: bytes, last: int) -> None:
+        start = 0
+        while start < last:
+            end, prefix = self._segment_end(block, start, last)
+            done = (prefix is not None and self._uniform_segment(block, start, end, prefix)) or (
+                self._mixed_segment(block, start, end)
+            )
+            if not done:
+                self._exact(block, start, end)
+            start = end
+
+    def _prefix(self, block: bytes, at: int) -> bytes | None:
+        if not block.startswith(_HEAD, at):
+            return None
+        begin = at + len(_HEAD)
+        return block[begin : begin + self._length]
+
+    def _segment_end(self, block: bytes, start: int, last: int) -> tuple[int, bytes | None]:
+        """Return where the run sharing the first line's time prefix ends, and that prefix."""
+        prefix = self._prefix(block, start)
+        if prefix is None:  # a line of another layout: a segment of its own
+            return block.find(b"\n", start + 1), None
+        final = block.rfind(b"\n", start, last)
+        if self._prefix(block, final) == prefix:
+            return last, prefix
+        low, high = start, final  # the line at low has the prefix, the line at high does not
+        while True:
+            middle = block.find(b"\n", (low + high) // 2, high)
+            if middle <= low:
+                middle = block.find(b"\n", low + 1, high)
+            if middle < 0:
+                return high, prefix
+            if self._prefix(block, middle) == prefix:
+                low = middle
+            else:
+                high = middle
+
+    def _uniform_regex(self, prefix: bytes) -> re.Pattern[bytes]:
+        regex = self._uniform.get(prefix)
+        if regex is None:
+            if len(self._uniform) >= _CACHED_PREFIXES:
+                self._uniform.clear()
+            regex = self._uniform[prefix] = _envelope_regex(re.escape(prefix), self._length)
+        return regex
+
+    def _all_envelopes(self, block: bytes, start: int, end: int, found: int) -> int | None:
+        """Return the segment's line count if each line is one envelope match, else None."""
+        lines = block.count(b"\n", start, end)
+        if found != lines or block.count(_EVENT_TYPE_KEY, start, end) != lines:
+            return None
+        return lines
+
+    def _uniform_segment(self, block: bytes, start: int, end: int, prefix: bytes) -> bool:
+        event_types = self._uniform_regex(prefix).findall(block, start, end + 1)
+        lines = self._all_envelopes(block, start, end, len(event_types))
+        if lines is None:
+            return False
+        counts = Counter(event_types)
+        self._apply_counts(((prefix, event_type), n) for event_type, n in counts.items())
+        self._parse_needed(block, start, end, counts)
+        self._text_filters(block, start, end, Counter({prefix: lines}))
+        return True
+
+    def _mixed_segment(self, block: bytes, start: int, end: int) -> bool:
+        pairs = self._mixed.findall(block, start, end + 1)
+        if self._all_envelopes(block, start, end, len(pairs)) is None:
+            return False
+        counts = Counter(pairs)
+        self._apply_counts(counts.items())
+        by_type: Counter[bytes] = Counter()
+        by_key: Counter[bytes] = Counter()
+        for (key, event_type), n in counts.items():
+            by_type[event_type] += n
+            by_key[key] += n
+        self._parse_needed(block, start, end, by_type)
+        self._text_filters(block, start, end, by_key)
+        return True
+
+    def _apply_counts(self, counts: Iterable[tuple[tuple[TimeKey, bytes | None], int]]) -> None:
+        add = self.aggregator.add
+        for (key, event_type), n in counts:
+            for index, point in self.plan(event_type).fixed:
+                add(index, key, point, n)
+
+    def _parse_needed(self, block: bytes, start: int, end: int, types: Iterable[bytes]) -> None:
+        """Parse and evaluate the lines whose event type some filter cannot decide alone."""
+        add = self.aggregator.add
+        length = self._length
+        for event_type in types:
+            parse = self.plan(event_type).parse
+            if not parse:
+                continue
+            needle = b'"event_type":"' + event_type + b'"'
+            wanted = event_type.decode()
+            at = block.find(needle, start, end)
+            while at >= 0:
+                line_start = block.rfind(b"\n", start, at) + 1
+                line_end = block.find(b"\n", at)
+                line = block[line_start:line_end]
+                document = _load(line)
+                if document is not None and document.get("event_type") == wanted:
+                    key = line[_STAMP_AT : _STAMP_AT + length]
+                    for index in parse:
+                        add(index, key, self.filters[index].datapoint_for_document(document))
+                at = block.find(needle, line_end, end)
+
+    def _text_filters(
+        self, block: bytes, start: int, end: int, lines_per_key: Counter[bytes]
+    ) -> None:
+        """Evaluate term, regex and space-delimited filters on the segment's lines."""
+        add = self.aggregator.add
+        length = self._length
+        for index, metric_filter in self._text:
+            pattern = metric_filter.pattern
+            if isinstance(pattern, MatchAll) and metric_filter.fixed:
+                point = metric_filter.matched_point(None, None)
+                for key, n in lines_per_key.items():
+                    add(index, key, point, n)
+                continue
+            needles = pattern.needles() if isinstance(pattern, TermsPattern) else None
+            seen: Counter[bytes] = Counter()
+            for line_start in _line_starts(block, start, end, needles):
+                line = block[line_start : block.find(b"\n", line_start)]
+                key = line[_STAMP_AT : _STAMP_AT + length]
+                seen[key] += 1
+                add(index, key, metric_filter.datapoint(line.decode("utf-8", "replace")))
+            default = metric_filter.default_point
+            if default is not None:
+                for key, n in lines_per_key.items():
+                    add(index, key, default, n - seen[key])
+
+    # -- one line at a time --------------------------------------------------------------
+
+    def _exact(self, block: bytes, start: int, end: int) -> None:
+        for line in block[start + 1 : end].split(b"\n"):
+            self._line(line)
+
+    def _line(self, line: bytes) -> None:
+        """Evaluate every filter on one line, parsing it."""
+        line = line.rstrip(b"\r\n")
+        if not line.strip():
+            return
+        add = self.aggregator.add
+        document = _load(line) if line.lstrip()[:1] == b"{" else None
+        key: TimeKey = None
+        if document is not None:
+            stamp = document.get("timestamp")
+            if isinstance(stamp, str):
+                key = time_key(stamp, self._length)
+            event_type = document.get("event_type", MISSING)
+            if event_type is MISSING or isinstance(event_type, str):
+                encoded = event_type.encode() if isinstance(event_type, str) else None
+                plan = self.plan(encoded)
+                if plan.fixed:
+                    self._pending[key, encoded] += 1
+                for index in plan.parse:
+                    add(index, key, self.filters[index].datapoint_for_document(document))
+            else:
+                for index, metric_filter in self._json:
+                    add(index, key, metric_filter.datapoint_for_document(document))
+        else:
+            for index, metric_filter in self._json:
+                add(index, key, metric_filter.default_point)
+        if self._text:
+            message = line.decode("utf-8", "replace")
+            for index, metric_filter in self._text:
+                add(index, key, metric_filter.datapoint(message))
+
+
+def _load(line: bytes) -> dict[str, Any] | None:
+    try:
+        document = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return None
+    return document if isinstance(document, dict) else None
+
+
+def _line_starts(
+    block: bytes, start: int, end: int, needles: tuple[str, ...] | None
+) -> Iterator[int]:
+    """Yield the start of each line in the segment that holds any needle (every line if None)."""
+    if needles is None:
+        at = start
+        while 0 <= at < end:
+            yield at + 1
+            at = block.find(b"\n", at + 1)
+        return
+    starts: set[int] = set()
+    for needle in needles:
+        encoded = needle.encode()
+        at = block.find(encoded, start, end)
+        while at >= 0:
+            starts.add(block.rfind(b"\n", start, at) + 1)
+            at = block.find(encoded, block.find(b"\n", at), end)
+    yield from sorted(starts)
+
+
+def _blocks(stream: BinaryIO, block_size: int) -> Iterator[tuple[bytes, int, int]]:
+    r"""Yield ``(block, last, bytes read)``: ``block[:last + 1]`` is ``\n line \n ... line \n``.
+
+    Bytes after ``last`` are the start of a line continued in the next block.
+    """
+    rest = b""
+    pending = 0
+    while True:
+        data = stream.read(block_size)
+        pending += len(data)
+        if not data:
+            if rest.strip():
+                yield b"\n" + rest + b"\n", len(rest) + 1, pending
+            return
+        block = b"".join((b"\n", rest, data))
+        last = block.rfind(b"\n")
+        if last == 0:  # no line ends in this block yet
+            rest = block[1:]
+            continue
+        rest = block[last + 1 :]
+        yield block, last, pending
+        pending = 0
