@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 from schemalog.cloudwatch import MetricFilter, PatternError, parse_pattern
@@ -23,3 +25,22 @@ def assert_rejected(text: str, position: int, reason: str) -> None:
         parse_pattern(text)
     assert caught.value.position == position, caught.value
     assert reason in caught.value.reason, caught.value
+
+
+def write_catalog(root: Path, events: dict[str, dict[str, Any]]) -> Path:
+    """Write a small catalog: one ``1.0.0`` schema per event type with the given properties."""
+    for event_type, properties in events.items():
+        folder = root / event_type
+        folder.mkdir(parents=True)
+        schema = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": f"https://schemalog.dev/schemas/{event_type}/1.0.0",
+            "description": f"The {event_type} event.",
+            "type": "object",
+            "properties": {
+                name: {"description": name, **spec} for name, spec in properties.items()
+            },
+            "additionalProperties": False,
+        }
+        (folder / "1.0.0.json").write_bytes(orjson.dumps(schema))
+    return root

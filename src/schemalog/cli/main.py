@@ -17,7 +17,7 @@ from schemalog.inputs import InputError
 from schemalog.settings import ConfigError
 
 #: Verb modules under schemalog.cli; each has ``register(subparsers)`` setting ``func``.
-VERB_MODULES: Final = ("demo", "validate", "schemas", "count")
+VERB_MODULES: Final = ("demo", "validate", "schemas", "count", "filters")
 
 EXIT_OK: Final = 0
 EXIT_FINDINGS: Final = 1
