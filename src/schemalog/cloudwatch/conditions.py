@@ -43,8 +43,16 @@ class Node(ABC, Generic[L]):
         """Return one function evaluating the whole tree, given a compiler for leaves."""
 
     @abstractmethod
+    def reduce(self, leaf: Callable[[L], bool | None]) -> Node[L] | bool:
+        """Replace the leaves ``leaf`` knows (True/False; None: unknown) and simplify.
+
+        Returns the answer when the known leaves decide it, else the smaller tree that is left.
+        """
+
     def partial(self, leaf: Callable[[L], bool | None]) -> bool | None:
         """Evaluate with some leaves unknown (None); None when the answer depends on them."""
+        reduced = self.reduce(leaf)
+        return reduced if isinstance(reduced, bool) else None
 
 
 @dataclass(frozen=True)
@@ -61,9 +69,10 @@ class Leaf(Node[L]):
         """Return the leaf's own function."""
         return leaf(self.item)
 
-    def partial(self, leaf: Callable[[L], bool | None]) -> bool | None:
-        """Return the leaf's value, if known."""
-        return leaf(self.item)
+    def reduce(self, leaf: Callable[[L], bool | None]) -> Node[L] | bool:
+        """Return the leaf's value if known, else the leaf."""
+        value = leaf(self.item)
+        return self if value is None else value
 
 
 @dataclass(frozen=True)
@@ -91,17 +100,19 @@ class _Junction(Node[L]):
             return lambda value: all(part(value) for part in parts)
         return lambda value: any(part(value) for part in parts)
 
-    def partial(self, leaf: Callable[[L], bool | None]) -> bool | None:
-        """Return the joined value, or None when an unknown child could change it."""
+    def reduce(self, leaf: Callable[[L], bool | None]) -> Node[L] | bool:
+        """Return the joined value when known children decide it, else the remaining join."""
         decisive = not self.every  # False decides an &&, True decides an ||
-        unknown = False
+        rest: list[Node[L]] = []
         for child in self.children:
-            result = child.partial(leaf)
-            if result is decisive:
+            reduced = child.reduce(leaf)
+            if reduced is decisive:
                 return decisive
-            if result is None:
-                unknown = True
-        return None if unknown else self.every
+            if not isinstance(reduced, bool):
+                rest.append(reduced)
+        if not rest:
+            return self.every
+        return rest[0] if len(rest) == 1 else type(self)(tuple(rest))
 
 
 class All(_Junction[L]):

@@ -31,6 +31,7 @@ from schemalog.cloudwatch.values import AnyValue, Matcher, NumberValue, TextValu
 MAX_WILDCARD_SELECTORS: Final = 3
 _NAME_CHARS: Final = frozenset(string.ascii_letters + string.digits + "_-")
 _MISSING: Final = object()
+_VALUE_TYPES: Final = frozenset({str, int, float})  # type(True) is bool: not a value node
 
 
 class _Wildcard:
@@ -121,7 +122,7 @@ def _compile_leaf(leaf: Condition) -> Callable[[dict[str, Any]], bool]:
     if key is None:
         return lambda doc: any(compare_json(operator, matcher, v) for v in selector.select(doc))
     if isinstance(matcher, AnyValue) and operator == "=":
-        return lambda doc: compare_json("=", matcher, doc.get(key))
+        return lambda doc: type(doc.get(key)) in _VALUE_TYPES
     if isinstance(matcher, TextValue) and not (matcher.any_prefix or matcher.any_suffix):
         text = matcher.text
         if operator == "=":
@@ -131,6 +132,33 @@ def _compile_leaf(leaf: Condition) -> Callable[[dict[str, Any]], bool]:
                 else compare_json("=", matcher, value)
             )
     return lambda doc: compare_json(operator, matcher, doc.get(key, _MISSING))
+
+
+def _present_key(node: Node[Condition]) -> str | None:
+    """Return the key of a ``$.key = *`` leaf, else None."""
+    if isinstance(node, Leaf) and isinstance(node.item, Comparison):
+        comparison = node.item
+        if comparison.operator == "=" and isinstance(comparison.matcher, AnyValue):
+            return comparison.selector.simple_key
+    return None
+
+
+def _compile(node: Node[Condition]) -> Callable[[dict[str, Any]], bool]:
+    """Compile a condition tree; ``$.a = * && $.b = *`` becomes one loop over the keys."""
+    if isinstance(node, All):
+        found = [_present_key(child) for child in node.children]
+        keys = tuple(key for key in found if key is not None)
+        if len(keys) == len(found):
+
+            def present(document: dict[str, Any]) -> bool:
+                get = document.get
+                for key in keys:  # noqa: SIM110 - a loop, not all(...): no generator per event
+                    if type(get(key)) not in _VALUE_TYPES:
+                        return False
+                return True
+
+            return present
+    return node.compile(_compile_leaf)
 
 
 def _compile_check(selector: Selector, check: str) -> Callable[[dict[str, Any]], bool]:
@@ -149,7 +177,7 @@ class JsonPattern(Pattern):
     def __init__(self, text: str, condition: Node[Condition]) -> None:
         super().__init__(text)
         self.condition = condition
-        self._match: Callable[[dict[str, Any]], bool] = condition.compile(_compile_leaf)
+        self._match: Callable[[dict[str, Any]], bool] = _compile(condition)
 
     @property
     def conditions(self) -> list[Condition]:
@@ -182,15 +210,17 @@ class JsonPattern(Pattern):
         ``known`` is evaluated (a name in ``known`` whose value is the sentinel ``MISSING``
         counts as absent); every other condition is unknown.
         """
-        partial = {k: v for k, v in known.items() if v is not MISSING}
+        return self.condition.partial(_known_leaf(known))
 
-        def leaf(condition: Condition) -> bool | None:
-            key = condition.selector.simple_key
-            if key is None or key not in known:
-                return None
-            return _compile_leaf(condition)(partial)
+    def specialize(self, known: Mapping[str, Any]) -> Callable[[dict[str, Any]], bool]:
+        """Return a match function for objects whose root members in ``known`` are as given.
 
-        return self.condition.partial(leaf)
+        The conditions on those members are evaluated once, here; what is left is compiled.
+        """
+        reduced = self.condition.reduce(_known_leaf(known))
+        if isinstance(reduced, bool):
+            return _ALWAYS if reduced else _NEVER
+        return _compile(reduced)
 
     def event_types(self, key: str = "event_type") -> frozenset[str] | None:
         """Return the only values of ``$.<key>`` a matching event can have, or None if unbounded.
@@ -200,6 +230,31 @@ class JsonPattern(Pattern):
         that hold one of those strings.
         """
         return _possible(self.condition, key)
+
+
+def _known_leaf(known: Mapping[str, Any]) -> Callable[[Condition], bool | None]:
+    """Evaluate conditions on the plain root members in ``known``; None for the others."""
+    partial = {k: v for k, v in known.items() if v is not MISSING}
+
+    def leaf(condition: Condition) -> bool | None:
+        key = condition.selector.simple_key
+        if key is None or key not in known:
+            return None
+        return _compile_leaf(condition)(partial)
+
+    return leaf
+
+
+def _always(_document: dict[str, Any]) -> bool:
+    return True
+
+
+def _never(_document: dict[str, Any]) -> bool:
+    return False
+
+
+_ALWAYS: Final = _always
+_NEVER: Final = _never
 
 
 def _possible(node: Node[Condition], key: str) -> frozenset[str] | None:

@@ -30,17 +30,20 @@ tests check that both give the same answer on random inputs.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Final
 
 import orjson
+from orjson import JSONDecodeError
 
-from schemalog.cloudwatch.aggregate import Aggregator, TimeKey, prefix_length, time_key
+from schemalog.cloudwatch.aggregate import Aggregator, Stats, TimeKey, prefix_length, time_key
 from schemalog.cloudwatch.base import MatchAll
-from schemalog.cloudwatch.filters import Datapoint, MetricFilter
+from schemalog.cloudwatch.filters import Datapoint, MetricFilter, Point
 from schemalog.cloudwatch.jsonpattern import MISSING, JsonPattern
 from schemalog.cloudwatch.terms import TermsPattern
 
@@ -103,6 +106,7 @@ class Scanner:
             (i, f) for i, f in enumerate(filters) if not isinstance(f.pattern, JsonPattern)
         ]
         self._plans: dict[bytes | None, _Plan] = {}
+        self._points: dict[tuple[int, str], Callable[[dict[str, Any]], Point | None]] = {}
         #: Events decided by their event type alone, counted before the filters are applied.
         self._pending: Counter[tuple[TimeKey, bytes | None]] = Counter()
         self.needles = self._needles()
@@ -125,6 +129,10 @@ class Scanner:
 
     def feed(self, stream: BinaryIO, progress: Callable[[int], None] | None = None) -> None:
         """Read ``stream`` to its end; ``progress`` gets the number of bytes of each block."""
+        with _no_cycle_collection():
+            self._feed(stream, progress)
+
+    def _feed(self, stream: BinaryIO, progress: Callable[[int], None] | None) -> None:
         for block, last, size in _blocks(stream, self.block_size):
             if self.exact:
                 self._exact(block, 0, last)
@@ -274,25 +282,51 @@ class Scanner:
 
     def _parse_needed(self, block: bytes, start: int, end: int, types: Iterable[bytes]) -> None:
         """Parse and evaluate the lines whose event type some filter cannot decide alone."""
-        add = self.aggregator.add
+        series = self.aggregator.series
         length = self._length
+        loads = orjson.loads
         for event_type in types:
             parse = self.plan(event_type).parse
             if not parse:
                 continue
-            needle = b'"event_type":"' + event_type + b'"'
             wanted = event_type.decode()
+            points = [(index, self._point(index, wanted)) for index in parse]
+            needle = b'"event_type":"' + event_type + b'"'
             at = block.find(needle, start, end)
             while at >= 0:
                 line_start = block.rfind(b"\n", start, at) + 1
                 line_end = block.find(b"\n", at)
                 line = block[line_start:line_end]
-                document = _load(line)
-                if document is not None and document.get("event_type") == wanted:
-                    key = line[_STAMP_AT : _STAMP_AT + length]
-                    for index in parse:
-                        add(index, key, self.filters[index].datapoint_for_document(document))
                 at = block.find(needle, line_end, end)
+                try:
+                    document = loads(line)
+                except JSONDecodeError:
+                    continue
+                if type(document) is not dict or document.get("event_type") != wanted:
+                    continue
+                key = line[_STAMP_AT : _STAMP_AT + length]
+                for index, point in points:
+                    result = point(document)
+                    if result is None:
+                        continue
+                    value, dimensions, _ = result
+                    stats = series.get((index, key, dimensions))
+                    if stats is None:
+                        stats = series[index, key, dimensions] = Stats()
+                    stats.sum += value
+                    stats.count += 1
+                    if value < stats.min:  # noqa: PLR1730 - a hot loop: no builtin calls
+                        stats.min = value
+                    if value > stats.max:  # noqa: PLR1730
+                        stats.max = value
+
+    def _point(self, index: int, event_type: str) -> Callable[[dict[str, Any]], Point | None]:
+        """Return filter ``index``'s datapoint function for events of ``event_type``."""
+        point = self._points.get((index, event_type))
+        if point is None:
+            point = self.filters[index].compile_point({"event_type": event_type})
+            self._points[index, event_type] = point
+        return point
 
     def _text_filters(
         self, block: bytes, start: int, end: int, lines_per_key: Counter[bytes]
@@ -355,6 +389,22 @@ class Scanner:
             message = line.decode("utf-8", "replace")
             for index, metric_filter in self._text:
                 add(index, key, metric_filter.datapoint(message))
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector while scanning.
+
+    Parsed events hold no reference cycles, and the collector's passes over the many
+    short-lived objects cost about a tenth of the scan.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _load(line: bytes) -> dict[str, Any] | None:
