@@ -189,6 +189,12 @@ def test_selector_forms() -> None:
     assert json_pattern("{ $.a-b.c_d[5] NOT EXISTS }").matches(event)
 
 
+def test_root_wildcard_reaches_direct_members_only() -> None:
+    """Decision: `$.*` picks the root's own members, not values nested deeper."""
+    assert json_pattern("{ $.* = x }").matches('{"a": "x", "b": {"c": "y"}}')
+    assert not json_pattern("{ $.* = y }").matches('{"a": "x", "b": {"c": "y"}}')
+
+
 def test_keywords_are_case_insensitive() -> None:
     """Decision: IS, NULL, NOT, EXISTS are read in any case."""
     assert json_pattern("{ $.a is null }").matches('{"a": null}')

@@ -118,6 +118,16 @@ def test_wildcards_and_regexes_must_reach_the_catalog(tmp_path: Path, catalog: C
     assert sorted(f.path.stem for f in errors) == ["none", "regex"]
 
 
+def test_event_type_conditions_must_meet(tmp_path: Path, catalog: Catalog) -> None:
+    """Two event_type conditions that each match something but never together are an error."""
+    write_filter(
+        tmp_path / "f", "never", '{ $.event_type = "cache_*" && $.event_type = "*_error" }'
+    )
+    assert messages(lint(tmp_path / "f", catalog), ERROR) == [
+        "no cataloged event type can match this filter's event_type conditions"
+    ]
+
+
 def test_fields_must_exist_in_an_event_the_filter_matches(tmp_path: Path, catalog: Catalog) -> None:
     """A field of another event, or of none, is an error; envelope fields are always there."""
     folder = tmp_path / "f"

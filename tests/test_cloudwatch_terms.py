@@ -82,6 +82,13 @@ def test_old_page_or_examples() -> None:
     assert matching("ERROR -WARN", lines) == lines[1:2]
 
 
+def test_lone_question_mark_applies_to_the_next_term() -> None:
+    """Decision: `? WARN ? ERROR` reads as `?WARN ?ERROR`."""
+    pattern = parse_pattern("? WARN ? ERROR")
+    assert pattern.matches("an ERROR")
+    assert not pattern.matches("INFO")
+
+
 def test_optional_terms_ignored_beside_plain_terms() -> None:
     """AWS: `?` terms combined with other terms are ignored, so this is just REQUEST."""
     pattern = parse_pattern("?ERROR ?ARGUMENTS REQUEST")

@@ -146,8 +146,11 @@ class _JsonLint:
             self.candidates = self.known  # the pattern does not pin event_type down
 
     def run(self) -> Iterator[tuple[str, str]]:
-        yield from self._event_types()
+        found = list(self._event_types())
+        yield from found
         if not self.candidates:
+            if not found:  # each condition is fine alone, but together they match nothing
+                yield ERROR, "no cataloged event type can match this filter's event_type conditions"
             return
         for condition in self.pattern.conditions:
             if condition.selector.simple_key != "event_type":
