@@ -216,6 +216,10 @@ class MetricFilter:
 Point = tuple[float, tuple[tuple[str, str], ...], bool]
 
 
+def _slow_reader(ref: FieldRef) -> Callable[[dict[str, Any]], Any]:
+    return lambda document: ref.read(document, None)
+
+
 def _compile_point(
     metric_filter: MetricFilter, known: Mapping[str, Any]
 ) -> Callable[[dict[str, Any]], Point | None]:
@@ -228,9 +232,11 @@ def _compile_point(
     value_ref = fixed if isinstance(fixed, FieldRef) else None
     value_key = value_ref.simple_key if value_ref is not None else None
     dimensions = sorted(metric_filter.dimensions.items())
-    dimension_keys = [(name, ref.simple_key) for name, ref in dimensions]
+    readers = [
+        (name, ref.simple_key or _slow_reader(ref)) for name, ref in dimensions
+    ]  # a key to get, or a function for nested fields
 
-    def point(document: dict[str, Any]) -> Point | None:
+    def point(document: dict[str, Any]) -> Point | None:  # noqa: PLR0911, PLR0912 - hot path
         if not match(document):
             return missed
         raw: Any
@@ -249,19 +255,21 @@ def _compile_point(
                 if number is None:
                     return None
                 value = number
-        if not dimensions:
+        if not readers:
             return value, (), True
         pairs: list[tuple[str, str]] = []
-        for name, key in dimension_keys:
-            if key is not None:
-                raw = document.get(key)
-            else:
-                raw = metric_filter.dimensions[name].read(document, None)
+        get = document.get
+        for name, reader in readers:
+            raw = get(reader) if type(reader) is str else reader(document)  # type: ignore[operator]
             kind = type(raw)
-            text: str = raw if kind is str else as_text(raw) if kind is int or kind is float else ""
-            if not text.strip():
+            if kind is str:
+                if not raw or raw.isspace():
+                    return value, (), True
+                pairs.append((name, raw))
+            elif kind is int or kind is float:
+                pairs.append((name, as_text(raw)))
+            else:
                 return value, (), True
-            pairs.append((name, text))
         return value, tuple(pairs), True
 
     return point

@@ -31,7 +31,6 @@ tests check that both give the same answer on random inputs.
 from __future__ import annotations
 
 import gc
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -45,28 +44,10 @@ from schemalog.cloudwatch.aggregate import Aggregator, Stats, TimeKey, prefix_le
 from schemalog.cloudwatch.base import MatchAll
 from schemalog.cloudwatch.filters import Datapoint, MetricFilter, Point
 from schemalog.cloudwatch.jsonpattern import MISSING, JsonPattern
+from schemalog.cloudwatch.runs import STAMP_AT, Run, RunReader
 from schemalog.cloudwatch.terms import TermsPattern
 
 BLOCK_SIZE: Final = 1 << 22
-_HEAD: Final = b'\n{"timestamp":"'
-_STAMP_AT: Final = len(_HEAD) - 1  # where the timestamp starts in a line
-_EVENT_TYPE_KEY: Final = b'"event_type":'
-# Printable ASCII but '"' and '\': a JSON string with no escapes and nothing to decode.
-_PLAIN: Final = rb"[\x20\x21\x23-\x5b\x5d-\x7e]*"
-_STAMP: Final = (
-    [rb"\d"] * 4 + [b"-"] + [rb"\d"] * 2 + [b"-"] + [rb"\d"] * 2 + [b"T"]
-    + [rb"\d"] * 2 + [b":"] + [rb"\d"] * 2 + [b":"] + [rb"\d"] * 2
-)  # fmt: skip
-_CACHED_PREFIXES: Final = 64
-
-
-def _envelope_regex(head: bytes, length: int) -> re.Pattern[bytes]:
-    """Match one envelope line; ``head`` is a literal timestamp prefix or a capture group."""
-    stamp = head + b"".join(_STAMP[length:]) + rb"\.\d{3}Z"
-    return re.compile(
-        rb'\n\{"timestamp":"' + stamp + rb'","level":"' + _PLAIN + rb'","logger":"' + _PLAIN
-        + rb'","event_type":"(' + _PLAIN + rb')"[^\n]*\}(?=\n)'
-    )  # fmt: skip
 
 
 def _plain_ascii(text: str) -> bool:
@@ -99,8 +80,7 @@ class Scanner:
         self.aggregator = Aggregator(filters, period)
         self.exact = exact
         self._length = prefix_length(period)
-        self._mixed = _envelope_regex(b"(" + b"".join(_STAMP[: self._length]) + b")", self._length)
-        self._uniform: dict[bytes, re.Pattern[bytes]] = {}
+        self._runs = RunReader(self._length)
         self._json = [(i, f) for i, f in enumerate(filters) if isinstance(f.pattern, JsonPattern)]
         self._text = [
             (i, f) for i, f in enumerate(filters) if not isinstance(f.pattern, JsonPattern)
@@ -197,82 +177,24 @@ class Scanner:
     # -- envelope runs -------------------------------------------------------------------
 
     def _envelope_block(self, block: bytes, last: int) -> None:
+        runs = self._runs
         start = 0
         while start < last:
-            end, prefix = self._segment_end(block, start, last)
-            done = (prefix is not None and self._uniform_segment(block, start, end, prefix)) or (
-                self._mixed_segment(block, start, end)
-            )
-            if not done:
+            end, prefix = runs.segment_end(block, start, last)
+            run = None
+            if prefix is not None:
+                run = runs.read(block, start, end, prefix) or runs.read(block, start, end, None)
+            if run is None:
                 self._exact(block, start, end)
+            else:
+                self._run(block, start, end, run)
             start = end
 
-    def _prefix(self, block: bytes, at: int) -> bytes | None:
-        if not block.startswith(_HEAD, at):
-            return None
-        begin = at + len(_HEAD)
-        return block[begin : begin + self._length]
-
-    def _segment_end(self, block: bytes, start: int, last: int) -> tuple[int, bytes | None]:
-        """Return where the run sharing the first line's time prefix ends, and that prefix."""
-        prefix = self._prefix(block, start)
-        if prefix is None:  # a line of another layout: a segment of its own
-            return block.find(b"\n", start + 1), None
-        final = block.rfind(b"\n", start, last)
-        if self._prefix(block, final) == prefix:
-            return last, prefix
-        low, high = start, final  # the line at low has the prefix, the line at high does not
-        while True:
-            middle = block.find(b"\n", (low + high) // 2, high)
-            if middle <= low:
-                middle = block.find(b"\n", low + 1, high)
-            if middle < 0:
-                return high, prefix
-            if self._prefix(block, middle) == prefix:
-                low = middle
-            else:
-                high = middle
-
-    def _uniform_regex(self, prefix: bytes) -> re.Pattern[bytes]:
-        regex = self._uniform.get(prefix)
-        if regex is None:
-            if len(self._uniform) >= _CACHED_PREFIXES:
-                self._uniform.clear()
-            regex = self._uniform[prefix] = _envelope_regex(re.escape(prefix), self._length)
-        return regex
-
-    def _all_envelopes(self, block: bytes, start: int, end: int, found: int) -> int | None:
-        """Return the segment's line count if each line is one envelope match, else None."""
-        lines = block.count(b"\n", start, end)
-        if found != lines or block.count(_EVENT_TYPE_KEY, start, end) != lines:
-            return None
-        return lines
-
-    def _uniform_segment(self, block: bytes, start: int, end: int, prefix: bytes) -> bool:
-        event_types = self._uniform_regex(prefix).findall(block, start, end + 1)
-        lines = self._all_envelopes(block, start, end, len(event_types))
-        if lines is None:
-            return False
-        counts = Counter(event_types)
-        self._apply_counts(((prefix, event_type), n) for event_type, n in counts.items())
-        self._parse_needed(block, start, end, counts)
-        self._text_filters(block, start, end, Counter({prefix: lines}))
-        return True
-
-    def _mixed_segment(self, block: bytes, start: int, end: int) -> bool:
-        pairs = self._mixed.findall(block, start, end + 1)
-        if self._all_envelopes(block, start, end, len(pairs)) is None:
-            return False
-        counts = Counter(pairs)
-        self._apply_counts(counts.items())
-        by_type: Counter[bytes] = Counter()
-        by_key: Counter[bytes] = Counter()
-        for (key, event_type), n in counts.items():
-            by_type[event_type] += n
-            by_key[key] += n
-        self._parse_needed(block, start, end, by_type)
-        self._text_filters(block, start, end, by_key)
-        return True
+    def _run(self, block: bytes, start: int, end: int, run: Run) -> None:
+        """Count a run: decided events from its counts, the others by parsing their lines."""
+        self._apply_counts(run.counts.items())
+        self._parse_needed(block, start, end, [n for n in run.by_type if self.plan(n).parse])
+        self._text_filters(block, start, end, run.per_key)
 
     def _apply_counts(self, counts: Iterable[tuple[tuple[TimeKey, bytes | None], int]]) -> None:
         add = self.aggregator.add
@@ -280,45 +202,53 @@ class Scanner:
             for index, point in self.plan(event_type).fixed:
                 add(index, key, point, n)
 
-    def _parse_needed(self, block: bytes, start: int, end: int, types: Iterable[bytes]) -> None:
-        """Parse and evaluate the lines whose event type some filter cannot decide alone."""
-        series = self.aggregator.series
-        length = self._length
+    def _parse_needed(self, block: bytes, start: int, end: int, names: Iterable[bytes]) -> None:
+        """Find, parse and evaluate the lines of event types some filter cannot decide alone.
+
+        In a run each line has one ``"event_type":`` key, so each place the needle is found
+        is a line of that event type.
+        """
         loads = orjson.loads
-        for event_type in types:
-            parse = self.plan(event_type).parse
-            if not parse:
-                continue
-            wanted = event_type.decode()
-            points = [(index, self._point(index, wanted)) for index in parse]
-            needle = b'"event_type":"' + event_type + b'"'
+        record = self._record
+        length = self._length
+        for name in names:
+            wanted = name.decode()
+            points = [(index, self._point(index, wanted)) for index in self.plan(name).parse]
+            needle = b'"event_type":"' + name + b'"'
             at = block.find(needle, start, end)
             while at >= 0:
                 line_start = block.rfind(b"\n", start, at) + 1
                 line_end = block.find(b"\n", at)
                 line = block[line_start:line_end]
                 at = block.find(needle, line_end, end)
+                key = line[STAMP_AT : STAMP_AT + length]
                 try:
                     document = loads(line)
                 except JSONDecodeError:
-                    continue
-                if type(document) is not dict or document.get("event_type") != wanted:
-                    continue
-                key = line[_STAMP_AT : _STAMP_AT + length]
+                    document = None
                 for index, point in points:
-                    result = point(document)
-                    if result is None:
-                        continue
-                    value, dimensions, _ = result
-                    stats = series.get((index, key, dimensions))
-                    if stats is None:
-                        stats = series[index, key, dimensions] = Stats()
-                    stats.sum += value
-                    stats.count += 1
-                    if value < stats.min:  # noqa: PLR1730 - a hot loop: no builtin calls
-                        stats.min = value
-                    if value > stats.max:  # noqa: PLR1730
-                        stats.max = value
+                    record(
+                        index, key, point(document) if type(document) is dict else None, document
+                    )
+
+    def _record(self, index: int, key: bytes, result: Point | None, document: Any) -> None:
+        """Add one datapoint (a non-object ``document`` is an event that does not match)."""
+        if type(document) is not dict:
+            self.aggregator.add(index, key, self.filters[index].default_point)
+            return
+        if result is None:
+            return
+        value, dimensions, _ = result
+        series = self.aggregator.series
+        stats = series.get((index, key, dimensions))
+        if stats is None:
+            stats = series[index, key, dimensions] = Stats()
+        stats.sum += value
+        stats.count += 1
+        if value < stats.min:  # noqa: PLR1730 - a hot loop: no builtin calls
+            stats.min = value
+        if value > stats.max:  # noqa: PLR1730
+            stats.max = value
 
     def _point(self, index: int, event_type: str) -> Callable[[dict[str, Any]], Point | None]:
         """Return filter ``index``'s datapoint function for events of ``event_type``."""
@@ -345,7 +275,7 @@ class Scanner:
             seen: Counter[bytes] = Counter()
             for line_start in _line_starts(block, start, end, needles):
                 line = block[line_start : block.find(b"\n", line_start)]
-                key = line[_STAMP_AT : _STAMP_AT + length]
+                key = line[STAMP_AT : STAMP_AT + length]
                 seen[key] += 1
                 add(index, key, metric_filter.datapoint(line.decode("utf-8", "replace")))
             default = metric_filter.default_point
