@@ -50,6 +50,7 @@ _FILTER_KEYS: Final = frozenset(
 _TRANSFORMATION_KEYS: Final = frozenset(
     {"metricName", "metricNamespace", "metricValue", "defaultValue", "dimensions", "unit"}
 )
+_VALUE_TYPES: Final = frozenset({str, int, float})  # not bool: a boolean is no value node
 _NO_DIMENSIONS: Final[Mapping[str, str]] = MappingProxyType({})
 _DELIMITED_REFERENCE: Final = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*|[1-9][0-9]*)\Z")
 
@@ -225,7 +226,8 @@ def _compile_point(
 ) -> Callable[[dict[str, Any]], Point | None]:
     pattern = metric_filter.pattern
     assert isinstance(pattern, JsonPattern)
-    match = pattern.specialize(known)
+    presence = pattern.presence_keys(known)
+    match = pattern.specialize(known) if presence is None else None
     default = metric_filter.default_value
     missed: Point | None = None if default is None else (default, (), False)
     fixed = metric_filter.metric_value
@@ -237,14 +239,20 @@ def _compile_point(
     ]  # a key to get, or a function for nested fields
 
     def point(document: dict[str, Any]) -> Point | None:  # noqa: PLR0911, PLR0912 - hot path
-        if not match(document):
-            return missed
+        get = document.get
+        if match is not None:
+            if not match(document):
+                return missed
+        else:
+            for key in presence or ():
+                if type(get(key)) not in _VALUE_TYPES:
+                    return missed
         raw: Any
         value: float
         if value_ref is None:
             value = fixed  # type: ignore[assignment]
         else:
-            raw = document.get(value_key) if value_key else value_ref.read(document, None)
+            raw = get(value_key) if value_key else value_ref.read(document, None)
             kind = type(raw)
             if kind is float or kind is int:
                 value = float(raw)
@@ -258,7 +266,6 @@ def _compile_point(
         if not readers:
             return value, (), True
         pairs: list[tuple[str, str]] = []
-        get = document.get
         for name, reader in readers:
             raw = get(reader) if type(reader) is str else reader(document)  # type: ignore[operator]
             kind = type(raw)

@@ -222,6 +222,20 @@ class JsonPattern(Pattern):
             return _ALWAYS if reduced else _NEVER
         return _compile(reduced)
 
+    def presence_keys(self, known: Mapping[str, Any]) -> tuple[str, ...] | None:
+        """Return the keys :meth:`specialize`'s function checks, if all it does is ``$.key = *``.
+
+        ``()`` when the known members decide a match; None when other conditions remain, or
+        when the known members rule a match out.
+        """
+        reduced = self.condition.reduce(_known_leaf(known))
+        if isinstance(reduced, bool):
+            return () if reduced else None
+        nodes = reduced.children if isinstance(reduced, All) else (reduced,)
+        found = [_present_key(node) for node in nodes]
+        keys = tuple(key for key in found if key is not None)
+        return keys if len(keys) == len(found) else None
+
     def event_types(self, key: str = "event_type") -> frozenset[str] | None:
         """Return the only values of ``$.<key>`` a matching event can have, or None if unbounded.
 

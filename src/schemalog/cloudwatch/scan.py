@@ -209,7 +209,8 @@ class Scanner:
         is a line of that event type.
         """
         loads = orjson.loads
-        record = self._record
+        add = self.aggregator.add
+        series = self.aggregator.series
         length = self._length
         for name in names:
             wanted = name.decode()
@@ -226,29 +227,24 @@ class Scanner:
                     document = loads(line)
                 except JSONDecodeError:
                     document = None
+                if type(document) is not dict:  # not an object: no filter matches it
+                    for index, _ in points:
+                        add(index, key, self.filters[index].default_point)
+                    continue
                 for index, point in points:
-                    record(
-                        index, key, point(document) if type(document) is dict else None, document
-                    )
-
-    def _record(self, index: int, key: bytes, result: Point | None, document: Any) -> None:
-        """Add one datapoint (a non-object ``document`` is an event that does not match)."""
-        if type(document) is not dict:
-            self.aggregator.add(index, key, self.filters[index].default_point)
-            return
-        if result is None:
-            return
-        value, dimensions, _ = result
-        series = self.aggregator.series
-        stats = series.get((index, key, dimensions))
-        if stats is None:
-            stats = series[index, key, dimensions] = Stats()
-        stats.sum += value
-        stats.count += 1
-        if value < stats.min:  # noqa: PLR1730 - a hot loop: no builtin calls
-            stats.min = value
-        if value > stats.max:  # noqa: PLR1730
-            stats.max = value
+                    result = point(document)
+                    if result is None:
+                        continue
+                    value, dimensions, _ = result
+                    stats = series.get((index, key, dimensions))
+                    if stats is None:
+                        stats = series[index, key, dimensions] = Stats()
+                    stats.sum += value
+                    stats.count += 1
+                    if value < stats.min:  # noqa: PLR1730 - a hot loop: no builtin calls
+                        stats.min = value
+                    if value > stats.max:  # noqa: PLR1730
+                        stats.max = value
 
     def _point(self, index: int, event_type: str) -> Callable[[dict[str, Any]], Point | None]:
         """Return filter ``index``'s datapoint function for events of ``event_type``."""
