@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import orjson
 import pytest
 
 from cloudwatch_cases import metric
+from schemalog.cloudwatch import counting
 from schemalog.cloudwatch.counting import count, default_jobs, input_size
 from schemalog.inputs import InputError
 
@@ -109,3 +111,25 @@ def test_sizes_and_jobs(tmp_path: Path) -> None:
     assert input_size("-") is None
     assert input_size(str(tmp_path / "nope")) is None
     assert default_jobs() >= 1
+
+
+def _fails(job: tuple[str, int, int]) -> None:
+    raise OSError(5, "disk on fire")
+
+
+def _dies(job: tuple[str, int, int]) -> None:
+    os._exit(3)
+
+
+def test_worker_failures_name_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read error in a worker, or a worker that dies, becomes InputError naming the file."""
+    path = tmp_path / "events.jsonl"
+    write_events(path, 500)
+
+    monkeypatch.setattr(counting, "_scan_range", _fails)
+    with pytest.raises(InputError, match=r"events\.jsonl: read failed: disk on fire"):
+        count([str(path)], FILTERS, 60, jobs=2, parallel_from=0)
+
+    monkeypatch.setattr(counting, "_scan_range", _dies)
+    with pytest.raises(InputError, match="stopped unexpectedly"):
+        count([str(path)], FILTERS, 60, jobs=2, parallel_from=0)

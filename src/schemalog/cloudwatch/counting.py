@@ -1,17 +1,18 @@
 """``schemalog count``'s engine: inputs (files, ``-``, gzip) through a :class:`Scanner`.
 
-A large plain file is split at line boundaries into one byte range per CPU, each scanned by a
-forked worker process; every byte is still read once, and the workers' statistics are merged.
-Compressed input and stdin are read by one process.
+A large plain file is split at line boundaries into byte ranges (a few per CPU), scanned by a
+pool of forked worker processes, one per CPU, that take the next range when they finish one;
+every byte is still read once, and the workers' statistics are merged. Compressed input and
+stdin are read by one process.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import queue
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
@@ -22,6 +23,10 @@ from schemalog.inputs import STDIN, InputError, open_input
 
 #: Files at least this large are split across worker processes.
 PARALLEL_MIN_BYTES: Final = 32 << 20
+#: Ranges per worker, so that a worker slowed down by other work on the machine holds up less.
+RANGES_PER_JOB: Final = 4
+#: What forked workers inherit from the parent: the filters, period and exactness of a count.
+_SHARED: dict[str, Any] = {}
 _GZIP_MAGIC: Final = b"\x1f\x8b"
 
 
@@ -56,9 +61,11 @@ def count(
     """
     scanner = Scanner(filters, period, exact=exact)
     for path in paths:
-        ranges = _ranges(path, jobs, parallel_from) if jobs > 1 and can_fork() else None
+        ranges = None
+        if jobs > 1 and can_fork():
+            ranges = _ranges(path, jobs * RANGES_PER_JOB, parallel_from)
         if ranges is not None:
-            _count_parallel(scanner, path, ranges, progress)
+            _count_parallel(scanner, path, ranges, jobs, progress)
             continue
         try:
             with open_input(path) as stream:
@@ -80,8 +87,8 @@ def input_size(path: str) -> int | None:
         return None
 
 
-def _ranges(path: str, jobs: int, smallest: int) -> list[tuple[int, int]] | None:
-    """Split a plain file of ``smallest`` bytes or more into ``jobs`` ranges of whole lines."""
+def _ranges(path: str, parts: int, smallest: int) -> list[tuple[int, int]] | None:
+    """Split a plain file of ``smallest`` bytes or more into ``parts`` ranges of whole lines."""
     size = input_size(path)
     if size is None or size < smallest or not Path(path).is_file():
         return None
@@ -90,8 +97,8 @@ def _ranges(path: str, jobs: int, smallest: int) -> list[tuple[int, int]] | None
             if handle.read(2) == _GZIP_MAGIC:
                 return None
             starts = [0]
-            for index in range(1, jobs):
-                handle.seek(size * index // jobs)
+            for index in range(1, parts):
+                handle.seek(size * index // parts)
                 handle.readline()  # finish the line this offset falls in
                 position = handle.tell()
                 if starts[-1] < position < size:
@@ -118,72 +125,40 @@ class _Range:
         return data
 
 
-@dataclass(frozen=True)
-class _Job:
-    """One worker's share: a byte range of one file, and where to report."""
-
-    path: str
-    start: int
-    end: int
-    slot: int
-
-
-def _worker(scanner: Scanner, job: _Job, done: Any, results: Any) -> None:
-    """Scan one byte range; put ``(slot, series, failure)`` on the results queue."""
-
-    def tick(size: int) -> None:
-        done[job.slot] += size
-
-    try:
-        with open(job.path, "rb") as handle:
-            handle.seek(job.start)
-            scanner.feed(_Range(handle, job.end), tick)  # type: ignore[arg-type]
-        results.put((job.slot, scanner.aggregator.series, None))
-    except BaseException as error:
-        results.put((job.slot, None, f"{type(error).__name__}: {error}"))
+def _scan_range(job: tuple[str, int, int]) -> tuple[Any, int]:
+    """Scan ``[start, end)`` of a file in a worker; return its series and the bytes read."""
+    path, start, end = job
+    filters, period, exact = _SHARED["count"]
+    scanner = Scanner(filters, period, exact=exact)
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        scanner.feed(_Range(handle, end))  # type: ignore[arg-type]
+    return scanner.aggregator.series, end - start
 
 
 def _count_parallel(
     scanner: Scanner,
     path: str,
     ranges: list[tuple[int, int]],
+    jobs: int,
     progress: Callable[[int], None] | None,
 ) -> None:
+    _SHARED["count"] = (scanner.filters, scanner.aggregator.period, scanner.exact)
     context = multiprocessing.get_context("fork")
-    done = context.Array("q", len(ranges), lock=False)
-    results = context.Queue()
-    workers = []
-    for slot, (start, end) in enumerate(ranges):
-        fresh = Scanner(scanner.filters, scanner.aggregator.period, exact=scanner.exact)
-        job = _Job(path, start, end, slot)
-        workers.append(
-            context.Process(target=_worker, args=(fresh, job, done, results), daemon=True)
-        )
-    for worker in workers:
-        worker.start()
-    reported = 0
-    pending = len(workers)
     try:
-        while pending:
-            try:
-                _slot, series, failure = results.get(timeout=0.2)
-            except queue.Empty:
-                if not any(worker.is_alive() for worker in workers) and results.empty():
-                    raise InputError(f"{path}: a counting worker stopped unexpectedly") from None
-            else:
-                pending -= 1
-                if failure is not None:
-                    raise InputError(f"{path}: {failure}")
+        with ProcessPoolExecutor(min(jobs, len(ranges)), mp_context=context) as pool:
+            pending = [pool.submit(_scan_range, (path, start, end)) for start, end in ranges]
+            for done in as_completed(pending):
+                series, size = done.result()
                 _merge(scanner.aggregator, series)
-            if progress is not None:
-                total = sum(done)
-                progress(total - reported)
-                reported = total
+                if progress is not None:
+                    progress(size)
+    except OSError as error:
+        raise InputError(f"{path}: read failed: {error.strerror or error}") from None
+    except BrokenProcessPool:
+        raise InputError(f"{path}: a counting worker stopped unexpectedly") from None
     finally:
-        for worker in workers:
-            worker.join(timeout=5)
-            if worker.is_alive():
-                worker.terminate()
+        _SHARED.clear()
 
 
 def _merge(aggregator: Aggregator, series: Any) -> None:
