@@ -6,9 +6,12 @@ from schemalog.cloudwatch.report import dimensions_text, number_text, period_tex
 
 
 def test_number_text() -> None:
-    """Whole numbers print without a fraction; others with six significant digits."""
+    """Whole numbers print without a fraction; others to three decimals (tiny ones to 3 digits)."""
     assert number_text(3.0) == "3"
-    assert number_text(41.52542) == "41.5254"
+    assert number_text(41.52542) == "41.525"
+    assert number_text(1149431.2449) == "1149431.245"
+    assert number_text(0.5) == "0.5"
+    assert number_text(0.00012) == "0.00012"
     assert number_text(float("inf")) == "inf"
 
 

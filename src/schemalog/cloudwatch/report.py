@@ -27,10 +27,14 @@ def period_text(start: int | None, *, total: bool = False) -> str:
 
 
 def number_text(value: float) -> str:
-    """Return a number compactly: integers without a fraction, others to 6 significant digits."""
-    if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
+    """Return a number compactly: integers without a fraction, others to 3 decimals."""
+    if not math.isfinite(value):
+        return str(value)
+    if value == int(value) and abs(value) < 1e15:
         return str(int(value))
-    return f"{value:.6g}"
+    if abs(value) < 0.001:
+        return f"{value:.3g}"
+    return f"{value:.3f}".rstrip("0").rstrip(".")
 
 
 def dimensions_text(dimensions: Iterable[tuple[str, str]]) -> str:
