@@ -170,3 +170,13 @@ def test_feed_lines_parses_each_line() -> None:
     scanner = Scanner([metric("exact", '{ $.event_type = "a" }')], 60)
     scanner.feed_lines([envelope(STAMPS[0], "a", {}), b"junk", envelope(STAMPS[0], "b", {})])
     assert [r.stats.count for r in scanner.aggregator.rows()] == [1]
+
+
+def test_many_event_types_keep_memory_flat() -> None:
+    """Plans are cached per event type, but not without bound."""
+    lines = [envelope(STAMPS[0], f"type_{i}", {}) for i in range(5000)]
+    scanner = Scanner([metric("w", '{ $.event_type = "type_1*" }', "1", defaultValue=0)], 60)
+    scanner.feed(io.BytesIO(b"\n".join(lines) + b"\n"))
+    assert len(scanner._plans) <= 4096
+    totals = {r.filter.name: (r.stats.sum, r.stats.count) for r in scanner.aggregator.rows()}
+    assert totals == {"w": (1111.0, 5000)}

@@ -48,6 +48,8 @@ from schemalog.cloudwatch.runs import STAMP_AT, Run, RunReader
 from schemalog.cloudwatch.terms import TermsPattern
 
 BLOCK_SIZE: Final = 1 << 22
+#: Plans kept per distinct event type: an input with endless event types keeps memory flat.
+_MAX_PLANS: Final = 4096
 
 
 def _plain_ascii(text: str) -> bool:
@@ -141,6 +143,9 @@ class Scanner:
         plan = self._plans.get(event_type)
         if plan is not None:
             return plan
+        if len(self._plans) >= _MAX_PLANS:
+            self._plans.clear()
+            self._points.clear()
         known: dict[str, Any] = {
             "event_type": MISSING if event_type is None else event_type.decode()
         }
