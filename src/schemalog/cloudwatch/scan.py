@@ -31,6 +31,7 @@ tests check that both give the same answer on random inputs.
 from __future__ import annotations
 
 import gc
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -89,6 +90,7 @@ class Scanner:
         ]
         self._plans: dict[bytes | None, _Plan] = {}
         self._points: dict[tuple[int, str], Callable[[dict[str, Any]], Point | None]] = {}
+        self._needle_regexes: dict[frozenset[bytes], re.Pattern[bytes]] = {}
         #: Events decided by their event type alone, counted before the filters are applied.
         self._pending: Counter[tuple[TimeKey, bytes | None]] = Counter()
         self.needles = self._needles()
@@ -217,39 +219,50 @@ class Scanner:
         add = self.aggregator.add
         series = self.aggregator.series
         length = self._length
-        for name in names:
-            wanted = name.decode()
-            points = [(index, self._point(index, wanted)) for index in self.plan(name).parse]
-            needle = b'"event_type":"' + name + b'"'
-            at = block.find(needle, start, end)
-            while at >= 0:
-                line_start = block.rfind(b"\n", start, at) + 1
-                line_end = block.find(b"\n", at)
-                line = block[line_start:line_end]
-                at = block.find(needle, line_end, end)
-                key = line[STAMP_AT : STAMP_AT + length]
-                try:
-                    document = loads(line)
-                except JSONDecodeError:
-                    document = None
-                if type(document) is not dict:  # not an object: no filter matches it
-                    for index, _ in points:
-                        add(index, key, self.filters[index].default_point)
+        chosen = {
+            name: [(index, self._point(index, name.decode())) for index in self.plan(name).parse]
+            for name in names
+        }
+        if not chosen:
+            return
+        for found in self._needles_of(frozenset(chosen)).finditer(block, start, end):
+            points = chosen[found.group(1)]
+            at = found.start()
+            line = block[block.rfind(b"\n", start, at) + 1 : block.find(b"\n", at)]
+            key = line[STAMP_AT : STAMP_AT + length]
+            try:
+                document = loads(line)
+            except JSONDecodeError:
+                document = None
+            if type(document) is not dict:  # not an object: no filter matches it
+                for index, _ in points:
+                    add(index, key, self.filters[index].default_point)
+                continue
+            for index, point in points:
+                result = point(document)
+                if result is None:
                     continue
-                for index, point in points:
-                    result = point(document)
-                    if result is None:
-                        continue
-                    value, dimensions, _ = result
-                    stats = series.get((index, key, dimensions))
-                    if stats is None:
-                        stats = series[index, key, dimensions] = Stats()
-                    stats.sum += value
-                    stats.count += 1
-                    if value < stats.min:  # noqa: PLR1730 - a hot loop: no builtin calls
-                        stats.min = value
-                    if value > stats.max:  # noqa: PLR1730
-                        stats.max = value
+                value, dimensions, _ = result
+                stats = series.get((index, key, dimensions))
+                if stats is None:
+                    stats = series[index, key, dimensions] = Stats()
+                stats.sum += value
+                stats.count += 1
+                if value < stats.min:  # noqa: PLR1730 - a hot loop: no builtin calls
+                    stats.min = value
+                if value > stats.max:  # noqa: PLR1730
+                    stats.max = value
+
+    def _needles_of(self, names: frozenset[bytes]) -> re.Pattern[bytes]:
+        """Return one regex finding the ``event_type`` keys of any of these event types."""
+        regex = self._needle_regexes.get(names)
+        if regex is None:
+            if len(self._needle_regexes) >= _MAX_PLANS:
+                self._needle_regexes.clear()
+            choices = b"|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+            regex = re.compile(rb'"event_type":"(' + choices + rb')"')
+            self._needle_regexes[names] = regex
+        return regex
 
     def _point(self, index: int, event_type: str) -> Callable[[dict[str, Any]], Point | None]:
         """Return filter ``index``'s datapoint function for events of ``event_type``."""
