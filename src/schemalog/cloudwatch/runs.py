@@ -23,16 +23,15 @@ _STAMP: Final = (
     [rb"\d"] * 4 + [b"-"] + [rb"\d"] * 2 + [b"-"] + [rb"\d"] * 2 + [b"T"]
     + [rb"\d"] * 2 + [b":"] + [rb"\d"] * 2 + [b":"] + [rb"\d"] * 2
 )  # fmt: skip
-_CACHED_PREFIXES: Final = 64
 
 
-def envelope_regex(prefix: bytes | None, length: int) -> re.Pattern[bytes]:
-    """Return the regex reading one envelope line.
+def envelope_regex(length: int, *, capture_time: bool) -> re.Pattern[bytes]:
+    """Return the regex reading one envelope line: its event type, after its time key if asked.
 
-    ``prefix`` is the run's literal time prefix, or None to capture each line's time key (the
-    first ``length`` characters of its timestamp) before its event type.
+    The time key is the first ``length`` characters of the timestamp.
     """
-    head = re.escape(prefix) if prefix is not None else b"(" + b"".join(_STAMP[:length]) + b")"
+    time = b"".join(_STAMP[:length])
+    head = b"(" + time + b")" if capture_time else time
     return re.compile(
         rb'\n\{"timestamp":"' + head + b"".join(_STAMP[length:]) + rb'\.\d{3}Z","level":"'
         + _PLAIN + rb'","logger":"' + _PLAIN + rb'","event_type":"(' + _PLAIN
@@ -54,8 +53,8 @@ class RunReader:
 
     def __init__(self, length: int) -> None:
         self.length = length
-        self._uniform: dict[bytes, re.Pattern[bytes]] = {}
-        self._mixed = envelope_regex(None, length)
+        self._uniform = envelope_regex(length, capture_time=False)
+        self._mixed = envelope_regex(length, capture_time=True)
 
     def prefix(self, block: bytes, at: int) -> bytes | None:
         """Return the time key of the line starting after the newline at ``at``, if any."""
@@ -88,24 +87,18 @@ class RunReader:
             else:
                 high = middle
 
-    def _uniform_regex(self, prefix: bytes) -> re.Pattern[bytes]:
-        regex = self._uniform.get(prefix)
-        if regex is None:
-            if len(self._uniform) >= _CACHED_PREFIXES:
-                self._uniform.clear()
-            regex = self._uniform[prefix] = envelope_regex(prefix, self.length)
-        return regex
-
     def read(self, block: bytes, start: int, end: int, prefix: bytes | None) -> Run | None:
         """Read the lines between the newlines at ``start`` and ``end`` as one run.
 
         With ``prefix``, every line must have that time key. Returns None unless every line is
         one envelope match with exactly one ``"event_type":`` key.
         """
-        regex = self._uniform_regex(prefix) if prefix is not None else self._mixed
+        regex = self._uniform if prefix is not None else self._mixed
         found = regex.findall(block, start, end + 1)
         lines = block.count(b"\n", start, end)
         if len(found) != lines or block.count(EVENT_TYPE_KEY, start, end) != lines:
+            return None
+        if prefix is not None and block.count(HEAD + prefix, start, end) != lines:
             return None
         if prefix is not None:
             by_type = Counter(found)
