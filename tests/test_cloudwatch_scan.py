@@ -29,8 +29,13 @@ MIXED_FILTERS = [
     metric("spaced", "[w1, ...]"),
     metric("all", "", "1", defaultValue=2),
 ]
-#: Filters whose parse-needing lines are found by searching (no filter on every event type).
-SEARCH_FILTERS = [MIXED_FILTERS[i] for i in (0, 2, 3, 4, 5)]
+#: Filters whose parse-needing lines are found by searching (no filter on every event type);
+#: "c" events need two filters that read members only, so one generated tally serves them.
+SEARCH_FILTERS = [
+    *(MIXED_FILTERS[i] for i in (0, 2, 3, 4, 5)),
+    metric("c_value", '{ $.event_type = "c" && $.d = * }', "$.n", defaultValue=0),
+    metric("c_fixed", '{ $.event_type = "c" && $.n = * }', "2", defaultValue=1),
+]
 NEEDLE_FILTERS = [
     metric("exact", '{ $.event_type = "a" }'),
     metric("guarded", '{ $.event_type = "b_error" && $.n > 1 }', "$.n"),

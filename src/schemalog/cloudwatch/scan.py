@@ -46,9 +46,11 @@ from schemalog.cloudwatch.base import MatchAll
 from schemalog.cloudwatch.filters import Datapoint, MetricFilter, Point
 from schemalog.cloudwatch.jsonpattern import MISSING, JsonPattern
 from schemalog.cloudwatch.runs import STAMP_AT, Run, RunReader
+from schemalog.cloudwatch.tally import Tally, compile_tally
 from schemalog.cloudwatch.terms import TermsPattern
 
 BLOCK_SIZE: Final = 1 << 22
+PointFunction = Callable[[dict[str, Any]], Point | None]
 #: Plans kept per distinct event type: an input with endless event types keeps memory flat.
 _MAX_PLANS: Final = 4096
 
@@ -91,6 +93,7 @@ class Scanner:
         self._plans: dict[bytes | None, _Plan] = {}
         self._points: dict[tuple[int, str], Callable[[dict[str, Any]], Point | None]] = {}
         self._needle_regexes: dict[frozenset[bytes], re.Pattern[bytes]] = {}
+        self._tallies: dict[bytes, tuple[Tally | None, list[tuple[int, PointFunction]]]] = {}
         #: Events decided by their event type alone, counted before the filters are applied.
         self._pending: Counter[tuple[TimeKey, bytes | None]] = Counter()
         self.needles = self._needles()
@@ -148,6 +151,7 @@ class Scanner:
         if len(self._plans) >= _MAX_PLANS:
             self._plans.clear()
             self._points.clear()
+            self._tallies.clear()
         known: dict[str, Any] = {
             "event_type": MISSING if event_type is None else event_type.decode()
         }
@@ -219,14 +223,12 @@ class Scanner:
         add = self.aggregator.add
         series = self.aggregator.series
         length = self._length
-        chosen = {
-            name: [(index, self._point(index, name.decode())) for index in self.plan(name).parse]
-            for name in names
-        }
+        chosen = {name: self._tally(name) for name in names}
         if not chosen:
             return
         for found in self._needles_of(frozenset(chosen)).finditer(block, start, end):
-            points = chosen[found.group(1)]
+            name = found.group(1)
+            tally, points = chosen[name]
             at = found.start()
             line = block[block.rfind(b"\n", start, at) + 1 : block.find(b"\n", at)]
             key = line[STAMP_AT : STAMP_AT + length]
@@ -235,8 +237,11 @@ class Scanner:
             except JSONDecodeError:
                 document = None
             if type(document) is not dict:  # not an object: no filter matches it
-                for index, _ in points:
+                for index in self.plan(name).parse:
                     add(index, key, self.filters[index].default_point)
+                continue
+            if tally is not None:
+                tally(document, key, series)
                 continue
             for index, point in points:
                 result = point(document)
@@ -252,6 +257,17 @@ class Scanner:
                     stats.min = value
                 if value > stats.max:  # noqa: PLR1730
                     stats.max = value
+
+    def _tally(self, name: bytes) -> tuple[Tally | None, list[tuple[int, PointFunction]]]:
+        """Return the generated tally for an event type's parse filters, or their functions."""
+        found = self._tallies.get(name)
+        if found is None:
+            parse = self.plan(name).parse
+            wanted = name.decode()
+            tally = compile_tally(self.filters, parse, wanted)
+            points = [] if tally is not None else [(i, self._point(i, wanted)) for i in parse]
+            found = self._tallies[name] = (tally, points)
+        return found
 
     def _needles_of(self, names: frozenset[bytes]) -> re.Pattern[bytes]:
         """Return one regex finding the ``event_type`` keys of any of these event types."""
