@@ -37,6 +37,7 @@ unit: $(STAMP)
 test: lint typecheck unit
 
 bench: $(BENCH_STAMP)
+	command -v jq >/dev/null 2>&1 || apt-get install -y jq  # bench/count.py times jq
 	$(BIN)/python bench/run.py
 
 clean:

@@ -76,6 +76,9 @@ class ChatApi:
                 "proxy_session_response",
                 response_data={"sessionId": session_id, "status": "ok"},
             )
+            if rng.random() < 0.5:
+                with schemalog.bound(request_id=f"req-{rng.getrandbits(32):08x}"):
+                    self.api_request("/v1/models", "GET", 200)
             for _ in range(rng.randint(1, 4)):
                 with schemalog.bound(request_id=f"req-{rng.getrandbits(32):08x}"):
                     self.chat_request()
@@ -98,14 +101,29 @@ class ChatApi:
             log.info("chat_completion_request_start", model=model, stream_requested=stream)
         if rng.random() < 0.35:
             self.tool_calls()
+        status = 200
         if rng.random() < 0.04:
             self.failure()
+            status = 504
         elif stream:
             self.stream(model)
         else:
             log.info(
                 "chat_completion_success", model=model, duration_ms=round(rng.uniform(200, 4000), 1)
             )
+        self.api_request("/v1/chat/completions", "POST", status)
+
+    def api_request(self, endpoint: str, method: str, status: int) -> None:
+        """Log the request's automatic API metrics (seed 001): endpoint, method, status, time."""
+        slow = status >= 500
+        duration = self.rng.uniform(2000, 30000) if slow else self.rng.lognormvariate(6.5, 0.6)
+        log.info(
+            "api_request_completed",
+            endpoint=endpoint,
+            method=method,
+            status_code=status,
+            duration_ms=round(duration, 1),
+        )
 
     def tool_calls(self) -> None:
         """Log a request that defines tools, as the chat API's guide does (seed 004).

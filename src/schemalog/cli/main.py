@@ -17,7 +17,16 @@ from schemalog.inputs import InputError
 from schemalog.settings import ConfigError
 
 #: Verb modules under schemalog.cli; each has ``register(subparsers)`` setting ``func``.
-VERB_MODULES: Final = ("demo", "validate", "schemas", "lint", "report", "metrics")
+VERB_MODULES: Final = (
+    "demo",
+    "validate",
+    "schemas",
+    "lint",
+    "count",
+    "filters",
+    "report",
+    "metrics",
+)
 
 EXIT_OK: Final = 0
 EXIT_FINDINGS: Final = 1

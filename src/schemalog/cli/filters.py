@@ -1,0 +1,153 @@
+"""``schemalog filters test | lint | export | deploy``: the CloudWatch metric filter catalog.
+
+- ``test --pattern P [--json] FILE``: the lines a pattern matches, with extracted values, like
+  ``aws logs test-metric-filter`` (``eventNumber`` is the line number in FILE, from 1).
+- ``lint [--filters DIR] [--schemas DIR]``: PutMetricFilter's rules and the event catalog;
+  exit 1 on errors.
+- ``export --format cloudformation|terraform``: infrastructure code for the filters.
+- ``deploy --log-group G [--endpoint-url URL] [--dry-run] [--prune]``: make a log group's
+  filters equal to the files, with boto3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+import orjson
+
+from schemalog.cli.main import EXIT_FINDINGS, EXIT_OK, CliError
+
+_FILTERS_HELP = (
+    "filter directory or file (default: $SCHEMALOG_FILTERS, ./cloudwatch-filters, or bundled)"
+)
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``filters`` verb and its sub-verbs."""
+    parser = subparsers.add_parser("filters", help="test, lint, export and deploy metric filters")
+    sub = parser.add_subparsers(dest="filters_verb", metavar="SUBCOMMAND", required=True)
+
+    test = sub.add_parser("test", help="show which lines a filter pattern matches")
+    test.add_argument("--pattern", required=True, metavar="P", help="a CloudWatch filter pattern")
+    test.add_argument("--json", action="store_true", help="print TestMetricFilter's response")
+    test.add_argument("file", metavar="FILE", help="log lines: a file, .gz, or - for stdin")
+    test.set_defaults(func=run_test)
+
+    lint = sub.add_parser("lint", help="check filters against AWS's rules and the catalog")
+    lint.add_argument("--filters", metavar="DIR", help=_FILTERS_HELP)
+    lint.add_argument("--schemas", metavar="DIR", help="catalog directory (default: as configure)")
+    lint.set_defaults(func=run_lint)
+
+    export = sub.add_parser("export", help="write CloudFormation or Terraform for the filters")
+    export.add_argument("--format", required=True, choices=("cloudformation", "terraform"))
+    export.add_argument("--filters", metavar="DIR", help=_FILTERS_HELP)
+    export.add_argument("--log-group", metavar="G", help="default value of the log group input")
+    export.set_defaults(func=run_export)
+
+    deploy = sub.add_parser("deploy", help="create, update (and prune) a log group's filters")
+    deploy.add_argument("--log-group", required=True, metavar="G", help="the log group")
+    deploy.add_argument("--filters", metavar="DIR", help=_FILTERS_HELP)
+    deploy.add_argument("--endpoint-url", metavar="URL", help="another endpoint (e.g. an emulator)")
+    deploy.add_argument("--region", metavar="R", help="AWS region (default: boto3's)")
+    deploy.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
+    deploy.add_argument("--prune", action="store_true", help="delete filters not in the files")
+    deploy.set_defaults(func=run_deploy)
+
+
+def _load(location: str | None) -> list[Any]:
+    from schemalog.cloudwatch.filterdir import FilterDirError, default_filters_dir, load_filters
+
+    try:
+        return load_filters(location or default_filters_dir())
+    except FilterDirError as error:
+        raise CliError(str(error)) from None
+
+
+def run_test(args: argparse.Namespace) -> int:
+    """Print the matching lines and their extracted values."""
+    from schemalog.cloudwatch import PatternError, parse_pattern
+    from schemalog.inputs import iter_lines
+
+    try:
+        pattern = parse_pattern(args.pattern)
+    except PatternError as error:
+        raise CliError(f"--pattern: {error}") from None
+    matches: list[dict[str, Any]] = []
+    events = 0
+    for number, raw in iter_lines(args.file):
+        events += 1
+        message = raw.decode("utf-8", "replace")
+        extracted = pattern.extract(message)
+        if extracted is not None:
+            matches.append(
+                {"eventNumber": number, "eventMessage": message, "extractedValues": extracted}
+            )
+    if args.json:
+        sys.stdout.write(orjson.dumps({"matches": matches}, option=orjson.OPT_INDENT_2).decode())
+        sys.stdout.write("\n")
+    else:
+        for match in matches:
+            sys.stdout.write(f"{match['eventNumber']}: {match['eventMessage']}\n")
+            for name, value in match["extractedValues"].items():
+                sys.stdout.write(f"    {name} = {value}\n")
+    print(f"{len(matches)} of {events} events match", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_lint(args: argparse.Namespace) -> int:
+    """Lint the filter files; exit 1 when any error is found."""
+    from schemalog.catalog import Catalog, default_schemas_dir
+    from schemalog.cloudwatch.filterdir import FilterDirError, default_filters_dir
+    from schemalog.cloudwatch.lint import ERROR, lint
+
+    catalog = Catalog.load(args.schemas or default_schemas_dir())
+    location = args.filters or default_filters_dir()
+    try:
+        findings = lint(location, catalog)
+    except FilterDirError as error:
+        raise CliError(str(error)) from None
+    for finding in findings:
+        print(finding)
+    errors = sum(f.severity == ERROR for f in findings)
+    warnings = len(findings) - errors
+    print(f"{location}: {errors} errors, {warnings} warnings", file=sys.stderr)
+    return EXIT_FINDINGS if errors else EXIT_OK
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Print the filters as CloudFormation or Terraform."""
+    from schemalog.cloudwatch.export import ExportError, export
+
+    try:
+        text = export(_load(args.filters), args.format, args.log_group)
+    except ExportError as error:
+        raise CliError(str(error)) from None
+    sys.stdout.write(text)
+    return EXIT_OK
+
+
+def run_deploy(args: argparse.Namespace) -> int:
+    """Plan and apply (or with --dry-run, only print) the changes to a log group's filters."""
+    from schemalog.cloudwatch.deploy import CREATE, DELETE, UPDATE, DeployError, deploy, make_client
+
+    filters = _load(args.filters)
+    try:
+        client = make_client(args.endpoint_url, args.region)
+        changes = deploy(client, args.log_group, filters, prune=args.prune, dry_run=args.dry_run)
+    except DeployError as error:
+        raise CliError(str(error)) from None
+    for change in changes:
+        print(change)
+    counts = {
+        action: sum(c.action == action for c in changes) for action in (CREATE, UPDATE, DELETE)
+    }
+    done = "planned (dry run, nothing changed)" if args.dry_run else "done"
+    print(
+        f"{args.log_group}: {counts[CREATE]} to create, {counts[UPDATE]} to update,"
+        f" {counts[DELETE]} to delete, {len(changes) - sum(counts.values())} left as they are;"
+        f" {done}",
+        file=sys.stderr,
+    )
+    return EXIT_OK
