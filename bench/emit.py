@@ -232,6 +232,35 @@ def import_ms(module: str, runs: int) -> float:
     return statistics.median(samples)
 
 
+FIRST_EVENT = {
+    "schemalog": (
+        "import schemalog\n"
+        "schemalog.configure(sinks=[], schemas={schemas!r})\n"
+        "schemalog.get_logger('x').info('cache_miss')\n"
+    ),
+    "structlog": "import structlog\nstructlog.get_logger('x').info('cache_miss')\n",
+}
+
+
+def first_event_ms(library: str, runs: int) -> float:
+    """Median ms, in a fresh interpreter, from the import to the first event written.
+
+    ``import schemalog`` itself loads almost nothing (its names are imported on first use), so
+    this is the start-up cost an application really pays.
+    """
+    code = FIRST_EVENT[library].format(schemas=str(ROOT / "schemas"))
+    timed = (
+        f"import time\nstarted = time.perf_counter()\n{code}print(time.perf_counter() - started)"
+    )
+    samples = []
+    for _ in range(runs):
+        result = subprocess.run(
+            [sys.executable, "-c", timed], capture_output=True, text=True, check=True
+        )
+        samples.append(float(result.stdout.strip().splitlines()[-1]) * 1000)
+    return statistics.median(samples)
+
+
 def print_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     line = (
@@ -258,6 +287,7 @@ def main() -> None:
         lines = sum(1 for _ in (directory / "schemalog-agent.jsonl").open())
         disabled_ns = per_call_ns(disabled_calls(), args.events * 10, args.rounds)
     imports = {module: import_ms(module, args.rounds) for module in ("schemalog", "structlog")}
+    first = {library: first_event_ms(library, args.rounds) for library in FIRST_EVENT}
 
     print(f"\n## emit: median ns per event ({args.rounds} interleaved rounds of {args.events:,})")
     print(
@@ -271,7 +301,8 @@ def main() -> None:
     print_table(
         ("other figure", "median"),
         [(f"disabled debug: {name} (ns)", f"{value:,.0f}") for name, value in disabled_ns.items()]
-        + [(f"import {name} (ms)", f"{value:,.1f}") for name, value in imports.items()],
+        + [(f"import {name} (ms)", f"{value:,.1f}") for name, value in imports.items()]
+        + [(f"import to first event: {name} (ms)", f"{v:,.1f}") for name, v in first.items()],
     )
 
     def ratio(name: str, other: str) -> tuple[str, ...]:
@@ -292,6 +323,12 @@ def main() -> None:
             ),
             ("disabled debug: schemalog / structlog", f"{disabled:.3f}", "", "<= 1.0"),
             ("import schemalog / import structlog", f"{import_ratio:.3f}", "", "<= 2.0"),
+            (
+                "import to first event: schemalog / structlog",
+                f"{first['schemalog'] / first['structlog']:.3f}",
+                "",
+                "(info)",
+            ),
         ],
     )
     sys.stdout.flush()

@@ -13,17 +13,56 @@ Every call is stamped with the envelope, validated against its versioned schema 
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from schemalog._version import __version__
-from schemalog.catalog import Catalog, CatalogError, SchemaVersion, UnknownEventError
-from schemalog.config import configure, shutdown
-from schemalog.context import bound, current_context
-from schemalog.files import FileSink
-from schemalog.formatter import JsonFormatter
-from schemalog.logger import BoundLogger, get_logger
-from schemalog.pipeline import InvalidEventError
-from schemalog.settings import ConfigError
-from schemalog.sinks import Sink, StreamSink
-from schemalog.stats import STATS as _STATS
+
+if TYPE_CHECKING:
+    from schemalog.catalog import Catalog, CatalogError, SchemaVersion, UnknownEventError
+    from schemalog.config import configure, shutdown
+    from schemalog.context import bound, current_context
+    from schemalog.files import FileSink
+    from schemalog.formatter import JsonFormatter
+    from schemalog.logger import BoundLogger, get_logger
+    from schemalog.pipeline import InvalidEventError
+    from schemalog.settings import ConfigError
+    from schemalog.sinks import Sink, StreamSink
+
+#: Where each public name lives. They are imported on first use (PEP 562), so that the command
+#: line, which needs only some of them, does not pay for the rest.
+_PUBLIC: dict[str, str] = {
+    "BoundLogger": "schemalog.logger",
+    "Catalog": "schemalog.catalog",
+    "CatalogError": "schemalog.catalog",
+    "ConfigError": "schemalog.settings",
+    "FileSink": "schemalog.files",
+    "InvalidEventError": "schemalog.pipeline",
+    "JsonFormatter": "schemalog.formatter",
+    "SchemaVersion": "schemalog.catalog",
+    "Sink": "schemalog.sinks",
+    "StreamSink": "schemalog.sinks",
+    "UnknownEventError": "schemalog.catalog",
+    "bound": "schemalog.context",
+    "configure": "schemalog.config",
+    "current_context": "schemalog.context",
+    "get_logger": "schemalog.logger",
+    "shutdown": "schemalog.config",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'schemalog' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_PUBLIC})
+
 
 __all__ = [
     "BoundLogger",
@@ -51,11 +90,15 @@ __all__ = [
 def stats() -> dict[str, int]:
     """Return schemalog's counters: emitted, invalid (kept, dropped, raised), sink errors...
 
-    See ``schemalog.stats.COUNTERS`` for what each one counts.
+    See ``schemalog.health.COUNTERS`` for what each one counts.
     """
-    return _STATS.snapshot()
+    from schemalog.health import STATS
+
+    return STATS.snapshot()
 
 
 def reset_stats() -> None:
     """Set every counter back to zero."""
-    _STATS.reset()
+    from schemalog.health import STATS
+
+    STATS.reset()

@@ -7,11 +7,11 @@ from typing import Unpack
 
 from schemalog import runtime
 from schemalog.catalog import Catalog, CatalogError
+from schemalog.health import STATS
 from schemalog.logger import set_min_level
 from schemalog.pipeline import Pipeline
 from schemalog.settings import ConfigError, Options, Settings, resolve
 from schemalog.sinks import make_sink
-from schemalog.stats import STATS
 
 #: The handlers configure() installed on the root logger (replaced by the next configure()).
 _installed: list[logging.Handler] = []

@@ -38,8 +38,8 @@ from typing import Any, Final, ParamSpec, TypeVar
 import orjson
 
 from schemalog import emf
+from schemalog.health import STATS
 from schemalog.pipeline import LINE_ATTRIBUTE
-from schemalog.stats import STATS
 
 __all__ = ["configure", "counter", "flush", "gauge", "histogram", "timer"]
 

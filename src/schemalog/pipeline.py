@@ -31,12 +31,12 @@ from schemalog.envelope import (
     Stamper,
     level_name,
 )
+from schemalog.health import STATS
 from schemalog.logrecords import make_record
 from schemalog.normalize import normalize, normalize_fields, safe_repr
 from schemalog.redaction import Redactor
 from schemalog.rendering import escape_line_breaks, fit, render, render_within
 from schemalog.settings import Settings
-from schemalog.stats import STATS
 from schemalog.validation import SchemaIssue
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]

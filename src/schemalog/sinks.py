@@ -18,8 +18,8 @@ from collections.abc import Callable
 from typing import Final
 
 from schemalog.formatter import JsonFormatter
+from schemalog.health import STATS
 from schemalog.settings import ConfigError
-from schemalog.stats import STATS
 
 
 class Sink(logging.Handler):

@@ -33,9 +33,9 @@ from schemalog.agent.session import AgentSession, ToolCall
 from schemalog.agent.toolspec import ToolSpec
 from schemalog.context import bound
 from schemalog.envelope import CONTEXT_NAMES
+from schemalog.health import STATS
 from schemalog.logger import BoundLogger, get_logger
 from schemalog.redaction import Redactor
-from schemalog.stats import STATS
 
 P = ParamSpec("P")
 T = TypeVar("T")

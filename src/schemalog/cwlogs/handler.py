@@ -55,10 +55,10 @@ from schemalog.cwlogs.batching import (
 from schemalog.cwlogs.spill import SpillFile
 from schemalog.envelope import Stamper
 from schemalog.formatter import JsonFormatter
+from schemalog.health import STATS
 from schemalog.pipeline import LINE_ATTRIBUTE
 from schemalog.settings import ConfigError, parse_size
 from schemalog.sinks import Sink
-from schemalog.stats import STATS
 
 if TYPE_CHECKING:
     from mypy_boto3_logs import CloudWatchLogsClient
