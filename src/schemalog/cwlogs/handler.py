@@ -31,9 +31,9 @@ import tempfile
 import threading
 import time
 import weakref
-from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from time import monotonic
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qsl
 
@@ -46,11 +46,12 @@ from schemalog.cwlogs.batching import (
     MAX_BATCH_EVENTS,
     BatchBuilder,
     Event,
+    cut_batch,
     event_size,
     fit_message,
     rejected_indexes,
+    running_sizes,
     split,
-    take_batch,
 )
 from schemalog.cwlogs.spill import SpillFile
 from schemalog.envelope import Stamper
@@ -176,8 +177,11 @@ class CloudWatchLogsHandler(Sink):
     def _reset_state(self) -> None:
         """Fresh queue, counters, locks and sender: at construction, and in a forked child."""
         self._cond = threading.Condition(threading.Lock())
-        self._queue: deque[Event] = deque()  # callers append here, under the lock
-        self._local: deque[Event] = deque()  # the sender's share, batched without the lock
+        self._queue: list[Event] = []  # callers append here, under the lock
+        # The sender's share: the queue as it was taken, cut into batches without the lock.
+        self._local: list[Event] = []
+        self._local_ends: list[int] = []  # running_sizes(self._local)
+        self._local_at = 0  # the next event of self._local to send
         self._queued = 0  # events in both
         self._queue_bytes = 0  # their batch bytes
         self._oldest_at = 0.0
@@ -433,9 +437,9 @@ class CloudWatchLogsHandler(Sink):
             while True:
                 if self._abandon.is_set():
                     return None
-                now = time.monotonic()
-                if self._local:
-                    return self._take_from_queue(), None
+                if self._local_at < len(self._local):
+                    break
+                now = monotonic()
                 if self._queue:
                     due_at = self._oldest_at + self.send_interval
                     if (
@@ -448,21 +452,26 @@ class CloudWatchLogsHandler(Sink):
                     ):
                         # Take the whole queue at once: callers wait for the lock only as
                         # long as a swap takes, not while batches are cut.
-                        self._local, self._queue = self._queue, self._local
-                        return self._take_from_queue(), None
+                        self._local, self._queue = self._queue, []
+                        self._local_ends = []
+                        self._local_at = 0
+                        break
                     self._cond.wait(min(due_at - now, self._stats_wait(now)))
                     continue
                 if self._spill.pending:
+                    # Read outside the lock: callers may append meanwhile, past ``end``.
                     end = self._spill.written
-                    break
+                    self._cond.release()
+                    try:
+                        return self._spill.read_batch(self._builder(), end)
+                    finally:
+                        self._cond.acquire()
                 self._flush_wanted = False
                 if self._stopping:
                     return None
                 self._cond.wait(self._stats_wait(now))
                 self._maybe_emit_stats_locked()
-        # Read outside the lock: callers may append meanwhile, past ``end``.
-        events, offset = self._spill.read_batch(self._builder(), end)
-        return events, offset
+        return self._take_from_queue(), None
 
     def _stats_wait(self, now: float) -> float:
         if self.stats_interval <= 0:
@@ -473,23 +482,22 @@ class CloudWatchLogsHandler(Sink):
         return BatchBuilder(self.max_batch_bytes, self.max_batch_events)
 
     def _take_from_queue(self) -> list[Event]:
-        """Cut one batch from the sender's share of the queue (called with the lock held).
+        """Cut one batch from the sender's share of the queue (called without the lock).
 
-        The lock is released while the batch is cut: only the sender touches its share.
+        Only the sender touches its share. The running sizes of the share are computed once,
+        so each batch costs a bisection and a slice, not a Python step per event.
         """
         local = self._local
-
-        def peek() -> Event | None:
-            return local[0] if local else None
-
-        self._cond.release()
-        try:
-            events = take_batch(peek, local.popleft, self._builder())
-            size = sum(event_size(event) for event in events)
-        finally:
-            self._cond.acquire()
-        self._queued -= len(events)
-        self._queue_bytes -= size
+        if not self._local_ends:
+            self._local_ends = running_sizes(local)
+        events, self._local_at, size = cut_batch(
+            local, self._local_ends, self._local_at, self.max_batch_bytes, self.max_batch_events
+        )
+        if self._local_at >= len(local):
+            self._local, self._local_ends, self._local_at = [], [], 0
+        with self._cond:
+            self._queued -= len(events)
+            self._queue_bytes -= size
         return events
 
     def _settle(self, count: int, spill_end: int | None) -> None:
