@@ -33,6 +33,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from threading import get_ident
 from time import monotonic
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qsl
@@ -41,13 +42,13 @@ import orjson
 
 from schemalog.cwlogs.batching import (
     DEFAULT_MAX_EVENT_BYTES,
+    EVENT_OVERHEAD,
     LARGEST_EVENT_BYTES,
     MAX_BATCH_BYTES,
     MAX_BATCH_EVENTS,
     BatchBuilder,
     Event,
     cut_batch,
-    event_size,
     fit_message,
     rejected_indexes,
     running_sizes,
@@ -70,6 +71,8 @@ DEFAULT_STREAM_TEMPLATE: Final = "{host}/{program}/{pid}"
 #: The logger the periodic ``schemalog_sink_stats`` events come from.
 STATS_LOGGER: Final = "schemalog.sink_stats"
 STATS_FIELDS: Final = ("sent", "retried", "rejected", "spilled", "replayed", "dropped")
+#: Marks a stats event with the id of the handler it is about (which must not send it).
+STATS_OF_ATTRIBUTE: Final = "schemalog_stats_of"
 _GROUP_NAME: Final = re.compile(r"[.\-_/#A-Za-z0-9]{1,512}\Z")
 _FILE_UNSAFE: Final = re.compile(r"[^A-Za-z0-9._-]+")
 _STAMP: Final = Stamper()
@@ -176,7 +179,10 @@ class CloudWatchLogsHandler(Sink):
 
     def _reset_state(self) -> None:
         """Fresh queue, counters, locks and sender: at construction, and in a forked child."""
-        self._cond = threading.Condition(threading.Lock())
+        # One plain lock guards the queue; callers take it directly (``with self._lock``), and
+        # the sender and flush() wait on a Condition over the same lock.
+        self._lock = threading.Lock()
+        self._cond = threading.Condition(self._lock)
         self._queue: list[Event] = []  # callers append here, under the lock
         # The sender's share: the queue as it was taken, cut into batches without the lock.
         self._local: list[Event] = []
@@ -186,6 +192,9 @@ class CloudWatchLogsHandler(Sink):
         self._queue_bytes = 0  # their batch bytes
         self._oldest_at = 0.0
         self._spilling = False
+        # How many events the fast path of enqueue() may queue: 0 while spilling or closed,
+        # so that a single comparison sends those cases to the slow path.
+        self._room_events = 0 if self._closed else self.max_queue_events
         self._spill = SpillFile(
             self.spill_dir / f"{_safe(self.log_group)}.{os.getpid()}-{self._number}.spill",
             self.spill_max_bytes,
@@ -217,17 +226,20 @@ class CloudWatchLogsHandler(Sink):
     def emit(self, record: logging.LogRecord) -> None:
         """Queue the record's line (or spill it); never blocks on the network, never raises."""
         try:
-            if record.name.startswith(IGNORED_LOGGERS) or (
-                self._sender_ident is not None and threading.get_ident() == self._sender_ident
-            ):
+            if record.name.startswith(IGNORED_LOGGERS) or get_ident() == self._sender_ident:
                 return
-            if getattr(record, "schemalog_stats_of", None) == id(self):
+            if record.__dict__.get(STATS_OF_ATTRIBUTE) == id(self):
                 return
-            message = self._message(record)
-            truncated = False
-            if len(message) > self.max_event_bytes:
-                message, truncated = fit_message(message, self.max_event_bytes)
-            self.enqueue((int(record.created * 1000), message), truncated=truncated)
+            formatter = self.formatter
+            if isinstance(formatter, JsonFormatter):
+                message = formatter.format_bytes(record)
+            else:
+                message = self.format(record).encode("utf-8", "backslashreplace")
+            if len(message) <= self.max_event_bytes:
+                self.enqueue((int(record.created * 1000), message))
+            else:
+                message, _ = fit_message(message, self.max_event_bytes)
+                self.enqueue((int(record.created * 1000), message), truncated=True)
         except Exception:
             self.handleError(record)
 
@@ -242,46 +254,39 @@ class CloudWatchLogsHandler(Sink):
             self.emit(result if isinstance(result, logging.LogRecord) else record)
         return result
 
-    def _message(self, record: logging.LogRecord) -> bytes:
-        formatter = self.formatter
-        if isinstance(formatter, JsonFormatter):
-            return formatter.format_bytes(record)
-        return self.format(record).encode("utf-8", "backslashreplace")
-
     def enqueue(self, event: Event, *, truncated: bool = False) -> None:
         """Queue one ``(timestamp_ms, message)`` event, or spill it when the queue is full."""
-        size = event_size(event)
-        with self._cond:
-            if truncated:
-                self._counts["truncated"] += 1
-            if self._closed:
-                self._counts["dropped"] += 1
-                STATS.add("sink_errors")
-                STATS.report(f"cw-closed:{id(self)}", f"{self!r}: event after close, dropped")
-                return
-            queue = self._queue
-            if (
-                not self._spilling
-                and self._queued < self.max_queue_events
-                and self._queue_bytes + size <= self.max_queue_bytes
-            ):
+        size = len(event[1]) + EVENT_OVERHEAD
+        with self._lock:
+            queued = self._queued
+            if queued < self._room_events and self._queue_bytes + size <= self.max_queue_bytes:
+                queue = self._queue
                 if not queue:
-                    self._oldest_at = time.monotonic()
+                    self._oldest_at = monotonic()
                 queue.append(event)
-                self._queued += 1
+                self._queued = queued = queued + 1
                 self._queue_bytes += size
                 self._accepted += 1
-                if self._queued == self._wake_events or (
+                # Wake the sender only when a batch is worth sending (it wakes by itself
+                # when the oldest event has waited send_interval).
+                if queued == self._wake_events or (
                     self._wake_bytes <= self._queue_bytes < self._wake_bytes + size
                 ):
                     self._cond.notify_all()
             else:
-                self._spill_one(event)
+                self._enqueue_slow(event)
+            if truncated:
+                self._counts["truncated"] += 1
             if self._sender is None:
                 self._start_sender()
 
-    def _spill_one(self, event: Event) -> None:
-        """Append to the spill file (under the lock); count a drop when it is full or fails."""
+    def _enqueue_slow(self, event: Event) -> None:
+        """After close, while spilling, or with the queue full (called under the lock)."""
+        if self._closed:
+            self._counts["dropped"] += 1
+            STATS.add("sink_errors")
+            STATS.report(f"cw-closed:{id(self)}", f"{self!r}: event after close, dropped")
+            return
         try:
             spilled = self._spill.append(event)
         except OSError as error:
@@ -289,6 +294,7 @@ class CloudWatchLogsHandler(Sink):
             STATS.report(f"cw-spill:{id(self)}", f"{self!r}: cannot spill: {error}")
         if spilled:
             self._spilling = True
+            self._room_events = 0
             self._counts["spilled"] += 1
             self._accepted += 1
             if not self._queued:
@@ -346,6 +352,7 @@ class CloudWatchLogsHandler(Sink):
             if self._closed:
                 return
             self._closed = True
+            self._room_events = 0
             if timeout is None and self._stalled_at == self._settled:
                 timeout = 0.0  # a flush() just waited its full time for nothing: do not again
         try:
@@ -372,6 +379,7 @@ class CloudWatchLogsHandler(Sink):
         """
         with self._cond:
             self._closed = self._stopping = True
+            self._room_events = 0
             self._abandon.set()
             self._cond.notify_all()
             lost = self._accepted - self._settled
@@ -495,7 +503,7 @@ class CloudWatchLogsHandler(Sink):
         )
         if self._local_at >= len(local):
             self._local, self._local_ends, self._local_at = [], [], 0
-        with self._cond:
+        with self._lock:
             self._queued -= len(events)
             self._queue_bytes -= size
         return events
@@ -508,6 +516,7 @@ class CloudWatchLogsHandler(Sink):
                 self._spill.consumed(spill_end, count)
                 if not self._spill.pending:
                     self._spilling = False
+                    self._room_events = 0 if self._closed else self.max_queue_events
             self._cond.notify_all()
 
     def _deliver(self, batch: list[Event]) -> None:
@@ -648,7 +657,7 @@ def emit_stats_event(
     line = orjson.dumps(record)
     log_record = logger.makeRecord(STATS_LOGGER, level, __file__, 0, line.decode(), (), None)
     log_record.__dict__[LINE_ATTRIBUTE] = line
-    log_record.__dict__["schemalog_stats_of"] = id(handler)
+    log_record.__dict__[STATS_OF_ATTRIBUTE] = id(handler)
     try:
         logger.handle(log_record)
     except Exception as error:
