@@ -294,6 +294,21 @@ def test_rejected_events_are_counted_not_resent(
     handler.close()
 
 
+def test_empty_message_is_counted_and_the_rest_sent(
+    endpoint: str, proxy: FaultProxy, group: str, tmp_path: Path
+) -> None:
+    """An empty message, which CloudWatch refuses, is counted as rejected; the rest arrive."""
+    handler = make_handler(proxy, group, tmp_path)
+    log = logger_for(handler)
+    for text in ("before", "", "after"):
+        log.info(text)
+    assert handler.flush(10)
+    assert read_back(endpoint, group) == ["before", "after"]
+    stats = handler.stats()
+    assert (stats["sent"], stats["rejected"], stats["queued"]) == (2, 1, 0)
+    handler.close()
+
+
 def test_botocore_debug_records_never_reenter(
     endpoint: str, proxy: FaultProxy, group: str, tmp_path: Path
 ) -> None:

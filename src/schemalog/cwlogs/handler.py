@@ -235,11 +235,10 @@ class CloudWatchLogsHandler(Sink):
                 message = formatter.format_bytes(record)
             else:
                 message = self.format(record).encode("utf-8", "backslashreplace")
-            if len(message) <= self.max_event_bytes:
+            if 0 < len(message) <= self.max_event_bytes:
                 self.enqueue((int(record.created * 1000), message))
             else:
-                message, _ = fit_message(message, self.max_event_bytes)
-                self.enqueue((int(record.created * 1000), message), truncated=True)
+                self._enqueue_odd(int(record.created * 1000), message)
         except Exception:
             self.handleError(record)
 
@@ -254,8 +253,24 @@ class CloudWatchLogsHandler(Sink):
             self.emit(result if isinstance(result, logging.LogRecord) else record)
         return result
 
+    def _enqueue_odd(self, timestamp: int, message: bytes) -> None:
+        """Count an empty message as rejected (CloudWatch refuses it); cut an oversized one."""
+        if not message:
+            with self._lock:
+                self._counts["rejected"] += 1
+            STATS.add("sink_errors")
+            STATS.report(
+                f"cw-empty:{id(self)}", f"{self!r}: CloudWatch refuses empty messages (not sent)"
+            )
+            return
+        cut, _ = fit_message(message, self.max_event_bytes)
+        self.enqueue((timestamp, cut), truncated=True)
+
     def enqueue(self, event: Event, *, truncated: bool = False) -> None:
-        """Queue one ``(timestamp_ms, message)`` event, or spill it when the queue is full."""
+        """Queue one ``(timestamp_ms, message)`` event, or spill it when the queue is full.
+
+        The message must be 1 to ``max_event_bytes`` bytes long (``emit`` sees to that).
+        """
         size = len(event[1]) + EVENT_OVERHEAD
         with self._lock:
             queued = self._queued
