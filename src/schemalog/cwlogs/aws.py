@@ -8,6 +8,8 @@ with its own backoff, counts every retry, and never gives a batch up.
 from __future__ import annotations
 
 import enum
+import os
+import threading
 from typing import TYPE_CHECKING, Any, Final
 
 import boto3
@@ -35,6 +37,11 @@ _CREATE_CODES: Final = frozenset({"ResourceNotFoundException"})
 _SPLIT_CODES: Final = frozenset({"InvalidParameterException"})
 _DONE_CODES: Final = frozenset({"DataAlreadyAcceptedException"})
 _EXISTS_CODE: Final = "ResourceAlreadyExistsException"
+#: One boto3 Session per process, made on first use: a new Session loads the service models
+#: again (a tenth of a second of CPU); a client from a loaded one takes a few milliseconds.
+#: Sessions are not thread-safe, and several handlers' senders may make clients at once.
+_session: Any = None
+_session_lock = threading.Lock()
 
 
 def make_client(
@@ -52,11 +59,26 @@ def make_client(
         retries={"total_max_attempts": 1, "mode": "standard"},
         user_agent_extra="schemalog",
     )
-    chosen = session if session is not None else boto3.session.Session()
-    client: CloudWatchLogsClient = chosen.client(
-        "logs", region_name=region, endpoint_url=endpoint_url, config=config
-    )
+    global _session  # noqa: PLW0603 - one per process
+    with _session_lock:
+        if session is None:
+            if _session is None:
+                _session = boto3.session.Session()
+            session = _session
+        client: CloudWatchLogsClient = session.client(
+            "logs", region_name=region, endpoint_url=endpoint_url, config=config
+        )
     return client
+
+
+def _after_fork_in_child() -> None:
+    """Forget the parent's Session and lock in a forked child: either may be mid-use."""
+    global _session, _session_lock  # noqa: PLW0603 - reset in the child only
+    _session = None
+    _session_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def copy_client(client: Any, connect_timeout: float, read_timeout: float) -> CloudWatchLogsClient:
