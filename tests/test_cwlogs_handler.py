@@ -310,6 +310,19 @@ def test_empty_message_is_counted_and_the_rest_sent(
     handler.close()
 
 
+def test_a_given_client_is_used(endpoint: str, group: str, tmp_path: Path) -> None:
+    """A boto3 client passed by the application sends the events, in order."""
+    client = boto3.client("logs", endpoint_url=endpoint, region_name="us-east-1")
+    handler = CloudWatchLogsHandler(group, "s", client=client, spill_dir=tmp_path, **FAST)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log = logger_for(handler)
+    for number in range(30):
+        log.info("event %d", number)
+    assert handler.flush(10)
+    assert read_back(endpoint, group) == [f"event {n}" for n in range(30)]
+    handler.close()
+
+
 def test_botocore_debug_records_never_reenter(
     endpoint: str, proxy: FaultProxy, group: str, tmp_path: Path
 ) -> None:
