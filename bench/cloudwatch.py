@@ -33,7 +33,9 @@ pooled. Every handler is closed, its backlog delivered, before the next phase st
   as the loop goes, then ``flush()``es; the clock runs from the first call to flush's return
   (both handlers' flush returns once everything queued is sent or given up), so it includes
   the handler's start (its thread, client and stream) and the caller's own time. The rate is
-  what GetLogEvents then returns, over all rounds, divided by the total of those times.
+  what GetLogEvents then returns, over all rounds, divided by the total of those times. Over
+  the same window, the process's CPU time minus the logging thread's is the CPU the sender
+  (and the proxy, the same for both) took from the threads that log: per event logged.
 - *lost after an outage*: 500 events/s for ``--outage`` + 4 s, the proxy refusing
   connections for ``--outage`` s in the middle; then flush and count distinct messages.
 
@@ -292,6 +294,7 @@ def caller_figures(endpoint: str, args: argparse.Namespace, *, hung: bool) -> di
 def rate_figures(endpoint: str, args: argparse.Namespace) -> dict[str, Any]:
     """Events delivered per second: bursts by new handlers, timed until flush() returns."""
     elapsed = dict.fromkeys(LIBRARIES, 0.0)
+    background_cpu = dict.fromkeys(LIBRARIES, 0.0)
     delivered = dict.fromkeys(LIBRARIES, 0)
     group = f"bench-rate-{uuid.uuid4().hex[:6]}"
     with FaultProxy(endpoint) as proxy:
@@ -301,14 +304,20 @@ def rate_figures(endpoint: str, args: argparse.Namespace) -> dict[str, Any]:
                 handler = make_handler(lib, proxy.url, group, stream)
                 logger = bench_logger(handler)
                 started = time.perf_counter()
+                cpu_started = time.process_time() - time.thread_time()
                 for _ in range(args.burst):
                     logger.info(LINE)
                 flush(handler, 120)
+                background_cpu[lib] += time.process_time() - time.thread_time() - cpu_started
                 elapsed[lib] += time.perf_counter() - started
                 retire(logger, handler)
                 delivered[lib] += count_events(endpoint, group, stream)
     return {
-        lib: {"per_s": delivered[lib] / elapsed[lib], "delivered": delivered[lib]}
+        lib: {
+            "per_s": delivered[lib] / elapsed[lib],
+            "delivered": delivered[lib],
+            "background_us": background_cpu[lib] / (ROUNDS * args.burst) * 1e6,
+        }
         for lib in LIBRARIES
     }
 
@@ -558,6 +567,7 @@ def main() -> None:
                 "hung": hung_calls[library]["us"],
                 "delivered_per_s": rates[library]["per_s"],
                 "burst_delivered": rates[library]["delivered"],
+                "background_us": rates[library]["background_us"],
                 **outage_figures(library, endpoint, args.outage),
             }
             for library in LIBRARIES
@@ -608,6 +618,11 @@ def report(
             theirs["burst_delivered"],
         ),
         (
+            "... CPU us per event outside the caller's thread",
+            ours["background_us"],
+            theirs["background_us"],
+        ),
+        (
             f"lost after a {args.outage:g} s outage (of {ours['outage_sent']:,})",
             ours["outage_lost"],
             theirs["outage_lost"],
@@ -646,8 +661,8 @@ def report(
         mine, other = hung["schemalog"][operation], hung["watchtower"][operation]
         ratio = mine["seconds"] / other["seconds"] if other["seconds"] else float("nan")
         print(
-            f"| {labels[operation]:<50} | {_fmt(mine['seconds']):>10} |"
-            f" {_fmt(other['seconds']):>10} | {ratio:>6.3f} |"
+            f"| {labels[operation]:<50} | {_seconds(mine['seconds']):>10} |"
+            f" {_seconds(other['seconds']):>10} | {ratio:>6.3f} |"
         )
     for library in LIBRARIES:
         for operation in HUNG_OPERATIONS:
@@ -686,6 +701,10 @@ def _fmt(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.2f}" if value < 100 else f"{value:,.0f}"
     return f"{value:,}"
+
+
+def _seconds(value: float) -> str:
+    return f"{value:,.2f}" if value >= 0.1 else f"{value * 1000:.1f} ms"
 
 
 def _version() -> str:
