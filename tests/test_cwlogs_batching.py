@@ -6,6 +6,8 @@ from collections import deque
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schemalog.cwlogs import CloudWatchLogsHandler, parse_spec
 from schemalog.cwlogs.batching import (
@@ -14,8 +16,10 @@ from schemalog.cwlogs.batching import (
     MAX_SPAN_MS,
     BatchBuilder,
     Event,
+    cut_batch,
     fit_message,
     rejected_indexes,
+    running_sizes,
     take_batch,
 )
 from schemalog.cwlogs.spill import SpillFile
@@ -64,6 +68,54 @@ def test_sort_keeps_the_order_of_equal_timestamps() -> None:
     """Events logged in the same millisecond keep the order they were logged in."""
     events = [(7, b"%d" % n) for n in range(50)]
     assert drain(events) == [events]
+
+
+def cut_all(events: list[Event], max_bytes: int, max_events: int) -> list[list[Event]]:
+    ends = running_sizes(events)
+    batches, start = [], 0
+    while start < len(events):
+        batch, stop, size = cut_batch(events, ends, start, max_bytes, max_events)
+        assert size == sum(len(m) + EVENT_OVERHEAD for _, m in batch)
+        batches.append(batch)
+        start = stop
+    return batches
+
+
+_HOUR = 3600 * 1000
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    events=st.lists(
+        st.tuples(
+            st.sampled_from([0, 1, 2, 5 * _HOUR, 20 * _HOUR, 25 * _HOUR, 49 * _HOUR]),
+            st.binary(min_size=1, max_size=300),
+        ),
+        max_size=60,
+    ),
+    max_bytes=st.integers(1, 2000),
+    max_events=st.integers(1, 12),
+)
+def test_cutting_a_run_gives_the_batches_event_by_event_building_gives(
+    events: list[Event], max_bytes: int, max_events: int
+) -> None:
+    """cut_batch (bisection) and take_batch (one event at a time) cut the same batches."""
+    assert cut_all(events, max_bytes, max_events) == drain(
+        events, max_bytes=max_bytes, max_events=max_events
+    )
+
+
+def test_cutting_a_run_keeps_every_limit() -> None:
+    """Batches cut from one run keep the byte, count and 24-hour limits, in time order."""
+    day = 24 * _HOUR
+    events = [(n % 7 + (day if n >= 15_000 else 0), b"z" * (n % 400 + 1)) for n in range(25_000)]
+    batches = cut_all(events, MAX_BATCH_BYTES, 10_000)
+    assert sum(len(b) for b in batches) == 25_000
+    for batch in batches:
+        assert len(batch) <= 10_000
+        assert sum(len(m) + EVENT_OVERHEAD for _, m in batch) <= MAX_BATCH_BYTES
+        assert batch[-1][0] - batch[0][0] <= MAX_SPAN_MS
+        assert batch == sorted(batch, key=lambda event: event[0])
 
 
 def test_fit_message_cuts_at_a_character_boundary_with_a_marker() -> None:

@@ -7,7 +7,10 @@ spanning at most 24 hours, in chronological order. Everything here is pure: no I
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from itertools import accumulate, repeat
+from operator import add, itemgetter
 from typing import Final
 
 #: One log event: epoch milliseconds and the UTF-8 message.
@@ -86,8 +89,8 @@ class BatchBuilder:
         return sorted(self.events, key=_timestamp)
 
 
-def _timestamp(event: Event) -> int:
-    return event[0]
+_timestamp: Final = itemgetter(0)
+_message: Final = itemgetter(1)
 
 
 def take_batch(
@@ -107,6 +110,50 @@ def take_batch(
         builder.add(event)
         pop()
     return builder.sorted_events()
+
+
+def running_sizes(events: Sequence[Event]) -> list[int]:
+    """Return the running batch sizes of ``events``: item ``i`` counts events ``0..i``.
+
+    Computed in C (no Python call per event), once per run of events, so that cutting a batch
+    out of the run with :func:`cut_batch` costs a binary search, not a loop over its events.
+    """
+    sizes = map(add, map(len, map(_message, events)), repeat(EVENT_OVERHEAD))
+    return list(accumulate(sizes))
+
+
+def cut_batch(
+    events: Sequence[Event],
+    ends: Sequence[int],
+    start: int,
+    max_bytes: int = MAX_BATCH_BYTES,
+    max_events: int = MAX_BATCH_EVENTS,
+) -> tuple[list[Event], int, int]:
+    """Cut the next batch out of a run of events, from index ``start``.
+
+    ``ends`` is :func:`running_sizes` of the whole run. Returns the batch (sorted by time),
+    the index just past it and its size in batch bytes. The batch is the longest prefix that
+    keeps the limits, as :func:`take_batch` would take it (at least one event, so an event
+    larger than ``max_bytes`` still goes, alone): the limits on bytes and events are found by
+    bisection; the 24-hour span is checked on the result, and only a batch that breaks it is
+    cut again, event by event.
+    """
+    base = ends[start - 1] if start else 0
+    limit = min(len(events), start + max_events)
+    stop = max(start + 1, bisect_right(ends, base + max_bytes, start, limit))
+    batch = list(events[start:stop])
+    if len(batch) > 1:
+        stamps = list(map(_timestamp, batch))
+        if max(stamps) - min(stamps) > MAX_SPAN_MS:
+            builder = BatchBuilder(max_bytes, max_events)
+            for event in batch:
+                if not builder.fits(event):
+                    break
+                builder.add(event)
+            batch = builder.events
+            stop = start + len(batch)
+        batch.sort(key=_timestamp)
+    return batch, stop, ends[stop - 1] - base
 
 
 def split(batch: list[Event]) -> tuple[list[Event], list[Event]]:

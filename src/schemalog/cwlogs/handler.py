@@ -31,9 +31,10 @@ import tempfile
 import threading
 import time
 import weakref
-from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from threading import get_ident
+from time import monotonic
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qsl
 
@@ -41,16 +42,17 @@ import orjson
 
 from schemalog.cwlogs.batching import (
     DEFAULT_MAX_EVENT_BYTES,
+    EVENT_OVERHEAD,
     LARGEST_EVENT_BYTES,
     MAX_BATCH_BYTES,
     MAX_BATCH_EVENTS,
     BatchBuilder,
     Event,
-    event_size,
+    cut_batch,
     fit_message,
     rejected_indexes,
+    running_sizes,
     split,
-    take_batch,
 )
 from schemalog.cwlogs.spill import SpillFile
 from schemalog.envelope import Stamper
@@ -69,6 +71,8 @@ DEFAULT_STREAM_TEMPLATE: Final = "{host}/{program}/{pid}"
 #: The logger the periodic ``schemalog_sink_stats`` events come from.
 STATS_LOGGER: Final = "schemalog.sink_stats"
 STATS_FIELDS: Final = ("sent", "retried", "rejected", "spilled", "replayed", "dropped")
+#: Marks a stats event with the id of the handler it is about (which must not send it).
+STATS_OF_ATTRIBUTE: Final = "schemalog_stats_of"
 _GROUP_NAME: Final = re.compile(r"[.\-_/#A-Za-z0-9]{1,512}\Z")
 _FILE_UNSAFE: Final = re.compile(r"[^A-Za-z0-9._-]+")
 _STAMP: Final = Stamper()
@@ -175,13 +179,22 @@ class CloudWatchLogsHandler(Sink):
 
     def _reset_state(self) -> None:
         """Fresh queue, counters, locks and sender: at construction, and in a forked child."""
-        self._cond = threading.Condition(threading.Lock())
-        self._queue: deque[Event] = deque()  # callers append here, under the lock
-        self._local: deque[Event] = deque()  # the sender's share, batched without the lock
+        # One plain lock guards the queue; callers take it directly (``with self._lock``), and
+        # the sender and flush() wait on a Condition over the same lock.
+        self._lock = threading.Lock()
+        self._cond = threading.Condition(self._lock)
+        self._queue: list[Event] = []  # callers append here, under the lock
+        # The sender's share: the queue as it was taken, cut into batches without the lock.
+        self._local: list[Event] = []
+        self._local_ends: list[int] = []  # running_sizes(self._local)
+        self._local_at = 0  # the next event of self._local to send
         self._queued = 0  # events in both
         self._queue_bytes = 0  # their batch bytes
         self._oldest_at = 0.0
         self._spilling = False
+        # How many events the fast path of enqueue() may queue: 0 while spilling or closed,
+        # so that a single comparison sends those cases to the slow path.
+        self._room_events = 0 if self._closed else self.max_queue_events
         self._spill = SpillFile(
             self.spill_dir / f"{_safe(self.log_group)}.{os.getpid()}-{self._number}.spill",
             self.spill_max_bytes,
@@ -213,17 +226,19 @@ class CloudWatchLogsHandler(Sink):
     def emit(self, record: logging.LogRecord) -> None:
         """Queue the record's line (or spill it); never blocks on the network, never raises."""
         try:
-            if record.name.startswith(IGNORED_LOGGERS) or (
-                self._sender_ident is not None and threading.get_ident() == self._sender_ident
-            ):
+            if record.name.startswith(IGNORED_LOGGERS) or get_ident() == self._sender_ident:
                 return
-            if getattr(record, "schemalog_stats_of", None) == id(self):
+            if record.__dict__.get(STATS_OF_ATTRIBUTE) == id(self):
                 return
-            message = self._message(record)
-            truncated = False
-            if len(message) > self.max_event_bytes:
-                message, truncated = fit_message(message, self.max_event_bytes)
-            self.enqueue((int(record.created * 1000), message), truncated=truncated)
+            formatter = self.formatter
+            if isinstance(formatter, JsonFormatter):
+                message = formatter.format_bytes(record)
+            else:
+                message = self.format(record).encode("utf-8", "backslashreplace")
+            if 0 < len(message) <= self.max_event_bytes:
+                self.enqueue((int(record.created * 1000), message))
+            else:
+                self._enqueue_odd(int(record.created * 1000), message)
         except Exception:
             self.handleError(record)
 
@@ -238,46 +253,55 @@ class CloudWatchLogsHandler(Sink):
             self.emit(result if isinstance(result, logging.LogRecord) else record)
         return result
 
-    def _message(self, record: logging.LogRecord) -> bytes:
-        formatter = self.formatter
-        if isinstance(formatter, JsonFormatter):
-            return formatter.format_bytes(record)
-        return self.format(record).encode("utf-8", "backslashreplace")
+    def _enqueue_odd(self, timestamp: int, message: bytes) -> None:
+        """Count an empty message as rejected (CloudWatch refuses it); cut an oversized one."""
+        if not message:
+            with self._lock:
+                self._counts["rejected"] += 1
+            STATS.add("sink_errors")
+            STATS.report(
+                f"cw-empty:{id(self)}", f"{self!r}: CloudWatch refuses empty messages (not sent)"
+            )
+            return
+        cut, _ = fit_message(message, self.max_event_bytes)
+        self.enqueue((timestamp, cut), truncated=True)
 
     def enqueue(self, event: Event, *, truncated: bool = False) -> None:
-        """Queue one ``(timestamp_ms, message)`` event, or spill it when the queue is full."""
-        size = event_size(event)
-        with self._cond:
-            if truncated:
-                self._counts["truncated"] += 1
-            if self._closed:
-                self._counts["dropped"] += 1
-                STATS.add("sink_errors")
-                STATS.report(f"cw-closed:{id(self)}", f"{self!r}: event after close, dropped")
-                return
-            queue = self._queue
-            if (
-                not self._spilling
-                and self._queued < self.max_queue_events
-                and self._queue_bytes + size <= self.max_queue_bytes
-            ):
+        """Queue one ``(timestamp_ms, message)`` event, or spill it when the queue is full.
+
+        The message must be 1 to ``max_event_bytes`` bytes long (``emit`` sees to that).
+        """
+        size = len(event[1]) + EVENT_OVERHEAD
+        with self._lock:
+            queued = self._queued
+            if queued < self._room_events and self._queue_bytes + size <= self.max_queue_bytes:
+                queue = self._queue
                 if not queue:
-                    self._oldest_at = time.monotonic()
+                    self._oldest_at = monotonic()
                 queue.append(event)
-                self._queued += 1
+                self._queued = queued = queued + 1
                 self._queue_bytes += size
                 self._accepted += 1
-                if self._queued == self._wake_events or (
+                # Wake the sender only when a batch is worth sending (it wakes by itself
+                # when the oldest event has waited send_interval).
+                if queued == self._wake_events or (
                     self._wake_bytes <= self._queue_bytes < self._wake_bytes + size
                 ):
                     self._cond.notify_all()
             else:
-                self._spill_one(event)
+                self._enqueue_slow(event)
+            if truncated:
+                self._counts["truncated"] += 1
             if self._sender is None:
                 self._start_sender()
 
-    def _spill_one(self, event: Event) -> None:
-        """Append to the spill file (under the lock); count a drop when it is full or fails."""
+    def _enqueue_slow(self, event: Event) -> None:
+        """After close, while spilling, or with the queue full (called under the lock)."""
+        if self._closed:
+            self._counts["dropped"] += 1
+            STATS.add("sink_errors")
+            STATS.report(f"cw-closed:{id(self)}", f"{self!r}: event after close, dropped")
+            return
         try:
             spilled = self._spill.append(event)
         except OSError as error:
@@ -285,6 +309,7 @@ class CloudWatchLogsHandler(Sink):
             STATS.report(f"cw-spill:{id(self)}", f"{self!r}: cannot spill: {error}")
         if spilled:
             self._spilling = True
+            self._room_events = 0
             self._counts["spilled"] += 1
             self._accepted += 1
             if not self._queued:
@@ -342,6 +367,7 @@ class CloudWatchLogsHandler(Sink):
             if self._closed:
                 return
             self._closed = True
+            self._room_events = 0
             if timeout is None and self._stalled_at == self._settled:
                 timeout = 0.0  # a flush() just waited its full time for nothing: do not again
         try:
@@ -368,6 +394,7 @@ class CloudWatchLogsHandler(Sink):
         """
         with self._cond:
             self._closed = self._stopping = True
+            self._room_events = 0
             self._abandon.set()
             self._cond.notify_all()
             lost = self._accepted - self._settled
@@ -433,9 +460,9 @@ class CloudWatchLogsHandler(Sink):
             while True:
                 if self._abandon.is_set():
                     return None
-                now = time.monotonic()
-                if self._local:
-                    return self._take_from_queue(), None
+                if self._local_at < len(self._local):
+                    break
+                now = monotonic()
                 if self._queue:
                     due_at = self._oldest_at + self.send_interval
                     if (
@@ -448,21 +475,26 @@ class CloudWatchLogsHandler(Sink):
                     ):
                         # Take the whole queue at once: callers wait for the lock only as
                         # long as a swap takes, not while batches are cut.
-                        self._local, self._queue = self._queue, self._local
-                        return self._take_from_queue(), None
+                        self._local, self._queue = self._queue, []
+                        self._local_ends = []
+                        self._local_at = 0
+                        break
                     self._cond.wait(min(due_at - now, self._stats_wait(now)))
                     continue
                 if self._spill.pending:
+                    # Read outside the lock: callers may append meanwhile, past ``end``.
                     end = self._spill.written
-                    break
+                    self._cond.release()
+                    try:
+                        return self._spill.read_batch(self._builder(), end)
+                    finally:
+                        self._cond.acquire()
                 self._flush_wanted = False
                 if self._stopping:
                     return None
                 self._cond.wait(self._stats_wait(now))
                 self._maybe_emit_stats_locked()
-        # Read outside the lock: callers may append meanwhile, past ``end``.
-        events, offset = self._spill.read_batch(self._builder(), end)
-        return events, offset
+        return self._take_from_queue(), None
 
     def _stats_wait(self, now: float) -> float:
         if self.stats_interval <= 0:
@@ -473,23 +505,22 @@ class CloudWatchLogsHandler(Sink):
         return BatchBuilder(self.max_batch_bytes, self.max_batch_events)
 
     def _take_from_queue(self) -> list[Event]:
-        """Cut one batch from the sender's share of the queue (called with the lock held).
+        """Cut one batch from the sender's share of the queue (called without the lock).
 
-        The lock is released while the batch is cut: only the sender touches its share.
+        Only the sender touches its share. The running sizes of the share are computed once,
+        so each batch costs a bisection and a slice, not a Python step per event.
         """
         local = self._local
-
-        def peek() -> Event | None:
-            return local[0] if local else None
-
-        self._cond.release()
-        try:
-            events = take_batch(peek, local.popleft, self._builder())
-            size = sum(event_size(event) for event in events)
-        finally:
-            self._cond.acquire()
-        self._queued -= len(events)
-        self._queue_bytes -= size
+        if not self._local_ends:
+            self._local_ends = running_sizes(local)
+        events, self._local_at, size = cut_batch(
+            local, self._local_ends, self._local_at, self.max_batch_bytes, self.max_batch_events
+        )
+        if self._local_at >= len(local):
+            self._local, self._local_ends, self._local_at = [], [], 0
+        with self._lock:
+            self._queued -= len(events)
+            self._queue_bytes -= size
         return events
 
     def _settle(self, count: int, spill_end: int | None) -> None:
@@ -500,6 +531,7 @@ class CloudWatchLogsHandler(Sink):
                 self._spill.consumed(spill_end, count)
                 if not self._spill.pending:
                     self._spilling = False
+                    self._room_events = 0 if self._closed else self.max_queue_events
             self._cond.notify_all()
 
     def _deliver(self, batch: list[Event]) -> None:
@@ -640,7 +672,7 @@ def emit_stats_event(
     line = orjson.dumps(record)
     log_record = logger.makeRecord(STATS_LOGGER, level, __file__, 0, line.decode(), (), None)
     log_record.__dict__[LINE_ATTRIBUTE] = line
-    log_record.__dict__["schemalog_stats_of"] = id(handler)
+    log_record.__dict__[STATS_OF_ATTRIBUTE] = id(handler)
     try:
         logger.handle(log_record)
     except Exception as error:

@@ -1,0 +1,90 @@
+"""Tests for the sink's boto3 side: clients, and PutLogEvents with a body written by orjson."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import boto3
+import pytest
+
+from schemalog.cwlogs import aws
+from schemalog.cwlogs.faults import local_cloudwatch, read_messages
+
+if TYPE_CHECKING:
+    from mypy_boto3_logs import CloudWatchLogsClient
+
+MESSAGES = [
+    'plain "quoted" \\ backslash',
+    "tab\there, newline\nthere, nul \x00 and \x1f",
+    "accents: é ü ß, emoji: \U0001f600, cjk: 漢字",
+    '{"json": [1, 2.5, null, "x"]}',
+]
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[str]:
+    """Moto's CloudWatch Logs on 127.0.0.1, one per test module."""
+    with local_cloudwatch() as url:
+        yield url
+
+
+def stream_for(client: CloudWatchLogsClient) -> tuple[str, str]:
+    group = f"g-{uuid.uuid4().hex[:10]}"
+    aws.ensure_stream(client, group, "s", create_group=True)
+    return group, "s"
+
+
+def events() -> list[tuple[int, bytes]]:
+    now = int(time.time() * 1000)
+    return [(now + n, message.encode()) for n, message in enumerate(MESSAGES)]
+
+
+def make_client(endpoint: str) -> CloudWatchLogsClient:
+    return aws.make_client(
+        region="us-east-1", endpoint_url=endpoint, connect_timeout=1.0, read_timeout=5.0
+    )
+
+
+def test_prepared_body_arrives_exactly(endpoint: str) -> None:
+    """Messages with quotes, control characters and non-ASCII arrive as they were logged."""
+    client = make_client(endpoint)
+    group, stream = stream_for(client)
+    assert aws.put_events(client, group, stream, events()) is None
+    assert read_messages(endpoint, group, stream) == MESSAGES
+    assert aws._prepared_works
+
+
+def test_without_the_before_call_hook_the_batch_goes_the_usual_way(
+    endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If botocore never takes the prepared body, the batch is sent again in full, once."""
+    monkeypatch.setattr(aws, "_prepared_works", True)
+    client = make_client(endpoint)
+    client.meta.events.unregister(aws._BEFORE_CALL, unique_id="schemalog-body")
+    group, stream = stream_for(client)
+    aws.put_events(client, group, stream, events())
+    assert read_messages(endpoint, group, stream) == MESSAGES
+    assert not aws._prepared_works  # later batches skip the prepared body
+    aws.put_events(client, group, stream, events()[:1])
+    assert read_messages(endpoint, group, stream) == [*MESSAGES, MESSAGES[0]]
+
+
+def test_a_client_of_the_application_is_used_as_it_is(endpoint: str) -> None:
+    """A client the application passes keeps botocore's validation and serialization."""
+    client = boto3.client("logs", endpoint_url=endpoint, region_name="us-east-1")
+    group, stream = stream_for(client)
+    aws.put_events(client, group, stream, events())
+    assert read_messages(endpoint, group, stream) == MESSAGES
+    assert client not in aws._PREPARED_CLIENTS
+
+
+def test_clients_share_one_session_per_process(endpoint: str) -> None:
+    """Clients made here come from one session, whose service models are loaded once."""
+    make_client(endpoint)
+    session = aws._session
+    make_client(endpoint)
+    assert session is not None
+    assert aws._session is session
