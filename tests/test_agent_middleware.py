@@ -189,6 +189,29 @@ def test_logged_parameters_are_sanitized(
     assert started["tool_params"] == {"query": "q", "api_key": REDACTED}
 
 
+def test_a_tool_whose_schema_requires_user_id_runs(
+    tracker: AgentTracker, captured_events: CapturedEvents
+) -> None:
+    """A context name the tool's schema declares is checked and passed, not refused."""
+    schema = {
+        "type": "object",
+        "properties": {"user_id": {"type": "string"}, "query": {"type": "string"}},
+        "required": ["user_id", "query"],
+    }
+
+    def lookup(user_id: str, query: str) -> str:
+        return f"{user_id}:{query}"
+
+    tool = tracker.wrap(lookup, schema=schema)
+    with tracker.session(session_id="s1"):
+        assert tool(user_id="u1", query="q") == "u1:q"
+        refused = tool(query="q")
+    assert isinstance(refused, ToolError)
+    assert captured_events.find("tool_call_started")["tool_params"] == {"query": "q"}
+    error = captured_events.find("schema_validation_error")
+    assert [problem["field"] for problem in error["validation_errors"]] == ["user_id"]
+
+
 def test_wrap_takes_a_name_and_a_schema(
     tracker: AgentTracker, captured_events: CapturedEvents
 ) -> None:

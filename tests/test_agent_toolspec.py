@@ -70,6 +70,31 @@ def test_prepare_drops_context_and_redacts() -> None:
     assert plain["card_number"] == "4111111111111111"  # validation sees the real value
 
 
+def test_a_context_name_the_schema_declares_is_validated_but_not_logged() -> None:
+    """A tool whose schema requires user_id gets it checked; the log still leaves it out."""
+    schema = {
+        "type": "object",
+        "properties": {"user_id": {"type": "string"}, "query": {"type": "string"}},
+        "required": ["user_id", "query"],
+        "additionalProperties": False,
+    }
+    spec = ToolSpec.build("lookup", schema)
+    checked, logged = spec.prepare(
+        {"user_id": "u1", "session_id": "s1", "query": "q"}, DROP, Redactor()
+    )
+    assert checked == {"user_id": "u1", "query": "q"}
+    assert logged == {"query": "q"}
+    assert spec.validate(checked) == []
+    checked, _ = spec.prepare({"session_id": "s1", "query": "q"}, DROP, Redactor())
+    assert spec.validate(checked) == [
+        {
+            "field": "user_id",
+            "error": "required field is missing",
+            "schema_path": "properties.user_id",
+        }
+    ]
+
+
 def test_validate_reports_field_error_and_schema_path() -> None:
     """Each problem names the field, the reason and where the rule is in the schema."""
     spec = ToolSpec.build("search", SCHEMA)

@@ -40,6 +40,9 @@ class ToolSpec:
     skips_first: bool = False
     validator: Any = field(default=None, repr=False, compare=False)
     plan: RedactionPlan = field(default=EMPTY_PLAN, repr=False, compare=False)
+    #: Top-level parameter names the schema declares: these are checked even when they are
+    #: names the tracker keeps out of the log (``user_id``, ``session_id``, ...).
+    declared: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     @classmethod
     def build(
@@ -51,6 +54,7 @@ class ToolSpec:
         """Return the spec of a tool; raise ToolSchemaError when ``schema`` is not valid."""
         validator = None
         plan = EMPTY_PLAN
+        declared: frozenset[str] = frozenset()
         if schema is not None:
             if not isinstance(schema, Mapping):
                 raise ToolSchemaError(f"tool {name!r}: the parameter schema must be a JSON object")
@@ -61,11 +65,14 @@ class ToolSpec:
 
             validator = jsonschema_rs.validator_for(dict(schema))
             plan = RedactionPlan.from_schema(schema)
+            properties = schema.get("properties")
+            if isinstance(properties, Mapping):
+                declared = frozenset(properties)
         positional: tuple[str, ...] = ()
         skips_first = False
         if function is not None:
             positional, skips_first = _positional_names(function)
-        return cls(name, schema, positional, skips_first, validator, plan)
+        return cls(name, schema, positional, skips_first, validator, plan, declared)
 
     @property
     def schema_version(self) -> str | None:
@@ -91,14 +98,20 @@ class ToolSpec:
     def prepare(
         self, params: Mapping[str, Any], drop: frozenset[str], redactor: Redactor
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Return ``(plain, logged)`` parameters, both without the ``drop`` names.
+        """Return ``(checked, logged)`` parameters, as JSON data.
 
-        ``plain`` is JSON data, to validate; ``logged`` is the same with sensitive values
-        hashed, masked, dropped or redacted.
+        ``checked`` is what the schema validates: every parameter but the ``drop`` names the
+        schema does not declare. ``logged`` leaves out all ``drop`` names and has sensitive
+        values hashed, masked, dropped or redacted.
         """
-        kept = {key: value for key, value in params.items() if key not in drop}
-        plain = normalize_fields(kept)
-        return plain, redactor.redact(plain, self.plan)
+        plain = normalize_fields(params)
+        if drop.isdisjoint(plain):
+            return plain, redactor.redact(plain, self.plan)
+        kept = {key: value for key, value in plain.items() if key not in drop}
+        checked = {
+            key: value for key, value in plain.items() if key not in drop or key in self.declared
+        }
+        return checked, redactor.redact(kept, self.plan)
 
     def validate(self, plain: Mapping[str, Any]) -> list[dict[str, str]]:
         """Return one ``{"field", "error", "schema_path"}`` per problem (empty when valid)."""
