@@ -149,3 +149,13 @@ def test_nearest_rank_percentiles() -> None:
     assert nearest_rank(values, 50) == 10
     assert nearest_rank(values, 95) == 19
     assert nearest_rank(values, 96) == 20
+
+
+def test_steps_tied_in_time_without_a_tool_name_are_counted() -> None:
+    """Two completions at the same instant, one without tool_name, give latencies, no crash."""
+    records = [
+        AgentRecord("tool_call_started", 1000, "s1", tool_name="search"),
+        AgentRecord("tool_call_completed", 1040, "s1", tool_name="search"),
+        AgentRecord("tool_call_completed", 1040, "s1", tool_name=None),
+    ]
+    assert AgentMetrics().add_all(records).latencies() == [("search", 40), (None, 0)]

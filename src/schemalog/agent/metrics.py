@@ -35,6 +35,10 @@ _STEP_RANK: Final = {"tool_call_started": 0, "tool_call_completed": 1}
 _Step = tuple[int, bool, int, int, str | None]
 
 
+def _step_order(step: _Step) -> tuple[int, bool, int, int]:
+    return step[:4]
+
+
 def ratio(numerator: float, denominator: float) -> float | None:
     """Return ``numerator / denominator``, or None when the denominator is zero."""
     return None if denominator == 0 else numerator / denominator
@@ -114,7 +118,8 @@ class AgentMetrics:
         samples = []
         for steps in self._steps.values():
             previous: int | None = None
-            for ts_ms, _, _, rank, tool_name in sorted(steps):
+            # Ties keep file order: the tool name (maybe None) is not a sort key.
+            for ts_ms, _, _, rank, tool_name in sorted(steps, key=_step_order):
                 if rank == 1 and previous is not None:
                     samples.append((tool_name, ts_ms - previous))
                 previous = ts_ms
