@@ -93,6 +93,13 @@ def test_unknown_event_type_suggests_the_nearest(tmp_path: Path) -> None:
             json.dumps({"type": "object", "properties": {"a": {"x-sensitive": "encrypt"}}}),
             "x-sensitive",
         ),
+        ("ok_event", "1.0.0", json.dumps({"type": "object", "x-context": [{}]}), "x-context"),
+        (
+            "ok_event",
+            "1.0.0",
+            json.dumps({"type": "object", "properties": {"a": {"x-sensitive": ["hash"]}}}),
+            "x-sensitive",
+        ),
     ],
 )
 def test_bad_files_fail_with_path_and_reason(

@@ -89,11 +89,16 @@ RULES: list[tuple[Mutation, str]] = [
     (lambda s: s.pop("$schema"), '"$schema" must be'),
     (lambda s: s.update(required=["provider", "spec"]), "'spec' is required but not declared"),
     (lambda s: s.update({"x-context": ["tenant_id"]}), '"x-context" must list distinct names'),
+    (lambda s: s.update({"x-context": [{}]}), '"x-context" must list distinct names'),
     (lambda s: s.pop("x-domain"), '"x-domain" must name the docs section'),
     (lambda s: s.update(type="array"), 'must have "type": "object"'),
     (lambda s: s.update(title="other"), '"title" must be the event type'),
     (
         lambda s: s["properties"]["provider"].update({"x-sensitive": "encrypt"}),
+        '"x-sensitive" must be one of',
+    ),
+    (
+        lambda s: s["properties"]["provider"].update({"x-sensitive": ["hash"]}),
         '"x-sensitive" must be one of',
     ),
     (

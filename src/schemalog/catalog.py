@@ -278,14 +278,25 @@ def _schema_problems(schema: Any) -> list[str]:
     reserved = sorted(RESERVED_NAMES.intersection(properties))
     if reserved:
         problems.append(f"declares envelope names {reserved}; they are reserved (DESIGN §2)")
-    context = schema.get("x-context", [])
-    if not isinstance(context, list) or not set(context) <= CONTEXT_NAMES:
+    if not is_context_list(schema.get("x-context", [])):
         problems.append(f"x-context must list some of {sorted(CONTEXT_NAMES)}")
     for name, subschema in properties.items():
         action = subschema.get("x-sensitive") if isinstance(subschema, dict) else None
-        if action is not None and action not in ACTIONS:
+        if action is not None and not is_sensitive_action(action):
             problems.append(f"$.properties.{name}.x-sensitive must be one of {sorted(ACTIONS)}")
     return problems
+
+
+def is_context_list(value: Any) -> bool:
+    """Whether ``value`` is a valid ``x-context``: a list of envelope context names."""
+    return isinstance(value, list) and all(
+        isinstance(name, str) and name in CONTEXT_NAMES for name in value
+    )
+
+
+def is_sensitive_action(value: Any) -> bool:
+    """Whether ``value`` is a valid ``x-sensitive`` action (``hash``, ``mask``, ``drop``)."""
+    return isinstance(value, str) and value in ACTIONS
 
 
 def bundled_schemas_dir() -> Path:

@@ -20,7 +20,13 @@ from typing import Any, Final
 
 import orjson
 
-from schemalog.catalog import EVENT_TYPE_PATTERN, CatalogError, Version
+from schemalog.catalog import (
+    EVENT_TYPE_PATTERN,
+    CatalogError,
+    Version,
+    is_context_list,
+    is_sensitive_action,
+)
 from schemalog.compat import compare
 from schemalog.envelope import CONTEXT_NAMES, LOG_EVENT_TYPE, RESERVED_NAMES
 from schemalog.redaction import ACTIONS
@@ -173,11 +179,7 @@ def _header_reasons(schema: Mapping[str, Any], event_type: str, version: str) ->
     if schema.get("additionalProperties") is not False:
         reasons.append('an event schema must have "additionalProperties": false')
     context = schema.get("x-context", [])
-    if (
-        not isinstance(context, list)
-        or not set(context) <= CONTEXT_NAMES
-        or len(set(context)) != len(context)
-    ):
+    if not is_context_list(context) or len(set(context)) != len(context):
         reasons.append(f'"x-context" must list distinct names from {sorted(CONTEXT_NAMES)}')
     return reasons
 
@@ -191,7 +193,7 @@ def _property_reasons(subschema: Any) -> list[str]:
     if not any(keyword in subschema for keyword in _TYPING_KEYWORDS):
         reasons.append('the property must declare its "type" (or an enum or const)')
     action = subschema.get("x-sensitive")
-    if action is not None and action not in ACTIONS:
+    if action is not None and not is_sensitive_action(action):
         reasons.append(f'"x-sensitive" must be one of {sorted(ACTIONS)}, got {action!r}')
     return reasons
 
