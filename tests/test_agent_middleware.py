@@ -205,7 +205,7 @@ def test_a_tool_whose_schema_requires_user_id_runs(
     tool = tracker.wrap(lookup, schema=schema)
     with tracker.session(session_id="s1"):
         assert tool(user_id="u1", query="q") == "u1:q"
-        refused = tool(query="q")
+        refused = tool(query="q")  # type: ignore[call-arg]  # the model left user_id out
     assert isinstance(refused, ToolError)
     assert captured_events.find("tool_call_started")["tool_params"] == {"query": "q"}
     error = captured_events.find("schema_validation_error")
