@@ -244,6 +244,26 @@ def test_files_without_schemalog_are_skipped_and_bad_files_reported(
     assert report.unreadable[1].endswith("missing.py: no such file or directory")
 
 
+def test_deeply_nested_files_are_reported_not_raised(tmp_path: Path, catalog: Catalog) -> None:
+    """A file too deep to lint, or to parse, is listed as unreadable; the others are linted."""
+    import sys
+
+    depth = sys.getrecursionlimit()
+    (tmp_path / "deep_lint.py").write_text("import schemalog\nx = " + "+".join(["1"] * depth))
+    (tmp_path / "deep_parse.py").write_text("import schemalog\nx = " + "1+" * 200 * depth + "1")
+    (tmp_path / "deep_unary.py").write_text("import schemalog\nx = " + "-" * 100 * depth + "1")
+    (tmp_path / "ok.py").write_text(
+        "import schemalog\nlog = schemalog.get_logger(__name__)\nlog.info('no_such_event')\n"
+    )
+    report = lint_paths([str(tmp_path)], catalog)
+    assert sorted(line.split(": ", 1)[1] for line in report.unreadable) == [
+        "cannot lint: too deeply nested",
+        "cannot parse: too deeply nested",
+        "cannot parse: too deeply nested",
+    ]
+    assert [finding.code for finding in report.findings] == ["unknown-event"]
+
+
 def test_not_emitted_lists_cataloged_types_without_calls(catalog: Catalog) -> None:
     """Event types no linted call emits are listed; emitted ones are not."""
     report = lint(

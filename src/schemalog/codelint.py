@@ -188,13 +188,19 @@ def lint_source(
         reason = error.msg if isinstance(error, SyntaxError) else str(error)
         report.unreadable.append(f"{path}{where}: cannot parse: {reason}")
         return
+    except (RecursionError, MemoryError):  # CPython's parser raises either when nested too deep
+        report.unreadable.append(f"{path}: cannot parse: too deeply nested")
+        return
     report.parsed += 1
     imports = _Imports.of(tree)
     if not imports.any:
         return
     text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
     ignores = _ignore_comments(text) if "schemalog:" in text else {}
-    _ModuleLinter(path, imports, checker, report, ignores).run(tree)
+    try:
+        _ModuleLinter(path, imports, checker, report, ignores).run(tree)
+    except RecursionError:  # the visitor recurses; a file valid for Python can still be too deep
+        report.unreadable.append(f"{path}: cannot lint: too deeply nested")
 
 
 def _ignore_comments(text: str) -> dict[int, frozenset[str] | None]:
