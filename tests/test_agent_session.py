@@ -236,6 +236,26 @@ def test_a_switch_after_the_window_is_not_a_wrong_tool_error(
     assert captured_events.of_type("wrong_tool_error") == []
 
 
+def test_hallucinated_calls_use_up_the_wrong_tool_window(
+    tracker: AgentTracker, captured_events: CapturedEvents
+) -> None:
+    """A hallucinated call is one of the two calls watched after a failure, never a switch."""
+    with tracker.session():
+        tracker.track_tool_call_started("search", {"q": "a"})
+        tracker.track_tool_call_failed("search", {"q": "a"})
+        tracker.track_tool_call_started("serch", {"q": "a"})
+        tracker.track_tool_call_started("fetch", {"url": "u"})
+        tracker.track_tool_call_started("lookup", {"id": 1})
+        tracker.track_tool_call_failed("lookup", {"id": 1})
+        tracker.track_tool_call_started("serch", {"q": "b"})
+        tracker.track_tool_call_started("srch", {"q": "c"})
+        tracker.track_tool_call_started("fetch", {"url": "v"})
+    wrong = captured_events.of_type("wrong_tool_error")
+    assert [
+        (w["first_call_sequence"], w["second_call_sequence"], w["detection_pattern"]) for w in wrong
+    ] == [(1, 3, "retry_with_different_tool")]
+
+
 def test_stats_count_what_happened(tracker: AgentTracker, captured_events: CapturedEvents) -> None:
     """The outcome event carries every count, kept in memory as calls happen."""
     with tracker.session() as session:

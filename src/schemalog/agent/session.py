@@ -238,6 +238,16 @@ class AgentSession:
         self._watches = still_watching
         return list(switches.values())
 
+    def _skip_watches(self) -> None:
+        """Use up one call of each failed call's window on a call that is no switch (lock held).
+
+        A hallucinated tool is recorded as such, not as a wrong-tool choice, but it is one of
+        the calls that follow the failure.
+        """
+        for watch in self._watches:
+            watch.remaining -= 1
+        self._watches = [watch for watch in self._watches if watch.remaining > 0]
+
     def _end_call(self, call: ToolCall, outcome: CallOutcome) -> None:
         """Record how a call ended (lock held)."""
         call.outcome = outcome
@@ -322,6 +332,7 @@ class AgentSession:
         with self._lock:
             self._sequence += 1
             self._hallucinated += 1
+            self._skip_watches()
             self._result_type = "error"
             self._answer_complete = None
             sequence = self._sequence
