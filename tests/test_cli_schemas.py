@@ -93,3 +93,15 @@ def test_list_json(schemas_dir: Path, capsys: pytest.CaptureFixture[str]) -> Non
     rows = {row["event_type"]: row for row in orjson.loads(capsys.readouterr().out)}
     assert rows["stream_completed"]["versions"] == ["1.0.0"]
     assert rows["stream_completed"]["domain"] == "chat"
+
+
+def test_an_output_that_cannot_be_written_is_named_with_exit_2(
+    tmp_path: Path, schemas_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unwritable --output (missing directory, a directory) is one line naming the path."""
+    missing = tmp_path / "missing" / "events.py"
+    codegen = ["schemas", "codegen", "--schemas", str(schemas_dir), "--output", str(missing)]
+    assert main(codegen) == 2
+    assert capsys.readouterr().err == (f"schemalog schemas: {missing}: No such file or directory\n")
+    assert main(["schemas", "docs", "--schemas", str(schemas_dir), "--output", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"schemalog schemas: {tmp_path}: Is a directory\n"

@@ -72,6 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `schemalog ... | head`: the reader left, nothing is wrong
         sys.stderr.close()
         return code if "code" in locals() else EXIT_OK
+    except OSError as error:  # a file a verb reads or writes: name it, no traceback
+        where = f"{error.filename}: " if error.filename is not None else ""
+        print(f"schemalog {args.verb}: {where}{error.strerror or error}", file=sys.stderr)
+        return EXIT_USAGE
     return code
 
 
