@@ -40,3 +40,28 @@ def test_adding_names_and_rejecting_bad_ones() -> None:
     assert manifest.names == ["lookup"]
     with pytest.raises(ValueError, match="non-empty string"):
         manifest.add("")
+
+
+def test_names_added_from_many_threads_at_once_all_land() -> None:
+    """Concurrent add() calls lose no name, nor its spelling-insensitive lookup."""
+    import sys
+    import threading
+
+    manifest = ToolManifest()
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, to provoke the race
+    try:
+
+        def add_many(prefix: str) -> None:
+            for number in range(2_000):
+                manifest.add(f"{prefix}_{number}")
+
+        threads = [threading.Thread(target=add_many, args=(f"t{n}",)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert len(manifest) == 8_000
+    assert len(manifest._squashed) == 8_000  # what suggest() looks names up in

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from typing import Final
 
@@ -22,11 +23,12 @@ def _squash(name: str) -> str:
 
 
 class ToolManifest:
-    """The set of tool names an agent may call; thread-safe for lookups while tools are added."""
+    """The set of tool names an agent may call; thread-safe for lookups and additions."""
 
     def __init__(self, names: Iterable[str] = ()) -> None:
         self._names: frozenset[str] = frozenset()
         self._squashed: dict[str, str] = {}
+        self._adding = threading.Lock()
         for name in names:
             self.add(name)
 
@@ -34,9 +36,11 @@ class ToolManifest:
         """Add a tool name (adding one twice is harmless)."""
         if not isinstance(name, str) or not name:
             raise ValueError(f"a tool name must be a non-empty string, got {name!r}")
-        # Replace, never mutate: a reader in another thread sees the old or the new set.
-        self._names = self._names | {name}
-        self._squashed = {**self._squashed, _squash(name): name}
+        # Replace, never mutate: a reader in another thread sees the old or the new set;
+        # writers take turns, so two adding at once both land.
+        with self._adding:
+            self._names = self._names | {name}
+            self._squashed = {**self._squashed, _squash(name): name}
 
     def __contains__(self, name: object) -> bool:
         return name in self._names
