@@ -268,8 +268,7 @@ class AgentTracker:
 
     def _session_for(self, kwargs: Mapping[str, Any]) -> AgentSession | None:
         """Return the current session, else the open one a ``session_id=`` argument names."""
-        current = _CURRENT.get()
-        session = None if current is None else current.get(self._key)
+        session = self.current_session()
         if session is None and "session_id" in kwargs:
             session = self._open.get(str(kwargs["session_id"]))
         return session
@@ -324,8 +323,7 @@ class AgentTracker:
             return None
         if session is None:
             return None
-        _, logged = self._prepare(self._spec(tool_name), params)
-        return session.begin_call(tool_name, logged, params_hash(logged, normalized=True))
+        return self._begin(session, tool_name, params)
 
     def track_tool_usage(
         self,
