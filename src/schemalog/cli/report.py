@@ -64,7 +64,7 @@ def run_agent(args: argparse.Namespace) -> int:
     from schemalog.agent.metrics import AgentMetrics, group_metrics
     from schemalog.agent.records import read_records
 
-    records = list(read_records(args.files))
+    records = read_records(args.files)  # streamed: only the metrics' state is kept
     out = sys.stdout
     if args.by is not None:
         rows = group_metrics(records, args.by)
