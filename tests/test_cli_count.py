@@ -120,6 +120,20 @@ def test_bad_filter_file_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "EXISTS is not supported" in err
 
 
+def test_unit_of_the_wrong_type_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A unit that is a list or an object is a bad filter file (exit 2), not a crash."""
+    bad = tmp_path / "filters"
+    bad.mkdir()
+    body = orjson.loads((FILTERS / "tool_calls_started.json").read_bytes())
+    body["metricTransformations"][0]["unit"] = []
+    (bad / "listed.json").write_bytes(orjson.dumps(body))
+    code, _, err = run(["count", "--filters", str(bad), str(tmp_path / "none")], capsys)
+    assert code == 2
+    assert "listed.json: unit [] is not a CloudWatch unit" in err
+
+
 def test_missing_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An input that cannot be opened exits 2 naming it."""
     code, _, err = run(["count", "--filters", str(FILTERS), str(tmp_path / "absent.jsonl")], capsys)

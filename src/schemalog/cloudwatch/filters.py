@@ -143,7 +143,7 @@ class MetricFilter:
         ):
             raise FilterError("defaultValue must be a number")
         unit = transformation.get("unit")
-        if unit is not None and unit not in STANDARD_UNITS:
+        if unit is not None and (not isinstance(unit, str) or unit not in STANDARD_UNITS):
             raise FilterError(
                 f"unit {unit!r} is not a CloudWatch unit ({', '.join(sorted(STANDARD_UNITS))})"
             )
