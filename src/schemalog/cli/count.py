@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import Any, Final
 
 from schemalog.cli.main import EXIT_OK, CliError
+
+#: The longest --period: 366 days (--total gives one row over the whole input).
+MAX_PERIOD: Final = 366 * 86400
 
 
 def register(subparsers: Any) -> None:
@@ -29,7 +32,11 @@ def register(subparsers: Any) -> None:
         " ./cloudwatch-filters, or the bundled catalog)",
     )
     parser.add_argument(
-        "--period", type=int, default=60, metavar="S", help="period in seconds (default 60)"
+        "--period",
+        type=int,
+        default=60,
+        metavar="S",
+        help=f"period in seconds, 1 to {MAX_PERIOD} (default 60)",
     )
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
     parser.add_argument(
@@ -57,6 +64,11 @@ def run(args: argparse.Namespace) -> int:
 
     if args.period < 1:
         raise CliError(f"--period must be at least 1 second, not {args.period}")
+    if args.period > MAX_PERIOD:
+        raise CliError(
+            f"--period must be at most {MAX_PERIOD} seconds (366 days), not {args.period};"
+            " --total gives one row over the whole input"
+        )
     if args.jobs is not None and args.jobs < 1:
         raise CliError(f"--jobs must be at least 1, not {args.jobs}")
     if args.files.count("-") > 1:
