@@ -271,3 +271,9 @@ def test_event_types_bounded_by_equalities() -> None:
     assert json_pattern('{ $.event_type = "a" || $.x = 1 }').event_types() is None
     narrowed = json_pattern('{ $.x = 1 && $.event_type = "a" && $.event_type = "a" }')
     assert narrowed.event_types() == frozenset({"a"})
+
+
+def test_event_types_unbounded_for_numbers() -> None:
+    """A number, or a string that reads as one, matches numbers written many ways: no bound."""
+    assert json_pattern("{ $.event_type = 400 }").event_types() is None
+    assert json_pattern('{ $.event_type = "400.0" }').event_types() is None

@@ -25,7 +25,7 @@ from schemalog.cloudwatch.conditions import (
     read_value,
 )
 from schemalog.cloudwatch.lexer import Cursor
-from schemalog.cloudwatch.values import AnyValue, Matcher, NumberValue, TextValue, compare_json
+from schemalog.cloudwatch.values import NUMBER, AnyValue, Matcher, TextValue, compare_json
 
 #: At most one wildcard in one selector, and at most this many wildcard selectors a pattern.
 MAX_WILDCARD_SELECTORS: Final = 3
@@ -241,7 +241,8 @@ class JsonPattern(Pattern):
 
         Finite when every way to satisfy the pattern requires ``$.<key>`` to equal one of some
         exact strings (``=`` without wildcards); a scanner then needs to look only at lines
-        that hold one of those strings.
+        that hold one of those strings. A number, or a string that reads as one, is unbounded:
+        a JSON number matching it can be written many ways (``400``, ``400.0``, ``4e2``).
         """
         return _possible(self.condition, key)
 
@@ -289,10 +290,12 @@ def _possible_leaf(leaf: Condition, key: str) -> frozenset[str] | None:
     if not isinstance(leaf, Comparison) or leaf.selector.simple_key != key or leaf.operator != "=":
         return None
     matcher = leaf.matcher
-    if isinstance(matcher, TextValue) and not (matcher.any_prefix or matcher.any_suffix):
+    if (
+        isinstance(matcher, TextValue)
+        and not (matcher.any_prefix or matcher.any_suffix)
+        and not NUMBER.match(matcher.text)
+    ):
         return frozenset({matcher.text})
-    if isinstance(matcher, NumberValue):
-        return frozenset({matcher.source})
     return None
 
 

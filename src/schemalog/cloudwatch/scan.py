@@ -6,7 +6,8 @@ parsing lines that cannot change the answer.
 
 **Needles.** When every filter is a JSON filter without ``defaultValue`` whose pattern can only
 match a few exact ``event_type`` values (``{ $.event_type = "a" || $.event_type = "b" }``),
-only the lines that hold one of those strings are looked at (``bytes.find``), then parsed.
+only the lines that hold one of those strings are looked at (``bytes.find``), then parsed. A
+value that reads as a number is no needle: the line may write the number another way (``4e2``).
 
 **Envelope runs.** Otherwise each block is cut into *segments*: runs of lines that share a time
 bucket when the input is in time order (found by bisection). A segment whose every line has
