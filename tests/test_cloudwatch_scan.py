@@ -159,6 +159,15 @@ def test_numbers_written_another_way_are_counted(pattern: str, matched: int) -> 
     assert [row[4] for row in fast] == [matched]
 
 
+def test_escaped_slash_is_counted() -> None:
+    r"""`= "a/b"` counts a line that writes it `a\/b`: values with '/' get no needle."""
+    filters = [metric("slash", '{ $.event_type = "a/b" }')]
+    assert Scanner(filters, 60).needles is None
+    fast, exact = both_ways(filters, b'{"event_type":"a\\/b"}\n', 60)
+    assert fast == exact
+    assert [row[4] for row in fast] == [1]
+
+
 def test_sorted_envelopes_take_the_uniform_path(monkeypatch: pytest.MonkeyPatch) -> None:
     """Time-ordered envelope lines are counted without evaluating a line one by one."""
     data = (

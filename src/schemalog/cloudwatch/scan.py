@@ -57,7 +57,8 @@ _MAX_PLANS: Final = 4096
 
 
 def _plain_ascii(text: str) -> bool:
-    return bool(text) and text.isascii() and text.isprintable() and not set(text) & set('"\\')
+    # JSON may escape '/' as '\/', so a needle with '/' could miss its line
+    return bool(text) and text.isascii() and text.isprintable() and not set(text) & set('"\\/')
 
 
 @dataclass
