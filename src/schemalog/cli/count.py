@@ -77,8 +77,8 @@ def run(args: argparse.Namespace) -> int:
         filters = load_filters(args.filters or default_filters_dir())
     except FilterDirError as error:
         raise CliError(str(error)) from None
-    sizes = [counting.input_size(path) for path in args.files]
-    total = None if any(size is None for size in sizes) else sum(s or 0 for s in sizes)
+    known = [size for path in args.files if (size := counting.input_size(path)) is not None]
+    total = sum(known) if len(known) == len(args.files) else None
     bar = progress.Progress(total) if progress.wanted(sys.stderr, total) else None
     try:
         aggregator = counting.count(
