@@ -36,7 +36,6 @@ class FieldCondition:
     name: str
     operator: str
     matcher: Matcher
-    position: int
 
 
 @dataclass(frozen=True)
@@ -251,7 +250,7 @@ def _entry(cursor: Cursor) -> Entry:
             )
         operator = read_operator(inner)
         matcher = read_value(inner, operator)
-        return Leaf(FieldCondition(field, operator, matcher, at))
+        return Leaf(FieldCondition(field, operator, matcher))
 
     condition = parse_or(cursor, primary)
     return Entry(name, condition)

@@ -56,7 +56,6 @@ class Selector:
 
     text: str
     steps: tuple[Step, ...]
-    position: int
 
     @property
     def wildcards(self) -> int:
@@ -219,7 +218,7 @@ class JsonPattern(Pattern):
         """
         reduced = self.condition.reduce(_known_leaf(known))
         if isinstance(reduced, bool):
-            return _ALWAYS if reduced else _NEVER
+            return _always if reduced else _never
         return _compile(reduced)
 
     def presence_keys(self, known: Mapping[str, Any]) -> tuple[str, ...] | None:
@@ -266,10 +265,6 @@ def _always(_document: dict[str, Any]) -> bool:
 
 def _never(_document: dict[str, Any]) -> bool:
     return False
-
-
-_ALWAYS: Final = _always
-_NEVER: Final = _never
 
 
 def _possible(node: Node[Condition], key: str) -> frozenset[str] | None:
@@ -407,7 +402,7 @@ class _State:
                 break
         if not steps:
             raise cursor.error("a selector needs a field, as in $.name", at=start)
-        selector = Selector(cursor.text[start : cursor.pos], tuple(steps), start)
+        selector = Selector(cursor.text[start : cursor.pos], tuple(steps))
         if selector.wildcards > 1:
             raise cursor.error("at most one wildcard ('*') in one selector", at=start)
         if selector.wildcards:
