@@ -322,6 +322,15 @@ def parse_json(text: str, start: int) -> JsonPattern:
     return JsonPattern(text, condition)
 
 
+def parse_selector(text: str) -> Selector:
+    """Parse a whole selector such as ``$.a.b[0]``; raise PatternError for anything else."""
+    cursor = Cursor(text)
+    selector = _State().selector(cursor)
+    if not cursor.at_end():
+        raise cursor.error(f"unexpected {cursor.describe_next()} after the selector")
+    return selector
+
+
 class _State:
     """Counts regexes and wildcard selectors while parsing, to enforce AWS's quotas."""
 
