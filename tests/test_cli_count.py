@@ -94,6 +94,7 @@ def test_table_lists_silent_filters(tmp_path: Path, capsys: pytest.CaptureFixtur
     ("args", "message"),
     [
         (["--period", "0"], "--period must be at least 1"),
+        (["--period", "31622401"], "--period must be at most 31622400 seconds"),
         (["--jobs", "0"], "--jobs must be at least 1"),
         (["--filters", "/nonexistent/filters"], "no such filter directory"),
     ],
@@ -118,6 +119,34 @@ def test_bad_filter_file_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert code == 2
     assert "broken.json" in err
     assert "EXISTS is not supported" in err
+
+
+def test_unit_of_the_wrong_type_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A unit that is a list or an object is a bad filter file (exit 2), not a crash."""
+    bad = tmp_path / "filters"
+    bad.mkdir()
+    body = orjson.loads((FILTERS / "tool_calls_started.json").read_bytes())
+    body["metricTransformations"][0]["unit"] = []
+    (bad / "listed.json").write_bytes(orjson.dumps(body))
+    code, _, err = run(["count", "--filters", str(bad), str(tmp_path / "none")], capsys)
+    assert code == 2
+    assert "listed.json: unit [] is not a CloudWatch unit" in err
+
+
+def test_timestamps_at_the_ends_of_time_are_undated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Valid timestamps whose UTC moment or period start is outside years 1-9999 count undated."""
+    stamps = ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00Z"]
+    events = write(
+        tmp_path / "e.jsonl", [{"timestamp": t, "event_type": "tool_call_started"} for t in stamps]
+    )
+    filters = str(FILTERS / "tool_calls_started.json")
+    code, out, _ = run(["count", "--filters", filters, "--period", "604800", str(events)], capsys)
+    assert code == 0
+    assert out.splitlines()[1].split()[2:6] == ["-", "-", "3", "3"]
 
 
 def test_missing_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

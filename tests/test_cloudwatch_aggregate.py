@@ -8,6 +8,7 @@ import pytest
 
 from schemalog.cloudwatch import Datapoint, MetricFilter
 from schemalog.cloudwatch.aggregate import Aggregator, Stats, key_seconds, prefix_length, time_key
+from tests.cloudwatch_cases import metric
 
 
 def epoch(text: str) -> int:
@@ -28,6 +29,13 @@ def test_time_keys() -> None:
     assert time_key("2026-11-22T20:20:24+01:00", 16) == epoch("2026-11-22T19:20:24")
     assert time_key("2026-11-22T19:20:24", 16) == epoch("2026-11-22T19:20:24")
     assert time_key("yesterday", 16) is None
+
+
+def test_time_keys_outside_years_1_to_9999_are_undated() -> None:
+    """An offset timestamp whose UTC moment is in year 0 or 10000 is undated."""
+    assert time_key("0001-01-01T00:00:00+01:00", 16) is None
+    assert time_key("9999-12-31T23:59:59-05:00", 16) is None
+    assert time_key("0001-01-01T01:00:00+01:00", 16) == epoch("0001-01-01T00:00:00")
 
 
 def test_key_seconds() -> None:
@@ -78,6 +86,22 @@ def test_rows_per_period_and_dimensions() -> None:
     ]
     totals = [(r.dimensions, r.stats.sum) for r in aggregator.rows(total=True)]
     assert totals == [((), 5.0), ((("d", "x"),), 14.0), ((("d", "y"),), 3.0)]
+
+
+def test_period_start_before_year_1_is_undated() -> None:
+    """A period that would start before year 1 puts its events in the undated row."""
+    filters = [metric("f", "x")]
+    aggregator = Aggregator(filters, 7 * 86400)
+    aggregator.add(0, b"0001-01-01", Datapoint(1.0))
+    aggregator.add(0, epoch("0001-01-08T00:00:00"), Datapoint(2.0))
+    huge = Aggregator(filters, 10**11)
+    huge.add(0, epoch("1969-12-31T23:59:59"), Datapoint(1.0))
+    huge.add(0, epoch("1970-01-01T00:00:00"), Datapoint(2.0))
+    assert [(r.start, r.stats.sum) for r in aggregator.rows()] == [
+        (epoch("0001-01-04T00:00:00"), 2.0),
+        (None, 1.0),
+    ]
+    assert [(r.start, r.stats.sum) for r in huge.rows()] == [(0, 2.0), (None, 1.0)]
 
 
 def test_period_must_be_positive() -> None:

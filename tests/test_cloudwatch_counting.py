@@ -113,6 +113,13 @@ def test_sizes_and_jobs(tmp_path: Path) -> None:
     assert default_jobs() >= 1
 
 
+def test_gzip_input_has_no_size(tmp_path: Path) -> None:
+    """A gzip file has no known size: progress advances by the bytes it decompresses to."""
+    packed = tmp_path / "events.jsonl.1"
+    packed.write_bytes(gzip.compress(write_events(tmp_path / "events.jsonl", 10)))
+    assert input_size(str(packed)) is None
+
+
 def _fails(job: tuple[str, int, int]) -> None:
     raise OSError(5, "disk on fire")
 

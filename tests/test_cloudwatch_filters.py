@@ -115,6 +115,8 @@ def test_round_trip_keeps_the_body() -> None:
         (lambda b: b["metricTransformations"][0].update(metricValue="$.a[*]"), "without '*'"),
         (lambda b: b["metricTransformations"][0].update(defaultValue="0"), "must be a number"),
         (lambda b: b["metricTransformations"][0].update(unit="Widgets"), "not a CloudWatch unit"),
+        (lambda b: b["metricTransformations"][0].update(unit=[]), "unit [] is not a CloudWatch"),
+        (lambda b: b["metricTransformations"][0].update(unit={}), "unit {} is not a CloudWatch"),
         (lambda b: b["metricTransformations"][0].update(bogus=1), "unknown field 'bogus'"),
         (
             lambda b: b["metricTransformations"][0].update(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from schemalog.cloudwatch import parse_pattern
-from schemalog.cloudwatch.jsonpattern import MISSING, JsonPattern
+from schemalog.cloudwatch import PatternError, parse_pattern
+from schemalog.cloudwatch.jsonpattern import MISSING, JsonPattern, parse_selector
 from tests.cloudwatch_cases import assert_rejected
 
 # AWS's example event for "matching terms in JSON log events" (the 2020 page adds ThisFlag).
@@ -271,3 +271,17 @@ def test_event_types_bounded_by_equalities() -> None:
     assert json_pattern('{ $.event_type = "a" || $.x = 1 }').event_types() is None
     narrowed = json_pattern('{ $.x = 1 && $.event_type = "a" && $.event_type = "a" }')
     assert narrowed.event_types() == frozenset({"a"})
+
+
+def test_event_types_unbounded_for_numbers() -> None:
+    """A number, or a string that reads as one, matches numbers written many ways: no bound."""
+    assert json_pattern("{ $.event_type = 400 }").event_types() is None
+    assert json_pattern('{ $.event_type = "400.0" }').event_types() is None
+
+
+def test_parse_selector_alone() -> None:
+    """parse_selector() reads one whole selector and names the position of anything after it."""
+    assert parse_selector("$.a.b[0]").steps == ("a", "b", 0)
+    with pytest.raises(PatternError) as caught:
+        parse_selector("$.a = 1")
+    assert caught.value.position == 5

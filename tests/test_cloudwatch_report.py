@@ -22,6 +22,11 @@ def test_period_text() -> None:
     assert period_text(5, total=True) == "total"
 
 
+def test_period_text_has_four_digit_years() -> None:
+    """A period start before year 1000 keeps RFC 3339's four-digit year."""
+    assert period_text(-62135596800) == "0001-01-01T00:00:00Z"
+
+
 def test_dimensions_text() -> None:
     """Dimensions print as name=value pairs, or '-' when there are none."""
     assert dimensions_text((("a", "1"), ("b", "x"))) == "a=1,b=x"

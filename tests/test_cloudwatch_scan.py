@@ -40,10 +40,18 @@ NEEDLE_FILTERS = [
     metric("exact", '{ $.event_type = "a" }'),
     metric("guarded", '{ $.event_type = "b_error" && $.n > 1 }', "$.n"),
 ]
+#: Numbers, and strings that read as one, match however the line writes the number.
+NUMBER_FILTERS = [
+    metric("number", "{ $.event_type = 400.0 }"),
+    metric("integer", "{ $.event_type = 400 }"),
+    metric("number_text", '{ $.event_type = "400.0" }'),
+]
 
 STAMPS = ["2026-11-22T19:20:01.000Z", "2026-11-22T19:20:59.999Z", "2026-11-22T19:21:00.000Z",
           "2026-11-22T20:00:00.500Z", "2026-11-23T00:00:00.000Z"]  # fmt: skip
 TYPES = ["a", "b_error", "c", "session_x_error", "with space", "é", "x_marker", ""]
+#: One number as a JSON line may write it, for event_type.
+NUMBERS = [b"400", b"400.0", b"4e2", b"4.0E+2", b'"400"', b'"400.0"']
 
 
 def envelope(stamp: str, event_type: str, extra: dict[str, Any]) -> bytes:
@@ -63,7 +71,7 @@ def lines(draw: st.DrawFn) -> bytes:
         extra["d"] = draw(st.sampled_from(["p", "q", "", 4]))
     if draw(st.integers(0, 9)) == 0:
         extra["obj"] = {"event_type": draw(st.sampled_from(["a", "c"]))}
-    kind = draw(st.integers(0, 12))
+    kind = draw(st.integers(0, 13))
     line = envelope(stamp, event_type, extra)
     if kind == 7:  # another key order
         line = orjson.dumps({"event_type": event_type, "timestamp": stamp, **extra})
@@ -80,6 +88,11 @@ def lines(draw: st.DrawFn) -> bytes:
         line = envelope(other, event_type, extra)
     elif kind == 12:  # CRLF line ending
         line += b"\r"
+    elif kind == 13:  # a number for event_type, written one of several ways
+        spelling = draw(st.sampled_from(NUMBERS))
+        line = line.replace(
+            orjson.dumps({"event_type": event_type})[1:-1], b'"event_type":' + spelling
+        )
     return line
 
 
@@ -121,6 +134,9 @@ def test_fast_paths_equal_parsing_every_line(
     assert fast == exact
     fast, exact = both_ways(SEARCH_FILTERS, data, period, block)
     assert fast == exact
+    for number_filter in NUMBER_FILTERS:  # one at a time: each alone could take needles
+        fast, exact = both_ways([number_filter], data, period, block)
+        assert fast == exact
 
 
 def test_needles_chosen_only_when_safe() -> None:
@@ -128,6 +144,28 @@ def test_needles_chosen_only_when_safe() -> None:
     assert Scanner(NEEDLE_FILTERS, 60).needles == (b"a", b"b_error")
     assert Scanner(MIXED_FILTERS, 60).needles is None
     assert Scanner([metric("d", '{ $.event_type = "a" }', defaultValue=0)], 60).needles is None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "matched"), [("{ $.event_type = 400.0 }", 3), ('{ $.event_type = "400.0" }', 2)]
+)
+def test_numbers_written_another_way_are_counted(pattern: str, matched: int) -> None:
+    """`= 400.0` and `= "400.0"` count `4e2` too: values that read as numbers get no needle."""
+    data = b'{"event_type":400}\n{"event_type":4e2}\n{"event_type":"400.0"}\n'
+    filters = [metric("number", pattern)]
+    assert Scanner(filters, 60).needles is None
+    fast, exact = both_ways(filters, data, 60)
+    assert fast == exact
+    assert [row[4] for row in fast] == [matched]
+
+
+def test_escaped_slash_is_counted() -> None:
+    r"""`= "a/b"` counts a line that writes it `a\/b`: values with '/' get no needle."""
+    filters = [metric("slash", '{ $.event_type = "a/b" }')]
+    assert Scanner(filters, 60).needles is None
+    fast, exact = both_ways(filters, b'{"event_type":"a\\/b"}\n', 60)
+    assert fast == exact
+    assert [row[4] for row in fast] == [1]
 
 
 def test_sorted_envelopes_take_the_uniform_path(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import BinaryIO, Final, cast
 
-_GZIP_MAGIC: Final = b"\x1f\x8b"
+#: The first bytes of a gzip stream.
+GZIP_MAGIC: Final = b"\x1f\x8b"
 STDIN: Final = "-"
 
 
@@ -35,7 +36,7 @@ def open_input(path: str) -> Iterator[BinaryIO]:
         close_raw = True
     try:
         buffered = _peekable(raw)
-        if buffered.peek(2)[:2] == _GZIP_MAGIC:
+        if buffered.peek(2)[:2] == GZIP_MAGIC:
             with gzip.GzipFile(fileobj=buffered, mode="rb") as unzipped:
                 yield unzipped  # type: ignore[misc]
         else:

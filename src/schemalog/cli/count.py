@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import Any, Final
 
 from schemalog.cli.main import EXIT_OK, CliError
+
+#: The longest --period: 366 days (--total gives one row over the whole input).
+MAX_PERIOD: Final = 366 * 86400
 
 
 def register(subparsers: Any) -> None:
@@ -29,7 +32,11 @@ def register(subparsers: Any) -> None:
         " ./cloudwatch-filters, or the bundled catalog)",
     )
     parser.add_argument(
-        "--period", type=int, default=60, metavar="S", help="period in seconds (default 60)"
+        "--period",
+        type=int,
+        default=60,
+        metavar="S",
+        help=f"period in seconds, 1 to {MAX_PERIOD} (default 60)",
     )
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
     parser.add_argument(
@@ -57,6 +64,11 @@ def run(args: argparse.Namespace) -> int:
 
     if args.period < 1:
         raise CliError(f"--period must be at least 1 second, not {args.period}")
+    if args.period > MAX_PERIOD:
+        raise CliError(
+            f"--period must be at most {MAX_PERIOD} seconds (366 days), not {args.period};"
+            " --total gives one row over the whole input"
+        )
     if args.jobs is not None and args.jobs < 1:
         raise CliError(f"--jobs must be at least 1, not {args.jobs}")
     if args.files.count("-") > 1:
@@ -65,8 +77,8 @@ def run(args: argparse.Namespace) -> int:
         filters = load_filters(args.filters or default_filters_dir())
     except FilterDirError as error:
         raise CliError(str(error)) from None
-    sizes = [counting.input_size(path) for path in args.files]
-    total = None if any(size is None for size in sizes) else sum(s or 0 for s in sizes)
+    known = [size for path in args.files if (size := counting.input_size(path)) is not None]
+    total = sum(known) if len(known) == len(args.files) else None
     bar = progress.Progress(total) if progress.wanted(sys.stderr, total) else None
     try:
         aggregator = counting.count(

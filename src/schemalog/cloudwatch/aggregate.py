@@ -2,7 +2,8 @@
 
 Events are bucketed by their own ``timestamp`` field (RFC 3339). A period starts at a multiple
 of the period since the Unix epoch, as CloudWatch's do. An event without a readable timestamp
-goes to the undated bucket (``start`` None).
+goes to the undated bucket (``start`` None), and so does one whose moment or period start falls
+outside the years 1 to 9999, which no RFC 3339 timestamp can name.
 
 Timestamps in schemalog's own form (``2026-11-22T19:20:24.198Z``) are keyed by their leading
 characters (the date, the hour, the minute or the second: whichever unit divides the period)
@@ -25,6 +26,9 @@ TimeKey = bytes | int | None
 
 _STRICT: Final = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z\Z")
 _FULL: Final = "0000-01-01T00:00:00"
+#: Epoch seconds of the first and the last second a ``datetime`` can hold (years 1 to 9999).
+_FIRST: Final = int(datetime(1, 1, 1, tzinfo=UTC).timestamp())
+_LAST: Final = int(datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp())
 
 
 def prefix_length(period: int) -> int:
@@ -48,7 +52,8 @@ def time_key(timestamp: str, length: int) -> TimeKey:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp() // 1)
+    seconds = int(moment.timestamp() // 1)
+    return seconds if _FIRST <= seconds <= _LAST else None
 
 
 @lru_cache(maxsize=65536)
@@ -148,7 +153,8 @@ class Aggregator:
         seconds = key_seconds(key) if isinstance(key, bytes) else key
         if seconds is None:
             return None
-        return seconds - seconds % self.period
+        start = seconds - seconds % self.period
+        return start if start >= _FIRST else None
 
     def filters_without_data(self) -> Iterator[MetricFilter]:
         """Yield the filters that published nothing."""

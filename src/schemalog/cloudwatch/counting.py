@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import stat
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
 from typing import Any, BinaryIO, Final
 
 from schemalog.cloudwatch.aggregate import Aggregator
 from schemalog.cloudwatch.filters import MetricFilter
 from schemalog.cloudwatch.scan import Scanner
-from schemalog.inputs import STDIN, InputError, open_input
+from schemalog.inputs import GZIP_MAGIC, STDIN, InputError, open_input
 
 #: Files at least this large are split across worker processes.
 PARALLEL_MIN_BYTES: Final = 32 << 20
@@ -27,7 +27,6 @@ PARALLEL_MIN_BYTES: Final = 32 << 20
 RANGES_PER_JOB: Final = 4
 #: What forked workers inherit from the parent: the filters, period and exactness of a count.
 _SHARED: dict[str, Any] = {}
-_GZIP_MAGIC: Final = b"\x1f\x8b"
 
 
 def default_jobs() -> int:
@@ -78,11 +77,19 @@ def count(
 
 
 def input_size(path: str) -> int | None:
-    """Return the size in bytes of a regular file input (None for stdin or anything else)."""
+    """Return how many bytes a scan of ``path`` reads, when known: a plain regular file's size.
+
+    None for stdin, anything but a regular file, and gzip (its decompressed size is unknown).
+    """
     if path == STDIN:
         return None
     try:
-        return os.stat(path).st_size
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None  # opening a FIFO to peek would block or eat its first bytes
+        with open(path, "rb") as handle:
+            if handle.read(2) == GZIP_MAGIC:
+                return None
+            return os.fstat(handle.fileno()).st_size
     except OSError:
         return None
 
@@ -90,12 +97,10 @@ def input_size(path: str) -> int | None:
 def _ranges(path: str, parts: int, smallest: int) -> list[tuple[int, int]] | None:
     """Split a plain file of ``smallest`` bytes or more into ``parts`` ranges of whole lines."""
     size = input_size(path)
-    if size is None or size < smallest or not Path(path).is_file():
+    if size is None or size < smallest:
         return None
     try:
         with open(path, "rb") as handle:
-            if handle.read(2) == _GZIP_MAGIC:
-                return None
             starts = [0]
             for index in range(1, parts):
                 handle.seek(size * index // parts)

@@ -36,7 +36,6 @@ class FieldCondition:
     name: str
     operator: str
     matcher: Matcher
-    position: int
 
 
 @dataclass(frozen=True)
@@ -176,6 +175,7 @@ def parse_delimited(text: str, start: int) -> DelimitedPattern:
         )
     cursor = Cursor(text, start + 1, close)
     entries: list[Entry] = []
+    regexes = 0  # a running count: checking the quota does not rescan earlier entries
     saw_comma = False
     while True:
         cursor.skip_space()
@@ -183,7 +183,8 @@ def parse_delimited(text: str, start: int) -> DelimitedPattern:
             if saw_comma:
                 entries.append(Entry(None))
             break
-        entries.append(_next_entry(cursor, entries))
+        entry, regexes = _next_entry(cursor, entries, regexes)
+        entries.append(entry)
         cursor.skip_space()
         if cursor.pos >= cursor.end:
             break
@@ -193,28 +194,27 @@ def parse_delimited(text: str, start: int) -> DelimitedPattern:
     return DelimitedPattern(text, entries)
 
 
-def _next_entry(cursor: Cursor, before: list[Entry]) -> Entry:
-    """Read one entry, checking it against the entries ``before`` it (names, quotas)."""
+def _next_entry(cursor: Cursor, before: list[Entry], regexes: int) -> tuple[Entry, int]:
+    """Read one entry, checking it against the entries ``before`` it (names, quotas).
+
+    ``regexes`` counts the ``%regex%`` values before it; return the entry and the new count.
+    """
     entry_at = cursor.pos
     if cursor.startswith(","):
-        return Entry(None)
+        return Entry(None), regexes
     if cursor.take("..."):
         if any(entry.ellipsis for entry in before):
             raise cursor.error("only one '...' per pattern", at=entry_at)
-        return Entry(None, ellipsis=True)
+        return Entry(None, ellipsis=True), regexes
     entry = _entry(cursor)
-    regexes = sum(
-        leaf.matcher.is_regex
-        for other in (*before, entry)
-        if other.condition is not None
-        for leaf in other.condition.leaves()
-    )
+    if entry.condition is not None:
+        regexes += sum(leaf.matcher.is_regex for leaf in entry.condition.leaves())
     if regexes > MAX_REGEXES:
         raise cursor.error(f"more than {MAX_REGEXES} %regex% in one pattern", at=entry_at)
     name = (entry.name or "").lower()
     if any((other.name or "").lower() == name for other in before if other.name):
         raise cursor.error(f"field name {entry.name!r} is used twice", at=entry_at)
-    return entry
+    return entry, regexes
 
 
 def _read_name(cursor: Cursor) -> str:
@@ -251,7 +251,7 @@ def _entry(cursor: Cursor) -> Entry:
             )
         operator = read_operator(inner)
         matcher = read_value(inner, operator)
-        return Leaf(FieldCondition(field, operator, matcher, at))
+        return Leaf(FieldCondition(field, operator, matcher))
 
     condition = parse_or(cursor, primary)
     return Entry(name, condition)

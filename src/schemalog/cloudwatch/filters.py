@@ -19,8 +19,7 @@ from typing import Any, Final, NamedTuple
 from schemalog.cloudwatch.base import Pattern
 from schemalog.cloudwatch.delimited import DelimitedPattern
 from schemalog.cloudwatch.errors import FilterError, PatternError
-from schemalog.cloudwatch.jsonpattern import JsonPattern, Selector, load_object
-from schemalog.cloudwatch.lexer import Cursor
+from schemalog.cloudwatch.jsonpattern import JsonPattern, Selector, load_object, parse_selector
 from schemalog.cloudwatch.patterns import parse_pattern
 from schemalog.cloudwatch.values import NUMBER, as_number, as_text, is_value_node
 
@@ -143,7 +142,7 @@ class MetricFilter:
         ):
             raise FilterError("defaultValue must be a number")
         unit = transformation.get("unit")
-        if unit is not None and unit not in STANDARD_UNITS:
+        if unit is not None and (not isinstance(unit, str) or unit not in STANDARD_UNITS):
             raise FilterError(
                 f"unit {unit!r} is not a CloudWatch unit ({', '.join(sorted(STANDARD_UNITS))})"
             )
@@ -373,7 +372,7 @@ def _field_ref(text: str, pattern: Pattern, what: str) -> FieldRef:
         if not text.startswith("$."):
             raise FilterError(f"{what} {text!r}: a JSON pattern's fields are written $.field")
         try:
-            selector = _selector(text)
+            selector = parse_selector(text)
         except PatternError as error:
             raise FilterError(f"{what} {text!r}: {error.reason}") from None
         if selector.wildcards:
@@ -391,16 +390,6 @@ def _field_ref(text: str, pattern: Pattern, what: str) -> FieldRef:
         spelled = next((n for n in pattern.names if n.lower() == key.lower()), key)
         return FieldRef(text, key=f"${spelled}")
     raise FilterError(f"{what} {text!r}: only JSON and space-delimited patterns have fields")
-
-
-def _selector(text: str) -> Selector:
-    from schemalog.cloudwatch.jsonpattern import _State
-
-    cursor = Cursor(text)
-    selector = _State().selector(cursor)
-    if not cursor.at_end():
-        raise cursor.error(f"unexpected {cursor.describe_next()} after the selector")
-    return selector
 
 
 def _dimensions(

@@ -25,7 +25,7 @@ from schemalog.cloudwatch.conditions import (
     read_value,
 )
 from schemalog.cloudwatch.lexer import Cursor
-from schemalog.cloudwatch.values import AnyValue, Matcher, NumberValue, TextValue, compare_json
+from schemalog.cloudwatch.values import NUMBER, AnyValue, Matcher, TextValue, compare_json
 
 #: At most one wildcard in one selector, and at most this many wildcard selectors a pattern.
 MAX_WILDCARD_SELECTORS: Final = 3
@@ -56,7 +56,6 @@ class Selector:
 
     text: str
     steps: tuple[Step, ...]
-    position: int
 
     @property
     def wildcards(self) -> int:
@@ -219,7 +218,7 @@ class JsonPattern(Pattern):
         """
         reduced = self.condition.reduce(_known_leaf(known))
         if isinstance(reduced, bool):
-            return _ALWAYS if reduced else _NEVER
+            return _always if reduced else _never
         return _compile(reduced)
 
     def presence_keys(self, known: Mapping[str, Any]) -> tuple[str, ...] | None:
@@ -241,7 +240,8 @@ class JsonPattern(Pattern):
 
         Finite when every way to satisfy the pattern requires ``$.<key>`` to equal one of some
         exact strings (``=`` without wildcards); a scanner then needs to look only at lines
-        that hold one of those strings.
+        that hold one of those strings. A number, or a string that reads as one, is unbounded:
+        a JSON number matching it can be written many ways (``400``, ``400.0``, ``4e2``).
         """
         return _possible(self.condition, key)
 
@@ -267,10 +267,6 @@ def _never(_document: dict[str, Any]) -> bool:
     return False
 
 
-_ALWAYS: Final = _always
-_NEVER: Final = _never
-
-
 def _possible(node: Node[Condition], key: str) -> frozenset[str] | None:
     if isinstance(node, Leaf):
         return _possible_leaf(node.item, key)
@@ -289,10 +285,12 @@ def _possible_leaf(leaf: Condition, key: str) -> frozenset[str] | None:
     if not isinstance(leaf, Comparison) or leaf.selector.simple_key != key or leaf.operator != "=":
         return None
     matcher = leaf.matcher
-    if isinstance(matcher, TextValue) and not (matcher.any_prefix or matcher.any_suffix):
+    if (
+        isinstance(matcher, TextValue)
+        and not (matcher.any_prefix or matcher.any_suffix)
+        and not NUMBER.match(matcher.text)
+    ):
         return frozenset({matcher.text})
-    if isinstance(matcher, NumberValue):
-        return frozenset({matcher.source})
     return None
 
 
@@ -322,6 +320,15 @@ def parse_json(text: str, start: int) -> JsonPattern:
     if not cursor.at_end():
         raise cursor.error(f"unexpected {cursor.describe_next()}: expected '&&', '||' or '}}'")
     return JsonPattern(text, condition)
+
+
+def parse_selector(text: str) -> Selector:
+    """Parse a whole selector such as ``$.a.b[0]``; raise PatternError for anything else."""
+    cursor = Cursor(text)
+    selector = _State().selector(cursor)
+    if not cursor.at_end():
+        raise cursor.error(f"unexpected {cursor.describe_next()} after the selector")
+    return selector
 
 
 class _State:
@@ -404,7 +411,7 @@ class _State:
                 break
         if not steps:
             raise cursor.error("a selector needs a field, as in $.name", at=start)
-        selector = Selector(cursor.text[start : cursor.pos], tuple(steps), start)
+        selector = Selector(cursor.text[start : cursor.pos], tuple(steps))
         if selector.wildcards > 1:
             raise cursor.error("at most one wildcard ('*') in one selector", at=start)
         if selector.wildcards:

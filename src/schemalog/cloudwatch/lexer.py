@@ -35,9 +35,9 @@ class Cursor:
         self.skip_space()
         return self.pos >= self.end
 
-    def peek(self, length: int = 1) -> str:
-        """Return the next ``length`` characters (fewer at the end), without moving."""
-        return self.text[self.pos : min(self.pos + length, self.end)]
+    def peek(self) -> str:
+        """Return the next character ('' at the end), without moving."""
+        return self.text[self.pos : min(self.pos + 1, self.end)]
 
     def startswith(self, token: str) -> bool:
         """Whether the text continues with ``token``."""

@@ -23,7 +23,8 @@ def period_text(start: int | None, *, total: bool = False) -> str:
         return "total"
     if start is None:
         return "-"
-    return datetime.fromtimestamp(start, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat, not strftime: %Y drops the leading zeros of years before 1000
+    return datetime.fromtimestamp(start, UTC).isoformat().replace("+00:00", "Z")
 
 
 def number_text(value: float) -> str:

@@ -6,7 +6,8 @@ parsing lines that cannot change the answer.
 
 **Needles.** When every filter is a JSON filter without ``defaultValue`` whose pattern can only
 match a few exact ``event_type`` values (``{ $.event_type = "a" || $.event_type = "b" }``),
-only the lines that hold one of those strings are looked at (``bytes.find``), then parsed.
+only the lines that hold one of those strings are looked at (``bytes.find``), then parsed. A
+value that reads as a number is no needle: the line may write the number another way (``4e2``).
 
 **Envelope runs.** Otherwise each block is cut into *segments*: runs of lines that share a time
 bucket when the input is in time order (found by bisection). A segment whose every line has
@@ -44,7 +45,7 @@ from orjson import JSONDecodeError
 from schemalog.cloudwatch.aggregate import Aggregator, Stats, TimeKey, prefix_length, time_key
 from schemalog.cloudwatch.base import MatchAll
 from schemalog.cloudwatch.filters import Datapoint, MetricFilter, Point
-from schemalog.cloudwatch.jsonpattern import MISSING, JsonPattern
+from schemalog.cloudwatch.jsonpattern import MISSING, JsonPattern, load_object
 from schemalog.cloudwatch.runs import STAMP_AT, Run, RunReader
 from schemalog.cloudwatch.tally import Tally, compile_tally
 from schemalog.cloudwatch.terms import TermsPattern
@@ -56,7 +57,8 @@ _MAX_PLANS: Final = 4096
 
 
 def _plain_ascii(text: str) -> bool:
-    return bool(text) and text.isascii() and text.isprintable() and not set(text) & set('"\\')
+    # JSON may escape '/' as '\/', so a needle with '/' could miss its line
+    return bool(text) and text.isascii() and text.isprintable() and not set(text) & set('"\\/')
 
 
 @dataclass
@@ -176,13 +178,7 @@ class Scanner:
 
     def _needle_block(self, block: bytes, last: int) -> None:
         assert self.needles is not None
-        starts: set[int] = set()
-        for needle in self.needles:
-            at = block.find(needle, 0, last)
-            while at >= 0:
-                starts.add(block.rfind(b"\n", 0, at) + 1)
-                at = block.find(needle, block.find(b"\n", at), last)
-        for start in sorted(starts):
+        for start in _line_starts(block, 0, last, self.needles):
             self._line(block[start : block.find(b"\n", start)])
 
     # -- envelope runs -------------------------------------------------------------------
@@ -301,7 +297,8 @@ class Scanner:
                 for key, n in lines_per_key.items():
                     add(index, key, point, n)
                 continue
-            needles = pattern.needles() if isinstance(pattern, TermsPattern) else None
+            terms = pattern.needles() if isinstance(pattern, TermsPattern) else None
+            needles = None if terms is None else tuple(term.encode() for term in terms)
             seen: Counter[bytes] = Counter()
             for line_start in _line_starts(block, start, end, needles):
                 line = block[line_start : block.find(b"\n", line_start)]
@@ -325,7 +322,7 @@ class Scanner:
         if not line.strip():
             return
         add = self.aggregator.add
-        document = _load(line) if line.lstrip()[:1] == b"{" else None
+        document = load_object(line) if line.lstrip()[:1] == b"{" else None
         key: TimeKey = None
         if document is not None:
             stamp = document.get("timestamp")
@@ -367,16 +364,8 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _load(line: bytes) -> dict[str, Any] | None:
-    try:
-        document = orjson.loads(line)
-    except orjson.JSONDecodeError:
-        return None
-    return document if isinstance(document, dict) else None
-
-
 def _line_starts(
-    block: bytes, start: int, end: int, needles: tuple[str, ...] | None
+    block: bytes, start: int, end: int, needles: tuple[bytes, ...] | None
 ) -> Iterator[int]:
     """Yield the start of each line in the segment that holds any needle (every line if None)."""
     if needles is None:
@@ -387,11 +376,10 @@ def _line_starts(
         return
     starts: set[int] = set()
     for needle in needles:
-        encoded = needle.encode()
-        at = block.find(encoded, start, end)
+        at = block.find(needle, start, end)
         while at >= 0:
             starts.add(block.rfind(b"\n", start, at) + 1)
-            at = block.find(encoded, block.find(b"\n", at), end)
+            at = block.find(needle, block.find(b"\n", at), end)
     yield from sorted(starts)
 
 

@@ -27,7 +27,6 @@ class Term:
     text: str
     kind: str  # "plain", "optional" or "excluded"
     quoted: bool
-    position: int
 
 
 class TermsPattern(Pattern):
@@ -92,7 +91,7 @@ def parse_terms(text: str, start: int) -> TermsPattern:
             value = cursor.read_quoted()
             if cursor.pos < cursor.end and cursor.text[cursor.pos] not in WHITESPACE:
                 raise cursor.error("expected a space after the closing quote")
-            terms.append(Term(value, kind, True, term_at))
+            terms.append(Term(value, kind, True))
             continue
         while cursor.pos < cursor.end and cursor.text[cursor.pos] not in WHITESPACE:
             if cursor.text[cursor.pos] == '"':
@@ -103,5 +102,5 @@ def parse_terms(text: str, start: int) -> TermsPattern:
             raise cursor.error(
                 "a %regex% must be the whole pattern (quote it to match the text)", at=term_at
             )
-        terms.append(Term(value, kind, False, term_at))
+        terms.append(Term(value, kind, False))
     return TermsPattern(text, terms)
