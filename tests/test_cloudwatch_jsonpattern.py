@@ -240,6 +240,7 @@ def test_extract_is_empty_on_match() -> None:
         ('{ $.a = b"c }', 10, "quote inside"),
         ("{ $.a = %(x)% }", 10, "parentheses"),
         ("{ $.a == 1 }", 8, "expected a value"),
+        ("{ " + "(" * 500 + "$.a = 1" + ")" * 500 + " }", 103, "nested more than 100 deep"),
     ],
 )
 def test_rejections(text: str, position: int, reason: str) -> None:

@@ -29,6 +29,8 @@ from schemalog.cloudwatch.values import NUMBER, AnyValue, Matcher, TextValue, co
 
 #: At most one wildcard in one selector, and at most this many wildcard selectors a pattern.
 MAX_WILDCARD_SELECTORS: Final = 3
+#: Parentheses nested deeper are rejected: AWS states no limit, and Python's stack has one.
+MAX_NESTING: Final = 100
 _NAME_CHARS: Final = frozenset(string.ascii_letters + string.digits + "_-")
 _MISSING: Final = object()
 _VALUE_TYPES: Final = frozenset({str, int, float})  # type(True) is bool: not a value node
@@ -337,19 +339,12 @@ class _State:
     def __init__(self) -> None:
         self.regexes = 0
         self.wildcard_selectors = 0
+        self.nesting = 0
 
     def primary(self, cursor: Cursor) -> Node[Condition]:
         cursor.skip_space()
         if cursor.take("("):
-            open_at = cursor.pos - 1
-            inner = parse_or(cursor, self.primary)
-            cursor.skip_space()
-            if not cursor.take(")"):
-                raise cursor.error(
-                    f"missing ')' for the '(' at position {open_at + 1},"
-                    f" found {cursor.describe_next()}"
-                )
-            return inner
+            return self._group(cursor)
         if not cursor.startswith("$"):
             raise cursor.error(
                 f"expected a selector such as $.field or '(', found {cursor.describe_next()}"
@@ -387,6 +382,21 @@ class _State:
             if self.regexes > MAX_REGEXES:
                 raise cursor.error(f"more than {MAX_REGEXES} %regex% in one pattern", at=value_at)
         return Leaf(Comparison(selector, operator, matcher))
+
+    def _group(self, cursor: Cursor) -> Node[Condition]:
+        """Parse what follows a ``(``, up to and with its ``)``."""
+        open_at = cursor.pos - 1
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:
+            raise cursor.error(f"parentheses nested more than {MAX_NESTING} deep", at=open_at)
+        inner = parse_or(cursor, self.primary)
+        self.nesting -= 1
+        cursor.skip_space()
+        if not cursor.take(")"):
+            raise cursor.error(
+                f"missing ')' for the '(' at position {open_at + 1}, found {cursor.describe_next()}"
+            )
+        return inner
 
     def selector(self, cursor: Cursor) -> Selector:
         start = cursor.pos
