@@ -22,6 +22,7 @@ import pytest
 import schemalog
 from schemalog.cwlogs import CloudWatchLogsHandler
 from schemalog.cwlogs.faults import FaultProxy, local_cloudwatch, read_messages
+from tests.conftest import wait_for_child
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST: dict[str, Any] = {
@@ -499,18 +500,7 @@ def test_forked_child_sends_its_own_events_only(
             code = 0 if handler.flush(10) else 3
         finally:
             os._exit(code)
-    deadline = time.monotonic() + 30
-    status = 0
-    while time.monotonic() < deadline:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            break
-        time.sleep(0.05)
-    else:
-        os.kill(pid, 9)
-        os.waitpid(pid, 0)
-        pytest.fail("the forked child hung")
-    assert os.WEXITSTATUS(status) == 0
+    assert wait_for_child(pid) == 0
     assert handler.flush(10)
     assert read_back(endpoint, group, "parent") == [f"parent {n}" for n in range(50)]
     assert read_back(endpoint, group, f"child-{pid}") == [f"child {n}" for n in range(30)]

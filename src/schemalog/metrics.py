@@ -65,6 +65,10 @@ class _Series:
         self.touched = False
         self.values: list[float] = []
 
+    def clear(self) -> None:
+        """Forget the values (the series stays: instruments hold it)."""
+        self.total, self.last, self.touched, self.values = 0.0, None, False, []
+
     def take(self) -> tuple[float, ...]:
         """Return this interval's values and start the next interval."""
         if self.kind == "counter":
@@ -85,21 +89,32 @@ class Registry:
         self.namespace = os.environ.get("SCHEMALOG_METRICS_NAMESPACE") or DEFAULT_NAMESPACE
         self.interval = 60.0
         self.dimensions: Labels = ()
-        self._reset()
-        os.register_at_fork(after_in_child=self._reset)
+        # Instruments look the lock up here at each call: a forked child replaces it.
+        self._lock = threading.Lock()
+        self._series: dict[tuple[str, str, Labels], _Series] = {}
+        self._thread: threading.Thread | None = None
+        self._wake = threading.Event()
+        self._exit_hooked = False
+        os.register_at_fork(after_in_child=self._after_fork_in_child)
 
     def reset(self) -> None:
         """Forget every series and its values (for tests)."""
         with self._lock:
             self._series.clear()
 
-    def _reset(self) -> None:
-        """Start empty: at creation, and in a forked child (the parent reports its own)."""
+    def _after_fork_in_child(self) -> None:
+        """Drop the parent's values (it reports them) but keep the series instruments hold.
+
+        The parent's lock may have been held at the fork, so the child gets its own lock, and
+        its own flushing thread if the parent had one. The at-exit hook is inherited as it is.
+        """
         self._lock = threading.Lock()
-        self._series: dict[tuple[str, str, Labels], _Series] = {}
-        self._thread: threading.Thread | None = None
         self._wake = threading.Event()
-        self._exit_hooked = False
+        for series in self._series.values():
+            series.clear()
+        if self._thread is not None:
+            self._thread = None
+            self._start()
 
     def series(self, kind: str, name: str, labels: dict[str, Any], unit: str) -> _Series:
         """Return the series for ``name`` and these label values (created on first use)."""
@@ -180,17 +195,17 @@ REGISTRY: Final = Registry()
 class Counter:
     """Counts things; each interval writes the sum of the increments (unit ``Count``)."""
 
-    __slots__ = ("_lock", "_series")
+    __slots__ = ("_registry", "_series")
 
-    def __init__(self, series: _Series, lock: threading.Lock) -> None:
+    def __init__(self, series: _Series, registry: Registry) -> None:
         self._series = series
-        self._lock = lock
+        self._registry = registry
 
     def inc(self, n: float = 1) -> None:
         """Add ``n`` (default 1)."""
         if not _finite(n):
             return
-        with self._lock:
+        with self._registry._lock:
             self._series.total += n
             self._series.touched = True
 
@@ -212,16 +227,16 @@ class Gauge:
 class Histogram:
     """A distribution; each interval writes every value observed."""
 
-    __slots__ = ("_lock", "_series")
+    __slots__ = ("_registry", "_series")
 
-    def __init__(self, series: _Series, lock: threading.Lock) -> None:
+    def __init__(self, series: _Series, registry: Registry) -> None:
         self._series = series
-        self._lock = lock
+        self._registry = registry
 
     def observe(self, value: float) -> None:
         """Record one value."""
         if _finite(value):
-            with self._lock:
+            with self._registry._lock:
                 self._series.values.append(float(value))
 
 
@@ -230,8 +245,8 @@ class Timer(Histogram):
 
     __slots__ = ("_started",)
 
-    def __init__(self, series: _Series, lock: threading.Lock) -> None:
-        super().__init__(series, lock)
+    def __init__(self, series: _Series, registry: Registry) -> None:
+        super().__init__(series, registry)
         self._started = 0.0
 
     def __enter__(self) -> Timer:
@@ -263,7 +278,7 @@ class Timer(Histogram):
 
 def counter(name: str, **labels: Any) -> Counter:
     """Return the counter ``name`` with these labels."""
-    return Counter(REGISTRY.series("counter", name, labels, "Count"), REGISTRY._lock)
+    return Counter(REGISTRY.series("counter", name, labels, "Count"), REGISTRY)
 
 
 def gauge(name: str, **labels: Any) -> Gauge:
@@ -276,12 +291,12 @@ def timer(name: str, **labels: Any) -> Timer:
 
     Make one per ``with`` block (it remembers when the block started).
     """
-    return Timer(REGISTRY.series("timer", name, labels, "Milliseconds"), REGISTRY._lock)
+    return Timer(REGISTRY.series("timer", name, labels, "Milliseconds"), REGISTRY)
 
 
 def histogram(name: str, **labels: Any) -> Histogram:
     """Return the histogram ``name`` with these labels."""
-    return Histogram(REGISTRY.series("histogram", name, labels, "None"), REGISTRY._lock)
+    return Histogram(REGISTRY.series("histogram", name, labels, "None"), REGISTRY)
 
 
 def configure(
