@@ -311,6 +311,32 @@ def test_empty_message_is_counted_and_the_rest_sent(
     handler.close()
 
 
+def test_counts_are_written_under_the_queue_lock(
+    endpoint: str, proxy: FaultProxy, group: str, tmp_path: Path
+) -> None:
+    """The sender and the logging threads both update the counts, always under the queue lock."""
+    handler = make_handler(proxy, group, tmp_path, send_interval=5.0)
+    unlocked: list[str] = []
+
+    class LockChecked(dict[str, int]):
+        def __setitem__(self, name: str, value: int) -> None:
+            if not handler._lock.locked():
+                unlocked.append(name)
+            super().__setitem__(name, value)
+
+    handler._counts = LockChecked(handler._counts)
+    proxy.set("throttle", count=1)
+    now = int(time.time() * 1000)
+    handler.enqueue((now, b"ok"))
+    handler.enqueue((now + 3 * 3600 * 1000, b"from the future"))
+    logger_for(handler).info("")
+    assert handler.flush(10)
+    stats = handler.stats()
+    assert (stats["sent"], stats["rejected"], stats["retried"]) == (1, 2, 1)
+    assert unlocked == []
+    handler.close()
+
+
 def test_a_given_client_is_used(endpoint: str, group: str, tmp_path: Path) -> None:
     """A boto3 client passed by the application sends the events, in order."""
     client = boto3.client("logs", endpoint_url=endpoint, region_name="us-east-1")

@@ -211,6 +211,7 @@ class CloudWatchLogsHandler(Sink):
         self._stream_ready = False
         self._wake_events = max(1, min(self.max_batch_events, self.max_queue_events // 2))
         self._wake_bytes = max(1, min(self.max_batch_bytes, self.max_queue_bytes // 2))
+        # Logging threads and the sender both update counts: always under the lock.
         self._counts = dict.fromkeys((*STATS_FIELDS, "truncated"), 0)
         self._reported_counts: dict[str, int] = {}
         self._last_stats = time.monotonic()
@@ -256,8 +257,7 @@ class CloudWatchLogsHandler(Sink):
     def _enqueue_odd(self, timestamp: int, message: bytes) -> None:
         """Count an empty message as rejected (CloudWatch refuses it); cut an oversized one."""
         if not message:
-            with self._lock:
-                self._counts["rejected"] += 1
+            self._count("rejected", 1)
             STATS.add("sink_errors")
             STATS.report(
                 f"cw-empty:{id(self)}", f"{self!r}: CloudWatch refuses empty messages (not sent)"
@@ -567,10 +567,10 @@ class CloudWatchLogsHandler(Sink):
                     continue
                 elif outcome is aws.Outcome.DONE:
                     parts.pop()
-                    self._counts["sent"] += len(part)
+                    self._count("sent", len(part))
                     attempt = 0
                     continue
-                self._counts["retried"] += 1
+                self._count("retried", 1)
                 STATS.report(f"cw-retry:{id(self)}", f"{self!r}: will retry: {text}")
                 self._sleep(self._backoff(attempt))
                 attempt += 1
@@ -578,12 +578,16 @@ class CloudWatchLogsHandler(Sink):
             parts.pop()
             attempt = 0
             refused = len(rejected_indexes(info, len(part)))
-            self._counts["sent"] += len(part) - refused
+            self._count("sent", len(part) - refused)
             if refused:
                 self._reject(refused, f"CloudWatch rejected {refused} events: {info}")
 
+    def _count(self, name: str, count: int) -> None:
+        with self._lock:
+            self._counts[name] += count
+
     def _reject(self, count: int, message: str) -> None:
-        self._counts["rejected"] += count
+        self._count("rejected", count)
         STATS.add("sink_errors")
         STATS.report(f"cw-reject:{id(self)}", f"{self!r}: {message} (not resent)")
 
