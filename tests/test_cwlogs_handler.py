@@ -337,6 +337,38 @@ def test_counts_are_written_under_the_queue_lock(
     handler.close()
 
 
+def test_a_batch_that_cannot_be_sent_is_counted_as_dropped(group: str, tmp_path: Path) -> None:
+    """Without boto3 each batch is counted as dropped and reported, and flush() returns True."""
+    script = textwrap.dedent(
+        f"""
+        import json, sys
+        sys.modules["boto3"] = None  # as if boto3 were not installed
+        from schemalog.cwlogs import CloudWatchLogsHandler
+        handler = CloudWatchLogsHandler(
+            "{group}", "s", region="us-east-1", spill_dir={str(tmp_path)!r},
+            send_interval=0.05, backoff_base=0.01, stats_interval=0, max_queue_events=1,
+        )
+        for number in range(20):  # the first is queued, the others spill
+            handler.enqueue((number, b"early"))
+        flushed = [handler.flush(5)]
+        handler.enqueue((20, b"late"))
+        flushed.append(handler.flush(5))
+        print(json.dumps({{"flushed": flushed, **handler.stats()}}))
+        handler.close()
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout)
+    assert outcome["flushed"] == [True, True]
+    assert (outcome["dropped"], outcome["sent"], outcome["queued"]) == (21, 0, 0)
+    assert outcome["spilled"] > 0
+    assert outcome["replayed"] == 0
+    assert "1 events not sent, dropped: ModuleNotFoundError" in result.stderr
+
+
 def test_a_given_client_is_used(endpoint: str, group: str, tmp_path: Path) -> None:
     """A boto3 client passed by the application sends the events, in order."""
     client = boto3.client("logs", endpoint_url=endpoint, region_name="us-east-1")

@@ -443,10 +443,10 @@ class CloudWatchLogsHandler(Sink):
                     return
                 events, spill_end = work
                 try:
-                    self._deliver(events)
+                    delivered = self._deliver(events)
                 except _Abandoned:
                     return
-                self._settle(len(events), spill_end)
+                self._settle(len(events), spill_end, delivered=delivered)
                 self._maybe_emit_stats()
             except Exception as error:  # a bug must not end the thread: report and go on
                 STATS.add("internal_errors")
@@ -523,22 +523,43 @@ class CloudWatchLogsHandler(Sink):
             self._queue_bytes -= size
         return events
 
-    def _settle(self, count: int, spill_end: int | None) -> None:
+    def _settle(self, count: int, spill_end: int | None, *, delivered: bool) -> None:
         with self._cond:
             self._settled = min(self._accepted, self._settled + count)
             if spill_end is not None:
-                self._counts["replayed"] += count
+                if delivered:
+                    self._counts["replayed"] += count
                 self._spill.consumed(spill_end, count)
                 if not self._spill.pending:
                     self._spilling = False
                     self._room_events = 0 if self._closed else self.max_queue_events
             self._cond.notify_all()
 
-    def _deliver(self, batch: list[Event]) -> None:
-        """Send ``batch`` until CloudWatch has it; split it to isolate an event it refuses."""
+    def _deliver(self, batch: list[Event]) -> bool:
+        """Send ``batch`` until CloudWatch has it; split it to isolate an event it refuses.
+
+        Returns False when something unexpected (boto3 missing, a bug) stopped it: retrying
+        cannot help, so the events not yet sent or refused are counted as dropped.
+        """
+        parts = [batch]  # a stack: the last part is sent next, so earlier events go first
+        try:
+            self._send_parts(parts)
+        except _Abandoned:
+            raise
+        except Exception as error:
+            lost = sum(len(part) for part in parts)
+            self._count("dropped", lost)
+            STATS.add("sink_errors")
+            STATS.report(
+                f"cw-lost:{id(self)}", f"{self!r}: {lost} events not sent, dropped: {error!r}"
+            )
+            return False
+        return True
+
+    def _send_parts(self, parts: list[list[Event]]) -> None:
+        """Send the parts, popping each once it is counted (sent or rejected)."""
         from schemalog.cwlogs import aws
 
-        parts = [batch]  # a stack: the last part is sent next, so earlier events go first
         attempt = 0
         while parts:
             if self._abandon.is_set():
@@ -558,12 +579,12 @@ class CloudWatchLogsHandler(Sink):
                         attempt += 1
                         continue  # create at once; back off only if it keeps happening
                 elif outcome is aws.Outcome.SPLIT:
-                    parts.pop()
                     if len(part) == 1:
+                        parts.pop()
                         self._reject(1, f"CloudWatch refused an event: {text}")
                     else:
                         left, right = split(part)
-                        parts += [right, left]
+                        parts[-1:] = [right, left]
                     continue
                 elif outcome is aws.Outcome.DONE:
                     parts.pop()
@@ -575,9 +596,9 @@ class CloudWatchLogsHandler(Sink):
                 self._sleep(self._backoff(attempt))
                 attempt += 1
                 continue
+            refused = len(rejected_indexes(info, len(part)))
             parts.pop()
             attempt = 0
-            refused = len(rejected_indexes(info, len(part)))
             self._count("sent", len(part) - refused)
             if refused:
                 self._reject(refused, f"CloudWatch rejected {refused} events: {info}")
