@@ -516,6 +516,36 @@ def test_events_queued_at_exit_arrive(endpoint: str, proxy: FaultProxy, group: s
     assert [json.loads(line)["cache_expires_in_seconds"] for line in sent] == list(range(300))
 
 
+@pytest.mark.parametrize("first", ["sink", "metric"])
+def test_metrics_are_written_once_at_exit(endpoint: str, group: str, first: str) -> None:
+    """At exit a gauge reaches CloudWatch once, whether the sink or the metric came first."""
+    script = textwrap.dedent(
+        f"""
+        import schemalog
+        from schemalog import metrics
+
+        def sink():
+            schemalog.configure(
+                sinks=["cloudwatch:{group}/m?send_interval=60&region=us-east-1"
+                       "&endpoint_url={endpoint}"],
+                schemas={str(ROOT / "schemas")!r},
+            )
+
+        def metric():
+            metrics.gauge("depth").set(5)
+
+        for step in (sink, metric) if {first!r} == "sink" else (metric, sink):
+            step()
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "schemalog:" not in result.stderr
+    assert [json.loads(line)["depth"] for line in read_back(endpoint, group, "m")] == [5]
+
+
 def test_exit_keeps_its_deadline_when_the_endpoint_hangs(proxy: FaultProxy, group: str) -> None:
     """With the endpoint hung, the process still exits within the exit deadline."""
     proxy.set("hang")

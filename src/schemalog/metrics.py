@@ -95,6 +95,7 @@ class Registry:
         self._thread: threading.Thread | None = None
         self._wake = threading.Event()
         self._exit_hooked = False
+        self._exit_flushed = False
         os.register_at_fork(after_in_child=self._after_fork_in_child)
 
     def reset(self) -> None:
@@ -136,7 +137,7 @@ class Registry:
         self._thread.start()
         if not self._exit_hooked:
             self._exit_hooked = True
-            atexit.register(self.flush)
+            atexit.register(self.flush_at_exit)
 
     def _run(self) -> None:
         while True:
@@ -163,6 +164,16 @@ class Registry:
             usable.append(metric)
         stamp = int((time.time() if now is None else now) * 1000)
         return emf.documents(usable, self.namespace, stamp)
+
+    def flush_at_exit(self) -> None:
+        """Write the last interval, once: the first of the at-exit hooks calling it does.
+
+        The CloudWatch sink's hook calls it before closing its handlers, so whichever hook
+        runs first, the lines reach open handlers, and gauges are not written twice.
+        """
+        if not self._exit_flushed:
+            self._exit_flushed = True
+            self.flush()
 
     def flush(self) -> int:
         """Write this interval's EMF documents now; return how many lines were written."""

@@ -827,7 +827,7 @@ def close_all_at_exit() -> None:
     """
     metrics = sys.modules.get("schemalog.metrics")
     if metrics is not None:
-        metrics.flush()  # the last interval's EMF lines go out with everything else
+        metrics.REGISTRY.flush_at_exit()  # the last interval's lines go out with the rest
     handlers = list(_HANDLERS)
     if not handlers:
         return
