@@ -149,6 +149,17 @@ def test_namespace_and_default_dimensions(lines: Path) -> None:
     assert (document["service"], document["region"]) == ("chat", "eu")
 
 
+def test_a_label_overrides_a_configured_dimension_of_the_same_name(lines: Path) -> None:
+    """A label named like a configured dimension replaces its value; the name appears once."""
+    metrics.configure(dimensions={"env": "prod", "service": "chat"})
+    metrics.counter("logins", env="staging", region="eu").inc()
+    metrics.flush()
+    (document,) = written(lines)
+    directive = document["_aws"]["CloudWatchMetrics"][0]
+    assert directive["Dimensions"] == [["env", "service", "region"]]
+    assert (document["env"], document["service"], document["region"]) == ("staging", "chat", "eu")
+
+
 def test_metric_named_like_its_label_is_not_written(
     lines: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

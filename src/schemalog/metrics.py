@@ -147,9 +147,11 @@ class Registry:
 
     def collect(self, now: float | None = None) -> list[dict[str, Any]]:
         """Take every series' values for this interval and return them as EMF documents."""
+        # A label replaces the configured dimension of its name: EMF names each one once.
+        configured = dict(self.dimensions)
         with self._lock:
             taken = [
-                emf.Metric(s.name, s.unit, (*self.dimensions, *s.labels), s.take())
+                emf.Metric(s.name, s.unit, tuple((configured | dict(s.labels)).items()), s.take())
                 for s in self._series.values()
             ]
         usable: list[emf.Metric] = []
