@@ -43,7 +43,10 @@ class SpillFile:
         return self.read < self.written
 
     def append(self, event: Event) -> bool:
-        """Append one frame; return False (writing nothing) when it would pass the bound."""
+        """Append one frame; return False (writing nothing) when it would pass the bound.
+
+        Raises OSError (having written nothing) when the write fails, e.g. with the disk full.
+        """
         timestamp, message = event
         frame = b"%d %d\n" % (timestamp, len(message)) + message + b"\n"
         if self.written + len(frame) > self.max_bytes:
@@ -53,8 +56,12 @@ class SpillFile:
             self._fd = os.open(self.path, _FLAGS, 0o600)
             os.ftruncate(self._fd, 0)  # a leftover of a recycled pid is not ours to resend
         view = memoryview(frame)
-        while view:
-            view = view[os.write(self._fd, view) :]
+        try:
+            while view:
+                view = view[os.write(self._fd, view) :]
+        except OSError:
+            os.ftruncate(self._fd, self.written)  # a partial frame would garble every later read
+            raise
         self.written += len(frame)
         self.pending_events += 1
         return True
