@@ -243,6 +243,20 @@ def test_metrics_verb_reports_broken_lines(
     assert captured.out.splitlines()[1].startswith("ns,x,,60000,Count,1,2.0")
 
 
+@pytest.mark.parametrize("period", ["0.0005", "0", "-60", "inf", "nan"])
+def test_metrics_verb_refuses_a_period_under_a_millisecond(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], period: str
+) -> None:
+    """--period must be at least 0.001 seconds; anything else is a usage error that says so."""
+    path = tmp_path / "m.jsonl"
+    good = emf.documents([emf.Metric("x", "Count", (), (2.0,))], "ns", 60_000)[0]
+    path.write_text(json.dumps(good) + "\n")
+    with pytest.raises(SystemExit) as exited:
+        main(["metrics", "--period", period, str(path)])
+    assert exited.value.code == 2
+    assert f"--period: must be at least 0.001 seconds, not {period!r}" in capsys.readouterr().err
+
+
 def test_emf_lines_skip_the_catalog_on_stdlib_handlers(tmp_path: Path) -> None:
     """EMF lines reach any handler as they are, without the schemalog envelope."""
     seen: list[str] = []
