@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import logging.config
@@ -9,6 +10,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -367,6 +369,35 @@ def test_a_batch_that_cannot_be_sent_is_counted_as_dropped(group: str, tmp_path:
     assert outcome["spilled"] > 0
     assert outcome["replayed"] == 0
     assert "1 events not sent, dropped: ModuleNotFoundError" in result.stderr
+
+
+def test_a_drop_is_reported_outside_the_queue_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a slow stderr takes a drop report, other threads still get the sink's lock."""
+    handler = CloudWatchLogsHandler("g", "s", spill_dir=tmp_path, **FAST)
+    handler.close()
+    entered, release = threading.Event(), threading.Event()
+
+    class SlowStderr(io.StringIO):
+        def write(self, text: str) -> int:
+            entered.set()
+            release.wait(10)
+            return super().write(text)
+
+    monkeypatch.setattr(sys, "stderr", SlowStderr())
+    dropping = threading.Thread(target=handler.enqueue, args=((0, b"after close"),))
+    dropping.start()
+    try:
+        assert entered.wait(5)
+        reading = threading.Thread(target=handler.stats)
+        reading.start()
+        reading.join(1)
+        assert not reading.is_alive()
+    finally:
+        release.set()
+        dropping.join(5)
+    assert handler.stats()["dropped"] == 1
 
 
 def test_a_given_client_is_used(endpoint: str, group: str, tmp_path: Path) -> None:

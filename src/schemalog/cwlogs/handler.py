@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from threading import get_ident
 from time import monotonic
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 from urllib.parse import parse_qsl
 
 import orjson
@@ -288,35 +288,47 @@ class CloudWatchLogsHandler(Sink):
                     self._wake_bytes <= self._queue_bytes < self._wake_bytes + size
                 ):
                     self._cond.notify_all()
+                dropped = None
             else:
-                self._enqueue_slow(event)
+                dropped = self._enqueue_slow(event)
             if truncated:
                 self._counts["truncated"] += 1
             if self._sender is None:
                 self._start_sender()
+        if dropped is not None:
+            self._report_dropped(dropped)
 
-    def _enqueue_slow(self, event: Event) -> None:
-        """After close, while spilling, or with the queue full (called under the lock)."""
+    def _enqueue_slow(self, event: Event) -> Literal["closed", "full"] | OSError | None:
+        """After close, while spilling, or with the queue full (called under the lock).
+
+        Returns why the event was dropped (None: it was spilled), to report after the lock.
+        """
         if self._closed:
             self._counts["dropped"] += 1
-            STATS.add("sink_errors")
-            STATS.report(f"cw-closed:{id(self)}", f"{self!r}: event after close, dropped")
-            return
+            return "closed"
         try:
             spilled = self._spill.append(event)
         except OSError as error:
-            spilled = False
-            STATS.report(f"cw-spill:{id(self)}", f"{self!r}: cannot spill: {error}")
-        if spilled:
-            self._spilling = True
-            self._room_events = 0
-            self._counts["spilled"] += 1
-            self._accepted += 1
-            if not self._queued:
-                self._cond.notify_all()
-            return
-        self._counts["dropped"] += 1
+            self._counts["dropped"] += 1
+            return error
+        if not spilled:
+            self._counts["dropped"] += 1
+            return "full"
+        self._spilling = True
+        self._room_events = 0
+        self._counts["spilled"] += 1
+        self._accepted += 1
+        if not self._queued:
+            self._cond.notify_all()
+        return None
+
+    def _report_dropped(self, reason: Literal["closed", "full"] | OSError) -> None:
         STATS.add("sink_errors")
+        if reason == "closed":
+            STATS.report(f"cw-closed:{id(self)}", f"{self!r}: event after close, dropped")
+            return
+        if isinstance(reason, OSError):
+            STATS.report(f"cw-spill:{id(self)}", f"{self!r}: cannot spill: {reason}")
         STATS.report(
             f"cw-drop:{id(self)}",
             f"{self!r}: queue and spill file ({self.spill_max_bytes} bytes) are full:"
