@@ -130,7 +130,7 @@ def copy_client(client: Any, connect_timeout: float, read_timeout: float) -> Clo
 def classify(error: BaseException) -> tuple[Outcome, str]:
     """Return what to do after ``error`` and a short description of it."""
     if isinstance(error, botocore.exceptions.ClientError):
-        code = str(error.response.get("Error", {}).get("Code", ""))
+        code = error_code(error) or ""
         message = str(error.response.get("Error", {}).get("Message", ""))
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         text = f"{code or 'error'} (HTTP {status}): {message}".rstrip(": ")

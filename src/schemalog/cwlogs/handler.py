@@ -55,7 +55,7 @@ from schemalog.cwlogs.batching import (
     split,
 )
 from schemalog.cwlogs.spill import SpillFile
-from schemalog.envelope import Stamper
+from schemalog.envelope import Stamper, level_name
 from schemalog.formatter import JsonFormatter
 from schemalog.health import STATS
 from schemalog.pipeline import LINE_ATTRIBUTE
@@ -695,7 +695,7 @@ def emit_stats_event(
     timestamp, event_id = _STAMP(now)
     record: dict[str, Any] = {
         "timestamp": timestamp,
-        "level": "warning" if level >= logging.WARNING else "info",
+        "level": level_name(level),
         "logger": STATS_LOGGER,
         "event_type": "schemalog_sink_stats",
         "schema_version": "1.0.0",
