@@ -149,7 +149,7 @@ def test_spill_file_replays_in_order_and_empties(tmp_path: Path) -> None:
     while spill.pending:
         batch, end = spill.read_batch(BatchBuilder(max_events=30), spill.written)
         replayed += batch
-        spill.consumed(end, len(batch))
+        spill.consumed(end)
     assert replayed == events
     assert (tmp_path / "s.spill").stat().st_size == 0
     spill.close(remove=True)

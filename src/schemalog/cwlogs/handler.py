@@ -31,7 +31,7 @@ import tempfile
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from threading import get_ident
 from time import monotonic
@@ -191,7 +191,6 @@ class CloudWatchLogsHandler(Sink):
         self._queued = 0  # events in both
         self._queue_bytes = 0  # their batch bytes
         self._oldest_at = 0.0
-        self._spilling = False
         # How many events the fast path of enqueue() may queue: 0 while spilling or closed,
         # so that a single comparison sends those cases to the slow path.
         self._room_events = 0 if self._closed else self.max_queue_events
@@ -314,7 +313,6 @@ class CloudWatchLogsHandler(Sink):
         if not spilled:
             self._counts["dropped"] += 1
             return "full"
-        self._spilling = True
         self._room_events = 0
         self._counts["spilled"] += 1
         self._accepted += 1
@@ -483,7 +481,7 @@ class CloudWatchLogsHandler(Sink):
                         or now >= due_at
                         or self._queued >= self._wake_events
                         or self._queue_bytes >= self._wake_bytes
-                        or self._spilling
+                        or self._spill.pending
                     ):
                         # Take the whole queue at once: callers wait for the lock only as
                         # long as a swap takes, not while batches are cut.
@@ -541,9 +539,8 @@ class CloudWatchLogsHandler(Sink):
             if spill_end is not None:
                 if delivered:
                     self._counts["replayed"] += count
-                self._spill.consumed(spill_end, count)
+                self._spill.consumed(spill_end)
                 if not self._spill.pending:
-                    self._spilling = False
                     self._room_events = 0 if self._closed else self.max_queue_events
             self._cond.notify_all()
 
@@ -824,11 +821,6 @@ def _unregister(handler: CloudWatchLogsHandler) -> None:
 
 def _creator_pid(handler: CloudWatchLogsHandler) -> int:
     return _CREATORS.get(handler, -1)
-
-
-def live_handlers() -> Iterator[CloudWatchLogsHandler]:
-    """Every handler not yet closed in this process."""
-    return iter(list(_HANDLERS))
 
 
 def close_all_at_exit() -> None:
