@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -60,3 +62,16 @@ def collector(schemas_dir: Path) -> LineCollector:
     handler = LineCollector()
     schemalog.configure(service="svc", sinks=[handler], schemas=schemas_dir, on_invalid="keep")
     return handler
+
+
+def wait_for_child(pid: int, timeout: float = 30.0) -> int:
+    """Wait for a forked child; return its exit code, or kill it and fail the test if it hangs."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.WEXITSTATUS(status)
+        time.sleep(0.05)
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    pytest.fail("the forked child hung")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
+from botocore.credentials import RefreshableCredentials
 
 from schemalog.cwlogs import aws
 from schemalog.cwlogs.faults import local_cloudwatch, read_messages
@@ -88,3 +90,26 @@ def test_clients_share_one_session_per_process(endpoint: str) -> None:
     make_client(endpoint)
     assert session is not None
     assert aws._session is session
+
+
+def test_a_copy_keeps_static_keys_and_looks_temporary_ones_up_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A forked child's copy keeps static keys; expiring (role) keys come from the chain again."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "from-the-chain")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.setattr(aws, "_session", None)  # as in a forked child
+    static = boto3.client(
+        "logs", region_name="us-east-1", aws_access_key_id="static", aws_secret_access_key="s"
+    )
+    role: Any = boto3.client("logs", region_name="us-east-1")
+    expiry = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    metadata = {"access_key": "role", "secret_key": "s", "token": "t", "expiry_time": expiry}
+    role._request_signer._credentials = RefreshableCredentials.create_from_metadata(
+        metadata, refresh_using=lambda: metadata, method="test"
+    )
+    copies: list[Any] = [aws.copy_client(client, 1.0, 5.0) for client in (static, role)]
+    keys = [copy._request_signer._credentials.access_key for copy in copies]
+    assert keys == ["static", "from-the-chain"]

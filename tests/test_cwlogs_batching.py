@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from collections import deque
 from pathlib import Path
 
@@ -147,7 +149,7 @@ def test_spill_file_replays_in_order_and_empties(tmp_path: Path) -> None:
     while spill.pending:
         batch, end = spill.read_batch(BatchBuilder(max_events=30), spill.written)
         replayed += batch
-        spill.consumed(end, len(batch))
+        spill.consumed(end)
     assert replayed == events
     assert (tmp_path / "s.spill").stat().st_size == 0
     spill.close(remove=True)
@@ -160,6 +162,34 @@ def test_spill_file_refuses_past_its_bound(tmp_path: Path) -> None:
     assert spill.append((1, b"a" * 40))
     assert not spill.append((2, b"b" * 60))
     assert spill.written == (tmp_path / "s.spill").stat().st_size < 100
+    spill.close(remove=True)
+
+
+def test_spill_file_leaves_no_partial_frame_when_the_disk_fills(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that fails halfway (ENOSPC) leaves no partial frame: later frames read back."""
+    spill = SpillFile(tmp_path / "s.spill", 1_000_000)
+    assert spill.append((1, b"first"))
+    real_write = os.write
+    calls: list[int] = []
+
+    def half_then_full(fd: int, data: bytes | memoryview) -> int:
+        calls.append(len(data))
+        if len(calls) == 1:
+            return real_write(fd, data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", half_then_full)
+    with pytest.raises(OSError, match="No space"):
+        spill.append((2, b"second, lost"))
+    monkeypatch.setattr(os, "write", real_write)
+    assert spill.append((3, b"third"))
+    assert spill.written == (tmp_path / "s.spill").stat().st_size
+    assert spill.read_batch(BatchBuilder(), spill.written) == (
+        [(1, b"first"), (3, b"third")],
+        spill.written,
+    )
     spill.close(remove=True)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import logging.config
@@ -9,6 +10,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -22,6 +24,7 @@ import pytest
 import schemalog
 from schemalog.cwlogs import CloudWatchLogsHandler
 from schemalog.cwlogs.faults import FaultProxy, local_cloudwatch, read_messages
+from tests.conftest import wait_for_child
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST: dict[str, Any] = {
@@ -310,6 +313,93 @@ def test_empty_message_is_counted_and_the_rest_sent(
     handler.close()
 
 
+def test_counts_are_written_under_the_queue_lock(
+    endpoint: str, proxy: FaultProxy, group: str, tmp_path: Path
+) -> None:
+    """The sender and the logging threads both update the counts, always under the queue lock."""
+    handler = make_handler(proxy, group, tmp_path, send_interval=5.0)
+    unlocked: list[str] = []
+
+    class LockChecked(dict[str, int]):
+        def __setitem__(self, name: str, value: int) -> None:
+            if not handler._lock.locked():
+                unlocked.append(name)
+            super().__setitem__(name, value)
+
+    handler._counts = LockChecked(handler._counts)
+    proxy.set("throttle", count=1)
+    now = int(time.time() * 1000)
+    handler.enqueue((now, b"ok"))
+    handler.enqueue((now + 3 * 3600 * 1000, b"from the future"))
+    logger_for(handler).info("")
+    assert handler.flush(10)
+    stats = handler.stats()
+    assert (stats["sent"], stats["rejected"], stats["retried"]) == (1, 2, 1)
+    assert unlocked == []
+    handler.close()
+
+
+def test_a_batch_that_cannot_be_sent_is_counted_as_dropped(group: str, tmp_path: Path) -> None:
+    """Without boto3 each batch is counted as dropped and reported, and flush() returns True."""
+    script = textwrap.dedent(
+        f"""
+        import json, sys
+        sys.modules["boto3"] = None  # as if boto3 were not installed
+        from schemalog.cwlogs import CloudWatchLogsHandler
+        handler = CloudWatchLogsHandler(
+            "{group}", "s", region="us-east-1", spill_dir={str(tmp_path)!r},
+            send_interval=0.05, backoff_base=0.01, stats_interval=0, max_queue_events=1,
+        )
+        for number in range(20):  # the first is queued, the others spill
+            handler.enqueue((number, b"early"))
+        flushed = [handler.flush(5)]
+        handler.enqueue((20, b"late"))
+        flushed.append(handler.flush(5))
+        print(json.dumps({{"flushed": flushed, **handler.stats()}}))
+        handler.close()
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout)
+    assert outcome["flushed"] == [True, True]
+    assert (outcome["dropped"], outcome["sent"], outcome["queued"]) == (21, 0, 0)
+    assert outcome["spilled"] > 0
+    assert outcome["replayed"] == 0
+    assert "1 events not sent, dropped: ModuleNotFoundError" in result.stderr
+
+
+def test_a_drop_is_reported_outside_the_queue_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a slow stderr takes a drop report, other threads still get the sink's lock."""
+    handler = CloudWatchLogsHandler("g", "s", spill_dir=tmp_path, **FAST)
+    handler.close()
+    entered, release = threading.Event(), threading.Event()
+
+    class SlowStderr(io.StringIO):
+        def write(self, text: str) -> int:
+            entered.set()
+            release.wait(10)
+            return super().write(text)
+
+    monkeypatch.setattr(sys, "stderr", SlowStderr())
+    dropping = threading.Thread(target=handler.enqueue, args=((0, b"after close"),))
+    dropping.start()
+    try:
+        assert entered.wait(5)
+        reading = threading.Thread(target=handler.stats)
+        reading.start()
+        reading.join(1)
+        assert not reading.is_alive()
+    finally:
+        release.set()
+        dropping.join(5)
+    assert handler.stats()["dropped"] == 1
+
+
 def test_a_given_client_is_used(endpoint: str, group: str, tmp_path: Path) -> None:
     """A boto3 client passed by the application sends the events, in order."""
     client = boto3.client("logs", endpoint_url=endpoint, region_name="us-east-1")
@@ -457,6 +547,36 @@ def test_events_queued_at_exit_arrive(endpoint: str, proxy: FaultProxy, group: s
     assert [json.loads(line)["cache_expires_in_seconds"] for line in sent] == list(range(300))
 
 
+@pytest.mark.parametrize("first", ["sink", "metric"])
+def test_metrics_are_written_once_at_exit(endpoint: str, group: str, first: str) -> None:
+    """At exit a gauge reaches CloudWatch once, whether the sink or the metric came first."""
+    script = textwrap.dedent(
+        f"""
+        import schemalog
+        from schemalog import metrics
+
+        def sink():
+            schemalog.configure(
+                sinks=["cloudwatch:{group}/m?send_interval=60&region=us-east-1"
+                       "&endpoint_url={endpoint}"],
+                schemas={str(ROOT / "schemas")!r},
+            )
+
+        def metric():
+            metrics.gauge("depth").set(5)
+
+        for step in (sink, metric) if {first!r} == "sink" else (metric, sink):
+            step()
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "schemalog:" not in result.stderr
+    assert [json.loads(line)["depth"] for line in read_back(endpoint, group, "m")] == [5]
+
+
 def test_exit_keeps_its_deadline_when_the_endpoint_hangs(proxy: FaultProxy, group: str) -> None:
     """With the endpoint hung, the process still exits within the exit deadline."""
     proxy.set("hang")
@@ -499,18 +619,7 @@ def test_forked_child_sends_its_own_events_only(
             code = 0 if handler.flush(10) else 3
         finally:
             os._exit(code)
-    deadline = time.monotonic() + 30
-    status = 0
-    while time.monotonic() < deadline:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            break
-        time.sleep(0.05)
-    else:
-        os.kill(pid, 9)
-        os.waitpid(pid, 0)
-        pytest.fail("the forked child hung")
-    assert os.WEXITSTATUS(status) == 0
+    assert wait_for_child(pid) == 0
     assert handler.flush(10)
     assert read_back(endpoint, group, "parent") == [f"parent {n}" for n in range(50)]
     assert read_back(endpoint, group, f"child-{pid}") == [f"child {n}" for n in range(30)]

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
+import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +19,7 @@ import pytest
 import schemalog
 from schemalog import emf, metrics
 from schemalog.cli.main import main
+from tests.conftest import wait_for_child
 
 ROOT = Path(__file__).resolve().parents[1]
 EMF_SCHEMA = json.loads((ROOT / "src/schemalog/emf.schema.json").read_text())
@@ -144,6 +149,17 @@ def test_namespace_and_default_dimensions(lines: Path) -> None:
     assert (document["service"], document["region"]) == ("chat", "eu")
 
 
+def test_a_label_overrides_a_configured_dimension_of_the_same_name(lines: Path) -> None:
+    """A label named like a configured dimension replaces its value; the name appears once."""
+    metrics.configure(dimensions={"env": "prod", "service": "chat"})
+    metrics.counter("logins", env="staging", region="eu").inc()
+    metrics.flush()
+    (document,) = written(lines)
+    directive = document["_aws"]["CloudWatchMetrics"][0]
+    assert directive["Dimensions"] == [["env", "service", "region"]]
+    assert (document["env"], document["service"], document["region"]) == ("staging", "chat", "eu")
+
+
 def test_metric_named_like_its_label_is_not_written(
     lines: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -227,6 +243,20 @@ def test_metrics_verb_reports_broken_lines(
     assert captured.out.splitlines()[1].startswith("ns,x,,60000,Count,1,2.0")
 
 
+@pytest.mark.parametrize("period", ["0.0005", "0", "-60", "inf", "nan"])
+def test_metrics_verb_refuses_a_period_under_a_millisecond(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], period: str
+) -> None:
+    """--period must be at least 0.001 seconds; anything else is a usage error that says so."""
+    path = tmp_path / "m.jsonl"
+    good = emf.documents([emf.Metric("x", "Count", (), (2.0,))], "ns", 60_000)[0]
+    path.write_text(json.dumps(good) + "\n")
+    with pytest.raises(SystemExit) as exited:
+        main(["metrics", "--period", period, str(path)])
+    assert exited.value.code == 2
+    assert f"--period: must be at least 0.001 seconds, not {period!r}" in capsys.readouterr().err
+
+
 def test_emf_lines_skip_the_catalog_on_stdlib_handlers(tmp_path: Path) -> None:
     """EMF lines reach any handler as they are, without the schemalog envelope."""
     seen: list[str] = []
@@ -240,3 +270,64 @@ def test_emf_lines_skip_the_catalog_on_stdlib_handlers(tmp_path: Path) -> None:
     metrics.flush()
     (line,) = seen
     assert set(json.loads(line)) == {"_aws", "plain"}
+
+
+def test_forked_child_records_with_instruments_made_before_the_fork(tmp_path: Path) -> None:
+    """A forked child's pre-fork instruments count, do not hang, and flush once at its exit."""
+    path = tmp_path / "metrics.jsonl"
+    script = textwrap.dedent(
+        f"""
+        import os, sys, time
+        import schemalog
+        from schemalog import metrics
+        schemalog.configure(sinks=["file:{path}"], schemas={str(ROOT / "schemas")!r})
+        jobs = metrics.counter("jobs")
+        depth = metrics.gauge("depth")
+        jobs.inc()
+        metrics.flush()
+        metrics.REGISTRY._lock.acquire()  # as if another thread were in inc() at the fork
+        pid = os.fork()
+        if pid == 0:
+            metrics.configure(dimensions={{"process": "child"}})
+            jobs.inc(2)
+            depth.set(5)
+            metrics.counter("child_only").inc()
+            sys.exit(0)  # a normal exit: the at-exit flush runs
+        metrics.REGISTRY._lock.release()
+        deadline = time.monotonic() + 10
+        while not os.waitpid(pid, os.WNOHANG)[0]:
+            if time.monotonic() > deadline:
+                os.kill(pid, 9)
+                sys.exit("the child hung")
+            time.sleep(0.02)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    child = [d for d in written(path) if d.get("process") == "child"]
+    assert values_of(child, "jobs") == [2]
+    assert values_of(child, "depth") == [5]  # once: one at-exit flush
+    assert values_of(child, "child_only") == [1]
+
+
+def test_forked_child_flushes_on_its_interval(lines: Path) -> None:
+    """A forked child writes its metrics every interval, from its own flushing thread."""
+    jobs = metrics.counter("jobs")
+    jobs.inc()
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 1
+        try:
+            metrics.configure(dimensions={"process": "child"}, interval=0.05)
+            jobs.inc(2)
+            deadline = time.monotonic() + 5
+            while code and time.monotonic() < deadline:
+                time.sleep(0.02)
+                code = 0 if '"process":"child"' in lines.read_text() else 1
+        finally:
+            os._exit(code)
+    assert wait_for_child(pid) == 0
+    child = [d for d in written(lines) if d.get("process") == "child"]
+    assert values_of(child, "jobs") == [2]

@@ -65,6 +65,10 @@ class _Series:
         self.touched = False
         self.values: list[float] = []
 
+    def clear(self) -> None:
+        """Forget the values (the series stays: instruments hold it)."""
+        self.total, self.last, self.touched, self.values = 0.0, None, False, []
+
     def take(self) -> tuple[float, ...]:
         """Return this interval's values and start the next interval."""
         if self.kind == "counter":
@@ -85,21 +89,33 @@ class Registry:
         self.namespace = os.environ.get("SCHEMALOG_METRICS_NAMESPACE") or DEFAULT_NAMESPACE
         self.interval = 60.0
         self.dimensions: Labels = ()
-        self._reset()
-        os.register_at_fork(after_in_child=self._reset)
+        # Instruments look the lock up here at each call: a forked child replaces it.
+        self._lock = threading.Lock()
+        self._series: dict[tuple[str, str, Labels], _Series] = {}
+        self._thread: threading.Thread | None = None
+        self._wake = threading.Event()
+        self._exit_hooked = False
+        self._exit_flushed = False
+        os.register_at_fork(after_in_child=self._after_fork_in_child)
 
     def reset(self) -> None:
         """Forget every series and its values (for tests)."""
         with self._lock:
             self._series.clear()
 
-    def _reset(self) -> None:
-        """Start empty: at creation, and in a forked child (the parent reports its own)."""
+    def _after_fork_in_child(self) -> None:
+        """Drop the parent's values (it reports them) but keep the series instruments hold.
+
+        The parent's lock may have been held at the fork, so the child gets its own lock, and
+        its own flushing thread if the parent had one. The at-exit hook is inherited as it is.
+        """
         self._lock = threading.Lock()
-        self._series: dict[tuple[str, str, Labels], _Series] = {}
-        self._thread: threading.Thread | None = None
         self._wake = threading.Event()
-        self._exit_hooked = False
+        for series in self._series.values():
+            series.clear()
+        if self._thread is not None:
+            self._thread = None
+            self._start()
 
     def series(self, kind: str, name: str, labels: dict[str, Any], unit: str) -> _Series:
         """Return the series for ``name`` and these label values (created on first use)."""
@@ -121,7 +137,7 @@ class Registry:
         self._thread.start()
         if not self._exit_hooked:
             self._exit_hooked = True
-            atexit.register(self.flush)
+            atexit.register(self.flush_at_exit)
 
     def _run(self) -> None:
         while True:
@@ -131,9 +147,11 @@ class Registry:
 
     def collect(self, now: float | None = None) -> list[dict[str, Any]]:
         """Take every series' values for this interval and return them as EMF documents."""
+        # A label replaces the configured dimension of its name: EMF names each one once.
+        configured = dict(self.dimensions)
         with self._lock:
             taken = [
-                emf.Metric(s.name, s.unit, (*self.dimensions, *s.labels), s.take())
+                emf.Metric(s.name, s.unit, tuple((configured | dict(s.labels)).items()), s.take())
                 for s in self._series.values()
             ]
         usable: list[emf.Metric] = []
@@ -148,6 +166,16 @@ class Registry:
             usable.append(metric)
         stamp = int((time.time() if now is None else now) * 1000)
         return emf.documents(usable, self.namespace, stamp)
+
+    def flush_at_exit(self) -> None:
+        """Write the last interval, once: the first of the at-exit hooks calling it does.
+
+        The CloudWatch sink's hook calls it before closing its handlers, so whichever hook
+        runs first, the lines reach open handlers, and gauges are not written twice.
+        """
+        if not self._exit_flushed:
+            self._exit_flushed = True
+            self.flush()
 
     def flush(self) -> int:
         """Write this interval's EMF documents now; return how many lines were written."""
@@ -180,17 +208,17 @@ REGISTRY: Final = Registry()
 class Counter:
     """Counts things; each interval writes the sum of the increments (unit ``Count``)."""
 
-    __slots__ = ("_lock", "_series")
+    __slots__ = ("_registry", "_series")
 
-    def __init__(self, series: _Series, lock: threading.Lock) -> None:
+    def __init__(self, series: _Series, registry: Registry) -> None:
         self._series = series
-        self._lock = lock
+        self._registry = registry
 
     def inc(self, n: float = 1) -> None:
         """Add ``n`` (default 1)."""
         if not _finite(n):
             return
-        with self._lock:
+        with self._registry._lock:
             self._series.total += n
             self._series.touched = True
 
@@ -212,16 +240,16 @@ class Gauge:
 class Histogram:
     """A distribution; each interval writes every value observed."""
 
-    __slots__ = ("_lock", "_series")
+    __slots__ = ("_registry", "_series")
 
-    def __init__(self, series: _Series, lock: threading.Lock) -> None:
+    def __init__(self, series: _Series, registry: Registry) -> None:
         self._series = series
-        self._lock = lock
+        self._registry = registry
 
     def observe(self, value: float) -> None:
         """Record one value."""
         if _finite(value):
-            with self._lock:
+            with self._registry._lock:
                 self._series.values.append(float(value))
 
 
@@ -230,8 +258,8 @@ class Timer(Histogram):
 
     __slots__ = ("_started",)
 
-    def __init__(self, series: _Series, lock: threading.Lock) -> None:
-        super().__init__(series, lock)
+    def __init__(self, series: _Series, registry: Registry) -> None:
+        super().__init__(series, registry)
         self._started = 0.0
 
     def __enter__(self) -> Timer:
@@ -263,7 +291,7 @@ class Timer(Histogram):
 
 def counter(name: str, **labels: Any) -> Counter:
     """Return the counter ``name`` with these labels."""
-    return Counter(REGISTRY.series("counter", name, labels, "Count"), REGISTRY._lock)
+    return Counter(REGISTRY.series("counter", name, labels, "Count"), REGISTRY)
 
 
 def gauge(name: str, **labels: Any) -> Gauge:
@@ -276,12 +304,12 @@ def timer(name: str, **labels: Any) -> Timer:
 
     Make one per ``with`` block (it remembers when the block started).
     """
-    return Timer(REGISTRY.series("timer", name, labels, "Milliseconds"), REGISTRY._lock)
+    return Timer(REGISTRY.series("timer", name, labels, "Milliseconds"), REGISTRY)
 
 
 def histogram(name: str, **labels: Any) -> Histogram:
     """Return the histogram ``name`` with these labels."""
-    return Histogram(REGISTRY.series("histogram", name, labels, "None"), REGISTRY._lock)
+    return Histogram(REGISTRY.series("histogram", name, labels, "None"), REGISTRY)
 
 
 def configure(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,10 +54,21 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="JSONL file, .gz, or - for stdin")
     parser.add_argument(
-        "--period", type=float, metavar="S", help="one row per S-second period (default: none)"
+        "--period", type=_period, metavar="S", help="one row per S-second period (default: none)"
     )
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
     parser.set_defaults(func=run)
+
+
+def _period(text: str) -> float:
+    """Parse ``--period``: seconds, at least a millisecond (the unit of EMF timestamps)."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not 0.001 <= seconds < math.inf:
+        raise argparse.ArgumentTypeError(f"must be at least 0.001 seconds, not {text!r}")
+    return seconds
 
 
 def aggregate(

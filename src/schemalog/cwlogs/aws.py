@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import boto3
 import botocore.config
+import botocore.credentials
 import botocore.exceptions
 import orjson
 
@@ -104,14 +105,19 @@ os.register_at_fork(after_in_child=_after_fork_in_child)
 def copy_client(client: Any, connect_timeout: float, read_timeout: float) -> CloudWatchLogsClient:
     """Make a new client like ``client`` (region, endpoint, credentials), for a forked child.
 
-    A client's connection pool must not be shared with the parent process.
+    A client's connection pool must not be shared with the parent process. Static keys are
+    copied; temporary ones (a role's) would expire in the child, which looks them up again.
     """
     credentials = client._request_signer._credentials
-    session = boto3.session.Session(
-        aws_access_key_id=getattr(credentials, "access_key", None),
-        aws_secret_access_key=getattr(credentials, "secret_key", None),
-        aws_session_token=getattr(credentials, "token", None),
-    )
+    session = None
+    if credentials is not None and not isinstance(
+        credentials, botocore.credentials.RefreshableCredentials
+    ):
+        session = boto3.session.Session(
+            aws_access_key_id=credentials.access_key,
+            aws_secret_access_key=credentials.secret_key,
+            aws_session_token=credentials.token,
+        )
     return make_client(
         session=session,
         region=client.meta.region_name,
@@ -124,7 +130,7 @@ def copy_client(client: Any, connect_timeout: float, read_timeout: float) -> Clo
 def classify(error: BaseException) -> tuple[Outcome, str]:
     """Return what to do after ``error`` and a short description of it."""
     if isinstance(error, botocore.exceptions.ClientError):
-        code = str(error.response.get("Error", {}).get("Code", ""))
+        code = error_code(error) or ""
         message = str(error.response.get("Error", {}).get("Message", ""))
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         text = f"{code or 'error'} (HTTP {status}): {message}".rstrip(": ")

@@ -113,7 +113,6 @@ class FaultProxy:
         self._listener: socket.socket | None = None
         self._connections: set[socket.socket] = set()
         self.port = 0
-        self._stopped = False
 
     # -- control ---------------------------------------------------------------------------
 
@@ -135,7 +134,6 @@ class FaultProxy:
 
     def stop(self) -> None:
         """Stop listening, release hung requests and close every connection."""
-        self._stopped = True
         self.down()
 
     def __enter__(self) -> FaultProxy:

@@ -31,11 +31,11 @@ import tempfile
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from threading import get_ident
 from time import monotonic
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 from urllib.parse import parse_qsl
 
 import orjson
@@ -55,7 +55,7 @@ from schemalog.cwlogs.batching import (
     split,
 )
 from schemalog.cwlogs.spill import SpillFile
-from schemalog.envelope import Stamper
+from schemalog.envelope import Stamper, level_name
 from schemalog.formatter import JsonFormatter
 from schemalog.health import STATS
 from schemalog.pipeline import LINE_ATTRIBUTE
@@ -191,7 +191,6 @@ class CloudWatchLogsHandler(Sink):
         self._queued = 0  # events in both
         self._queue_bytes = 0  # their batch bytes
         self._oldest_at = 0.0
-        self._spilling = False
         # How many events the fast path of enqueue() may queue: 0 while spilling or closed,
         # so that a single comparison sends those cases to the slow path.
         self._room_events = 0 if self._closed else self.max_queue_events
@@ -211,6 +210,7 @@ class CloudWatchLogsHandler(Sink):
         self._stream_ready = False
         self._wake_events = max(1, min(self.max_batch_events, self.max_queue_events // 2))
         self._wake_bytes = max(1, min(self.max_batch_bytes, self.max_queue_bytes // 2))
+        # Logging threads and the sender both update counts: always under the lock.
         self._counts = dict.fromkeys((*STATS_FIELDS, "truncated"), 0)
         self._reported_counts: dict[str, int] = {}
         self._last_stats = time.monotonic()
@@ -256,8 +256,7 @@ class CloudWatchLogsHandler(Sink):
     def _enqueue_odd(self, timestamp: int, message: bytes) -> None:
         """Count an empty message as rejected (CloudWatch refuses it); cut an oversized one."""
         if not message:
-            with self._lock:
-                self._counts["rejected"] += 1
+            self._count("rejected", 1)
             STATS.add("sink_errors")
             STATS.report(
                 f"cw-empty:{id(self)}", f"{self!r}: CloudWatch refuses empty messages (not sent)"
@@ -288,35 +287,46 @@ class CloudWatchLogsHandler(Sink):
                     self._wake_bytes <= self._queue_bytes < self._wake_bytes + size
                 ):
                     self._cond.notify_all()
+                dropped = None
             else:
-                self._enqueue_slow(event)
+                dropped = self._enqueue_slow(event)
             if truncated:
                 self._counts["truncated"] += 1
             if self._sender is None:
                 self._start_sender()
+        if dropped is not None:
+            self._report_dropped(dropped)
 
-    def _enqueue_slow(self, event: Event) -> None:
-        """After close, while spilling, or with the queue full (called under the lock)."""
+    def _enqueue_slow(self, event: Event) -> Literal["closed", "full"] | OSError | None:
+        """After close, while spilling, or with the queue full (called under the lock).
+
+        Returns why the event was dropped (None: it was spilled), to report after the lock.
+        """
         if self._closed:
             self._counts["dropped"] += 1
-            STATS.add("sink_errors")
-            STATS.report(f"cw-closed:{id(self)}", f"{self!r}: event after close, dropped")
-            return
+            return "closed"
         try:
             spilled = self._spill.append(event)
         except OSError as error:
-            spilled = False
-            STATS.report(f"cw-spill:{id(self)}", f"{self!r}: cannot spill: {error}")
-        if spilled:
-            self._spilling = True
-            self._room_events = 0
-            self._counts["spilled"] += 1
-            self._accepted += 1
-            if not self._queued:
-                self._cond.notify_all()
-            return
-        self._counts["dropped"] += 1
+            self._counts["dropped"] += 1
+            return error
+        if not spilled:
+            self._counts["dropped"] += 1
+            return "full"
+        self._room_events = 0
+        self._counts["spilled"] += 1
+        self._accepted += 1
+        if not self._queued:
+            self._cond.notify_all()
+        return None
+
+    def _report_dropped(self, reason: Literal["closed", "full"] | OSError) -> None:
         STATS.add("sink_errors")
+        if reason == "closed":
+            STATS.report(f"cw-closed:{id(self)}", f"{self!r}: event after close, dropped")
+            return
+        if isinstance(reason, OSError):
+            STATS.report(f"cw-spill:{id(self)}", f"{self!r}: cannot spill: {reason}")
         STATS.report(
             f"cw-drop:{id(self)}",
             f"{self!r}: queue and spill file ({self.spill_max_bytes} bytes) are full:"
@@ -443,10 +453,10 @@ class CloudWatchLogsHandler(Sink):
                     return
                 events, spill_end = work
                 try:
-                    self._deliver(events)
+                    delivered = self._deliver(events)
                 except _Abandoned:
                     return
-                self._settle(len(events), spill_end)
+                self._settle(len(events), spill_end, delivered=delivered)
                 self._maybe_emit_stats()
             except Exception as error:  # a bug must not end the thread: report and go on
                 STATS.add("internal_errors")
@@ -471,7 +481,7 @@ class CloudWatchLogsHandler(Sink):
                         or now >= due_at
                         or self._queued >= self._wake_events
                         or self._queue_bytes >= self._wake_bytes
-                        or self._spilling
+                        or self._spill.pending
                     ):
                         # Take the whole queue at once: callers wait for the lock only as
                         # long as a swap takes, not while batches are cut.
@@ -523,22 +533,42 @@ class CloudWatchLogsHandler(Sink):
             self._queue_bytes -= size
         return events
 
-    def _settle(self, count: int, spill_end: int | None) -> None:
+    def _settle(self, count: int, spill_end: int | None, *, delivered: bool) -> None:
         with self._cond:
             self._settled = min(self._accepted, self._settled + count)
             if spill_end is not None:
-                self._counts["replayed"] += count
-                self._spill.consumed(spill_end, count)
+                if delivered:
+                    self._counts["replayed"] += count
+                self._spill.consumed(spill_end)
                 if not self._spill.pending:
-                    self._spilling = False
                     self._room_events = 0 if self._closed else self.max_queue_events
             self._cond.notify_all()
 
-    def _deliver(self, batch: list[Event]) -> None:
-        """Send ``batch`` until CloudWatch has it; split it to isolate an event it refuses."""
+    def _deliver(self, batch: list[Event]) -> bool:
+        """Send ``batch`` until CloudWatch has it; split it to isolate an event it refuses.
+
+        Returns False when something unexpected (boto3 missing, a bug) stopped it: retrying
+        cannot help, so the events not yet sent or refused are counted as dropped.
+        """
+        parts = [batch]  # a stack: the last part is sent next, so earlier events go first
+        try:
+            self._send_parts(parts)
+        except _Abandoned:
+            raise
+        except Exception as error:
+            lost = sum(len(part) for part in parts)
+            self._count("dropped", lost)
+            STATS.add("sink_errors")
+            STATS.report(
+                f"cw-lost:{id(self)}", f"{self!r}: {lost} events not sent, dropped: {error!r}"
+            )
+            return False
+        return True
+
+    def _send_parts(self, parts: list[list[Event]]) -> None:
+        """Send the parts, popping each once it is counted (sent or rejected)."""
         from schemalog.cwlogs import aws
 
-        parts = [batch]  # a stack: the last part is sent next, so earlier events go first
         attempt = 0
         while parts:
             if self._abandon.is_set():
@@ -558,32 +588,36 @@ class CloudWatchLogsHandler(Sink):
                         attempt += 1
                         continue  # create at once; back off only if it keeps happening
                 elif outcome is aws.Outcome.SPLIT:
-                    parts.pop()
                     if len(part) == 1:
+                        parts.pop()
                         self._reject(1, f"CloudWatch refused an event: {text}")
                     else:
                         left, right = split(part)
-                        parts += [right, left]
+                        parts[-1:] = [right, left]
                     continue
                 elif outcome is aws.Outcome.DONE:
                     parts.pop()
-                    self._counts["sent"] += len(part)
+                    self._count("sent", len(part))
                     attempt = 0
                     continue
-                self._counts["retried"] += 1
+                self._count("retried", 1)
                 STATS.report(f"cw-retry:{id(self)}", f"{self!r}: will retry: {text}")
                 self._sleep(self._backoff(attempt))
                 attempt += 1
                 continue
+            refused = len(rejected_indexes(info, len(part)))
             parts.pop()
             attempt = 0
-            refused = len(rejected_indexes(info, len(part)))
-            self._counts["sent"] += len(part) - refused
+            self._count("sent", len(part) - refused)
             if refused:
                 self._reject(refused, f"CloudWatch rejected {refused} events: {info}")
 
+    def _count(self, name: str, count: int) -> None:
+        with self._lock:
+            self._counts[name] += count
+
     def _reject(self, count: int, message: str) -> None:
-        self._counts["rejected"] += count
+        self._count("rejected", count)
         STATS.add("sink_errors")
         STATS.report(f"cw-reject:{id(self)}", f"{self!r}: {message} (not resent)")
 
@@ -658,7 +692,7 @@ def emit_stats_event(
     timestamp, event_id = _STAMP(now)
     record: dict[str, Any] = {
         "timestamp": timestamp,
-        "level": "warning" if level >= logging.WARNING else "info",
+        "level": level_name(level),
         "logger": STATS_LOGGER,
         "event_type": "schemalog_sink_stats",
         "schema_version": "1.0.0",
@@ -789,11 +823,6 @@ def _creator_pid(handler: CloudWatchLogsHandler) -> int:
     return _CREATORS.get(handler, -1)
 
 
-def live_handlers() -> Iterator[CloudWatchLogsHandler]:
-    """Every handler not yet closed in this process."""
-    return iter(list(_HANDLERS))
-
-
 def close_all_at_exit() -> None:
     """Deliver and close every handler at exit, within the longest ``exit_timeout``.
 
@@ -802,7 +831,7 @@ def close_all_at_exit() -> None:
     """
     metrics = sys.modules.get("schemalog.metrics")
     if metrics is not None:
-        metrics.flush()  # the last interval's EMF lines go out with everything else
+        metrics.REGISTRY.flush_at_exit()  # the last interval's lines go out with the rest
     handlers = list(_HANDLERS)
     if not handlers:
         return

@@ -35,7 +35,6 @@ class SpillFile:
         self._fd = -1
         self.written = 0  # bytes appended (the end of the file)
         self.read = 0  # bytes delivered (frames before this offset are done)
-        self.pending_events = 0
 
     @property
     def pending(self) -> bool:
@@ -43,7 +42,10 @@ class SpillFile:
         return self.read < self.written
 
     def append(self, event: Event) -> bool:
-        """Append one frame; return False (writing nothing) when it would pass the bound."""
+        """Append one frame; return False (writing nothing) when it would pass the bound.
+
+        Raises OSError (having written nothing) when the write fails, e.g. with the disk full.
+        """
         timestamp, message = event
         frame = b"%d %d\n" % (timestamp, len(message)) + message + b"\n"
         if self.written + len(frame) > self.max_bytes:
@@ -53,10 +55,13 @@ class SpillFile:
             self._fd = os.open(self.path, _FLAGS, 0o600)
             os.ftruncate(self._fd, 0)  # a leftover of a recycled pid is not ours to resend
         view = memoryview(frame)
-        while view:
-            view = view[os.write(self._fd, view) :]
+        try:
+            while view:
+                view = view[os.write(self._fd, view) :]
+        except OSError:
+            os.ftruncate(self._fd, self.written)  # a partial frame would garble every later read
+            raise
         self.written += len(frame)
-        self.pending_events += 1
         return True
 
     def read_batch(self, builder: BatchBuilder, end: int) -> tuple[list[Event], int]:
@@ -90,14 +95,12 @@ class SpillFile:
                 break
         return builder.sorted_events(), offset
 
-    def consumed(self, offset: int, events: int) -> None:
+    def consumed(self, offset: int) -> None:
         """Mark frames up to ``offset`` delivered; empty the file once all of it is."""
         self.read = offset
-        self.pending_events = max(0, self.pending_events - events)
         if self.read >= self.written and self._fd >= 0:
             os.ftruncate(self._fd, 0)
             self.read = self.written = 0
-            self.pending_events = 0
 
     def close(self, *, remove: bool) -> None:
         """Close the file; remove it when nothing in it is waiting (or when told to)."""
@@ -113,4 +116,4 @@ class SpillFile:
             with contextlib.suppress(OSError):
                 os.close(self._fd)
             self._fd = -1
-        self.written = self.read = self.pending_events = 0
+        self.written = self.read = 0
