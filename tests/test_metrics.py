@@ -233,13 +233,18 @@ def test_metrics_verb_aggregates_emf_lines(lines: Path, capsys: pytest.CaptureFi
 def test_metrics_verb_reports_broken_lines(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A malformed EMF line is named with file and line, and the exit code is 1."""
+    """A malformed EMF line is named with file and line, exit code 1; skipped lines are counted."""
     path = tmp_path / "m.jsonl"
     good = emf.documents([emf.Metric("x", "Count", (), (2.0,))], "ns", 60_000)[0]
     path.write_text(json.dumps(good) + "\n" + json.dumps({**good, "x": None}) + "\n")
+    with path.open("a") as out:
+        out.write("a plain text line\n")
     assert main(["metrics", "--period", "60", "--format", "csv", str(path)]) == 1
     captured = capsys.readouterr()
     assert f"{path}:2: emf: $.x" in captured.err
+    assert captured.err.endswith(
+        "schemalog metrics: 3 lines, 2 EMF records (1 invalid), 1 not JSON (skipped)\n"
+    )
     assert captured.out.splitlines()[1].startswith("ns,x,,60000,Count,1,2.0")
 
 

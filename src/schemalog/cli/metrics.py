@@ -95,17 +95,20 @@ def aggregate(
 def run(args: argparse.Namespace) -> int:
     """Aggregate the files; return the exit code."""
     totals: dict[Key, Aggregate] = {}
-    bad = 0
+    bad = lines = emf = not_json = 0
     unreadable: list[str] = []
     for path in args.files:
         try:
             for number, line in iter_lines(path):
+                lines += 1
                 try:
                     record = orjson.loads(line)
                 except orjson.JSONDecodeError:
+                    not_json += 1  # logs mix EMF with other lines: skipped, and counted
                     continue
                 if not isinstance(record, dict) or not is_emf(record):
                     continue
+                emf += 1
                 found = problems(record)
                 if found:
                     bad += 1
@@ -126,6 +129,11 @@ def run(args: argparse.Namespace) -> int:
         for key, aggregate_row in sorted(totals.items(), key=lambda item: _order(item[0]))
     ]
     _print(rows, args.format)
+    print(
+        f"schemalog metrics: {lines} lines, {emf} EMF records ({bad} invalid),"
+        f" {not_json} not JSON (skipped)",
+        file=sys.stderr,
+    )
     for reason in unreadable:
         print(f"schemalog metrics: {reason}", file=sys.stderr)
     if unreadable:
