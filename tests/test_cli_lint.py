@@ -22,6 +22,17 @@ def test_lint_passes_on_examples_and_demo(capsys: pytest.CaptureFixture[str]) ->
     assert "cataloged event types are not emitted by the linted code" in err
 
 
+def test_no_event_calls_means_no_not_emitted_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Linting code with no event calls lists no "not emitted" types (it would be all of them)."""
+    (tmp_path / "plain.py").write_text("import schemalog\n")
+    assert main(["lint", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert "0 event calls" in err
+    assert "not emitted" not in err
+
+
 def test_lint_reports_findings_and_exits_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
