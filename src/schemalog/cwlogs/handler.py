@@ -217,7 +217,7 @@ class CloudWatchLogsHandler(Sink):
         self._pid = os.getpid()
 
     def _after_fork_in_child(self) -> None:
-        self._spill.forget()  # the parent's file: the parent replays it, not us
+        # The parent's spill file is the parent's to replay: spill.py closed our copy of it.
         self.log_stream = stream_name(self.stream_template)
         self._reset_state()
 
