@@ -248,8 +248,10 @@ def test_lines_spilled_by_an_exited_process_are_sent_by_the_next(
     proxy.down()
     script = textwrap.dedent(
         f"""
-        import logging
+        import atexit, json, logging
         from schemalog.cwlogs import CloudWatchLogsHandler
+        # Registered before the handler's own hook, so it runs after it.
+        atexit.register(lambda: print(json.dumps(handler.stats())))
         handler = CloudWatchLogsHandler(
             "{group}", "child", endpoint_url="{proxy.url}", region="us-east-1",
             spill_dir={str(spill_dir)!r}, max_queue_bytes=1, exit_timeout=0.5,
@@ -268,12 +270,31 @@ def test_lines_spilled_by_an_exited_process_are_sent_by_the_next(
     )
     assert result.returncode == 0, result.stderr
     (orphan,) = spill_dir.iterdir()
-    assert f"the spilled ones stay in {orphan}" in result.stderr
+    assert f"200 spilled events not delivered by the exit deadline stay in {orphan}" in (
+        result.stderr
+    )
+    assert json.loads(result.stdout)["dropped"] == 0  # they are not lost
     proxy.up()
     stats = log_one(proxy, group, tmp_path, "event 200")
     assert read_back(endpoint, group) == [f"event {n}" for n in range(201)]
     assert (stats["adopted"], stats["sent"], stats["dropped"]) == (200, 201, 0)
     assert list(spill_dir.iterdir()) == []
+
+
+def test_abandon_drops_only_what_memory_held_and_only_once(
+    proxy: FaultProxy, group: str, tmp_path: Path
+) -> None:
+    """abandon() counts the queued lines as dropped, once; the spilled ones stay in their file."""
+    proxy.down()
+    handler = make_handler(proxy, group, tmp_path, max_queue_events=5)
+    log = logger_for(handler)
+    for number in range(50):
+        log.info("event %d", number)
+    assert handler.stats()["spilled"] == 45
+    assert handler.abandon() == 5
+    assert handler.abandon() == 0
+    assert handler.stats()["dropped"] == 5
+    assert len(list((tmp_path / "spill").iterdir())) == 1
 
 
 def test_a_spill_file_whose_owner_lives_is_left_alone(

@@ -205,6 +205,7 @@ class CloudWatchLogsHandler(Sink):
         )
         self._accepted = 0  # events queued or spilled, ever
         self._settled = 0  # of those: sent, rejected or abandoned
+        self._unspilled = 0  # spilled events settled: the others are still in the spill file
         self._flush_wanted = False
         self._stalled_at = -1
         self._stopping = False
@@ -405,30 +406,33 @@ class CloudWatchLogsHandler(Sink):
         """Give up on undelivered events: stop the sender, count them dropped; return how many.
 
         The atexit hook calls it once its deadline has passed. Spilled events stay in the
-        spill file, whose path is reported.
+        spill file, whose path is reported, for the next handler of the group to send: they
+        are not counted (nor returned) as dropped.
         """
         with self._cond:
             self._closed = self._stopping = True
             self._room_events = 0
             self._abandon.set()
             self._cond.notify_all()
-            lost = self._accepted - self._settled
+            waiting = self._accepted - self._settled
+            # min: on a second call nothing is waiting, though the spilled ones stay unsettled.
+            left = min(waiting, self._counts["spilled"] - self._unspilled)
+            lost = waiting - left
             self._settled = self._accepted
             self._counts["dropped"] += lost
-            keep_spill = self._spill.pending
-            self._spill.close(remove=not keep_spill)
+            self._spill.close(remove=not self._spill.pending)
         _unregister(self)
         if lost:
             STATS.add("sink_errors")
-            where = (
-                f"; the spilled ones stay in {self._spill.path}, for the next handler of"
-                " this group to send"
-                if keep_spill
-                else ""
-            )
             STATS.report(
                 f"cw-close:{id(self)}",
-                f"{self!r}: {lost} events not delivered by the exit deadline{where}",
+                f"{self!r}: {lost} events not delivered by the exit deadline, dropped",
+            )
+        if left:
+            STATS.report(
+                f"cw-left:{id(self)}",
+                f"{self!r}: {left} spilled events not delivered by the exit deadline stay in"
+                f" {self._spill.path}, for the next handler of this group to send",
             )
         return lost
 
@@ -614,6 +618,7 @@ class CloudWatchLogsHandler(Sink):
         with self._cond:
             self._settled = min(self._accepted, self._settled + count)
             if spill_end is not None:
+                self._unspilled += count
                 if delivered:
                     self._counts["replayed"] += count
                 self._spill.consumed(spill_end)
@@ -908,8 +913,9 @@ def _creator_pid(handler: CloudWatchLogsHandler) -> int:
 def close_all_at_exit() -> None:
     """Deliver and close every handler at exit, within the longest ``exit_timeout``.
 
-    Handlers closed earlier but still sending are waited for too. What is left at the
-    deadline is counted as dropped and reported.
+    Handlers closed earlier but still sending are waited for too. What is left in memory at
+    the deadline is counted as dropped, what is left in spill files stays there for the next
+    handler of the group; both are reported.
     """
     metrics = sys.modules.get("schemalog.metrics")
     if metrics is not None:
