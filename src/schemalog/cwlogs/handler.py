@@ -7,7 +7,8 @@ event (and again in a forked child), creates the log group and stream when they 
 cuts the queue into PutLogEvents batches within the API limits, and retries failures with
 exponential backoff and jitter until they succeed: nothing is given up while the process
 lives, except what cannot fit the spill bound (counted as dropped) and events CloudWatch
-itself refuses (counted as rejected, never resent).
+itself refuses (counted as rejected, never resent). What a process leaves in its spill file
+when it exits is sent by the next handler of the same group that starts sending.
 
 See ``docs/cloudwatch-sink.md`` for the settings, limits and failure handling.
 """
@@ -20,6 +21,8 @@ import atexit
 # is shutting down, as it may be when the sender thread first imports boto3 in a short-lived
 # process. Imported here (stdlib, about a millisecond), it is already registered by then.
 import concurrent.futures.thread  # noqa: F401
+import contextlib
+import hashlib
 import itertools
 import logging
 import os
@@ -70,11 +73,13 @@ IGNORED_LOGGERS: Final = ("botocore", "boto3", "urllib3", "s3transfer", "schemal
 DEFAULT_STREAM_TEMPLATE: Final = "{host}/{program}/{pid}"
 #: The logger the periodic ``schemalog_sink_stats`` events come from.
 STATS_LOGGER: Final = "schemalog.sink_stats"
-STATS_FIELDS: Final = ("sent", "retried", "rejected", "spilled", "replayed", "dropped")
+STATS_FIELDS: Final = ("sent", "retried", "rejected", "spilled", "replayed", "adopted", "dropped")
 #: Marks a stats event with the id of the handler it is about (which must not send it).
 STATS_OF_ATTRIBUTE: Final = "schemalog_stats_of"
 _GROUP_NAME: Final = re.compile(r"[.\-_/#A-Za-z0-9]{1,512}\Z")
 _FILE_UNSAFE: Final = re.compile(r"[^A-Za-z0-9._-]+")
+#: What follows ``<safe group>.`` in a spill file's name (see SpillFile).
+_SPILL_NAME: Final = re.compile(r"\d+-\d+(?:-\d+)?(?:@\d+)?\.spill")
 _STAMP: Final = Stamper()
 _numbers: Final = itertools.count(1)
 
@@ -200,6 +205,7 @@ class CloudWatchLogsHandler(Sink):
         )
         self._accepted = 0  # events queued or spilled, ever
         self._settled = 0  # of those: sent, rejected or abandoned
+        self._unspilled = 0  # spilled events settled: the others are still in the spill file
         self._flush_wanted = False
         self._stalled_at = -1
         self._stopping = False
@@ -217,7 +223,7 @@ class CloudWatchLogsHandler(Sink):
         self._pid = os.getpid()
 
     def _after_fork_in_child(self) -> None:
-        self._spill.forget()  # the parent's file: the parent replays it, not us
+        # The parent's spill file is the parent's to replay: spill.py closed our copy of it.
         self.log_stream = stream_name(self.stream_template)
         self._reset_state()
 
@@ -400,32 +406,41 @@ class CloudWatchLogsHandler(Sink):
         """Give up on undelivered events: stop the sender, count them dropped; return how many.
 
         The atexit hook calls it once its deadline has passed. Spilled events stay in the
-        spill file, whose path is reported.
+        spill file, whose path is reported, for the next handler of the group to send: they
+        are not counted (nor returned) as dropped.
         """
         with self._cond:
             self._closed = self._stopping = True
             self._room_events = 0
             self._abandon.set()
             self._cond.notify_all()
-            lost = self._accepted - self._settled
+            waiting = self._accepted - self._settled
+            # min: on a second call nothing is waiting, though the spilled ones stay unsettled.
+            left = min(waiting, self._counts["spilled"] - self._unspilled)
+            lost = waiting - left
             self._settled = self._accepted
             self._counts["dropped"] += lost
-            keep_spill = self._spill.pending
-            self._spill.close(remove=not keep_spill)
+            self._spill.close(remove=not self._spill.pending)
         _unregister(self)
         if lost:
             STATS.add("sink_errors")
-            where = f"; the spilled ones stay in {self._spill.path}" if keep_spill else ""
             STATS.report(
                 f"cw-close:{id(self)}",
-                f"{self!r}: {lost} events not delivered by the exit deadline{where}",
+                f"{self!r}: {lost} events not delivered by the exit deadline, dropped",
+            )
+        if left:
+            STATS.report(
+                f"cw-left:{id(self)}",
+                f"{self!r}: {left} spilled events not delivered by the exit deadline stay in"
+                f" {self._spill.path}, for the next handler of this group to send",
             )
         return lost
 
     def stats(self) -> dict[str, int]:
         """Return the counts since the start: sent, retried, rejected, spilled, replayed, dropped.
 
-        Also ``queued`` (waiting now, in memory or spilled) and ``truncated`` (cut messages).
+        Also ``adopted`` (lines that gone handlers of the group left spilled, sent or rejected
+        here), ``queued`` (waiting now, in memory or spilled) and ``truncated`` (cut messages).
         """
         with self._cond:
             counts = {name: self._counts[name] for name in STATS_FIELDS}
@@ -444,6 +459,10 @@ class CloudWatchLogsHandler(Sink):
             self._get_client()  # import boto3 and make the client now, not at exit
         except Exception as error:  # reported again, and retried, when there is a batch
             STATS.report(f"cw-client:{id(self)}", f"{self!r}: cannot make a client: {error!r}")
+        try:
+            self._adopt_orphans()
+        except _Abandoned:
+            return
         while True:
             try:
                 work = self._next_batch()
@@ -463,6 +482,68 @@ class CloudWatchLogsHandler(Sink):
                 STATS.report(f"cw-bug:{id(self)}", f"{self!r}: sender error: {error!r}")
                 if self._abandon.wait(self.backoff_base):
                     return
+
+    def _adopt_orphans(self) -> None:
+        """Send, before its own lines, what gone handlers of the group left in spill files.
+
+        Their locks went with their processes; a file a live handler holds is left alone.
+        """
+        prefix = f"{_safe(self.log_group)}."
+        found: list[tuple[float, Path]] = []
+        try:
+            for entry in os.scandir(self.spill_dir):
+                if entry.name.startswith(prefix) and _SPILL_NAME.fullmatch(
+                    entry.name[len(prefix) :]
+                ):
+                    with contextlib.suppress(OSError):  # adopted and removed meanwhile
+                        found.append((entry.stat().st_mtime, Path(entry.path)))
+        except OSError:
+            return  # no spill directory: nothing was left
+        done: list[str] = []
+        try:
+            for _, path in sorted(found):  # the oldest first
+                orphan = SpillFile.adopt(path)  # our own file is locked too: never adopted
+                if orphan is not None and (sent := self._replay_orphan(orphan)):
+                    done.append(f"{sent} from {path}")
+        finally:
+            if done:
+                STATS.report(
+                    f"cw-adopt:{id(self)}",
+                    f"{self!r}: sent lines that exited processes left: {', '.join(done)}",
+                )
+
+    def _replay_orphan(self, orphan: SpillFile) -> int:
+        """Send an adopted file's frames in order; return how many (the rest stays in it)."""
+        sent = 0
+        try:
+            while orphan.pending and not self._closed:  # closing: our own lines come first
+                events, end = orphan.read_batch(self._builder(), orphan.written)
+                if not events:
+                    self._count("dropped", 1)
+                    STATS.add("sink_errors")
+                    STATS.report(
+                        f"cw-cut:{orphan.path}",
+                        f"{self!r}: the last line of {orphan.path} was cut short when its"
+                        " process died: dropped",
+                    )
+                    orphan.consumed(orphan.written)
+                    break
+                self._send_parts([events])
+                self._count("adopted", len(events))
+                orphan.consumed(end)
+                sent += len(events)
+                self._maybe_emit_stats()
+        except _Abandoned:
+            raise
+        except Exception as error:  # as in _deliver, but the lines stay in the file: not lost
+            STATS.add("sink_errors")
+            STATS.report(
+                f"cw-orphan:{id(self)}",
+                f"{self!r}: cannot send the lines left in {orphan.path}: {error!r}",
+            )
+        finally:
+            orphan.close(remove=not orphan.pending)
+        return sent
 
     def _next_batch(self) -> tuple[list[Event], int | None] | None:
         """Wait for work; return a batch and, when it came from the spill file, its end offset."""
@@ -537,6 +618,7 @@ class CloudWatchLogsHandler(Sink):
         with self._cond:
             self._settled = min(self._accepted, self._settled + count)
             if spill_end is not None:
+                self._unspilled += count
                 if delivered:
                     self._counts["replayed"] += count
                 self._spill.consumed(spill_end)
@@ -695,7 +777,7 @@ def emit_stats_event(
         "level": level_name(level),
         "logger": STATS_LOGGER,
         "event_type": "schemalog_sink_stats",
-        "schema_version": "1.0.0",
+        "schema_version": "1.1.0",
         "event_id": event_id,
     }
     pipeline = runtime.pipeline
@@ -736,8 +818,13 @@ def default_spill_dir() -> Path:
     return Path(tempfile.gettempdir()) / f"schemalog-spill-{os.getuid()}"
 
 
-def _safe(text: str) -> str:
-    return _FILE_UNSAFE.sub("_", text).strip("_")[:100] or "group"
+def _safe(group: str) -> str:
+    """Return the group as part of a file name; a changed one gets a hash of the group."""
+    safe = _FILE_UNSAFE.sub("_", group).strip("_")[:100] or "group"
+    if safe == group:
+        return safe
+    # "+" is never in an unchanged name: "a/b" and "a_b" stay apart.
+    return f"{safe}+{hashlib.blake2b(group.encode(), digest_size=5).hexdigest()}"
 
 
 # -- sink strings ---------------------------------------------------------------------------
@@ -826,8 +913,9 @@ def _creator_pid(handler: CloudWatchLogsHandler) -> int:
 def close_all_at_exit() -> None:
     """Deliver and close every handler at exit, within the longest ``exit_timeout``.
 
-    Handlers closed earlier but still sending are waited for too. What is left at the
-    deadline is counted as dropped and reported.
+    Handlers closed earlier but still sending are waited for too. What is left in memory at
+    the deadline is counted as dropped, what is left in spill files stays there for the next
+    handler of the group; both are reported.
     """
     metrics = sys.modules.get("schemalog.metrics")
     if metrics is not None:
