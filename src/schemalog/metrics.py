@@ -205,14 +205,20 @@ def write_line(line: bytes) -> None:
 REGISTRY: Final = Registry()
 
 
-class Counter:
-    """Counts things; each interval writes the sum of the increments (unit ``Count``)."""
+class _Recorder:
+    """An instrument that updates its series under the registry's lock (looked up per call)."""
 
     __slots__ = ("_registry", "_series")
 
     def __init__(self, series: _Series, registry: Registry) -> None:
         self._series = series
         self._registry = registry
+
+
+class Counter(_Recorder):
+    """Counts things; each interval writes the sum of the increments (unit ``Count``)."""
+
+    __slots__ = ()
 
     def inc(self, n: float = 1) -> None:
         """Add ``n`` (default 1)."""
@@ -237,14 +243,10 @@ class Gauge:
             self._series.last = float(value)
 
 
-class Histogram:
+class Histogram(_Recorder):
     """A distribution; each interval writes every value observed."""
 
-    __slots__ = ("_registry", "_series")
-
-    def __init__(self, series: _Series, registry: Registry) -> None:
-        self._series = series
-        self._registry = registry
+    __slots__ = ()
 
     def observe(self, value: float) -> None:
         """Record one value."""
