@@ -1,7 +1,8 @@
 """CloudWatch Logs sink benchmark: schemalog's handler against watchtower's, in one run.
 
 Both handlers talk to the same local CloudWatch Logs (moto's server) through the same kind of
-fault proxy (schemalog.cwlogs.faults), and log the same pre-rendered JSON line through a plain
+fault proxy (schemalog.sinks.cloudwatch.faults), and log the same pre-rendered JSON line
+through a plain
 stdlib logger with ``Formatter("%(message)s")``, so the figures compare the handlers and
 nothing else. Each library first logs one event and flushes (warm-up: boto3's service models
 loaded, moto's backend made), so no figure pays a first-time cost.
@@ -84,8 +85,8 @@ from typing import Any
 import boto3
 import botocore.config
 
-from schemalog.cwlogs import CloudWatchLogsHandler
-from schemalog.cwlogs.faults import FaultProxy, read_messages
+from schemalog.sinks.cloudwatch import CloudWatchLogsHandler
+from schemalog.sinks.cloudwatch.faults import FaultProxy, read_messages
 
 REGION = "us-east-1"
 LINE = json.dumps(

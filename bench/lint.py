@@ -20,8 +20,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from schemalog.catalog import Catalog
-from schemalog.codelint import iter_python_files, lint_paths
+from schemalog.catalog.load import Catalog
+from schemalog.codelint.lint import iter_python_files, lint_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 PREFIX = 'import schemalog\nlog = schemalog.get_logger()\nlog.info("cache_miss")\n'

@@ -8,7 +8,8 @@ from typing import Any
 import orjson
 import pytest
 
-from schemalog.cloudwatch import MetricFilter, PatternError, parse_pattern
+from schemalog.exceptions import PatternError
+from schemalog.filters import MetricFilter, parse_pattern
 
 
 def metric(name: str, pattern: str, value: str = "1", **extra: Any) -> MetricFilter:

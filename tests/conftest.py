@@ -13,8 +13,8 @@ import orjson
 import pytest
 
 import schemalog
-from schemalog import config, runtime
-from schemalog.logger import set_min_level
+from schemalog._core import configure as config
+from schemalog._core import state
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "schemas"
@@ -27,8 +27,8 @@ def _fresh_schemalog() -> Iterator[None]:
     handlers, level = list(root.handlers), root.level
     yield
     config.shutdown()
-    runtime.pipeline = None
-    set_min_level(logging.INFO)
+    state.pipeline = None
+    state.set_min_level(logging.INFO)
     root.handlers[:] = handlers
     root.setLevel(level)
     schemalog.reset_stats()

@@ -11,7 +11,7 @@ import pytest
 
 import schemalog
 from schemalog.agent.demo import run_agent_sessions
-from schemalog.catalog import Catalog
+from schemalog.catalog.load import Catalog
 from schemalog.demo import run_demo
 from schemalog.linecheck import LineChecker
 from schemalog.testing import CapturedEvents

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import schemalog
 from schemalog.agent import AgentTracker, ToolError
-from schemalog.redaction import REDACTED
+from schemalog.catalog.sensitivity import REDACTED
 from schemalog.testing import CapturedEvents, capture_events
 
 SEARCH_SCHEMA: dict[str, Any] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from schemalog.agent.records import AgentRecord, parse_line
-from schemalog.inputs import InputError
+from schemalog.exceptions import InputError
 
 GOOD = (
     b'{"timestamp":"2026-01-05T10:00:00.250Z","event_type":"tool_call_started",'

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from schemalog.agent.events import AGENT_EVENT_TYPES
-from schemalog.catalog import Catalog
-from schemalog.envelope import RESERVED_NAMES
-from schemalog.validation import ReferenceValidator
+from schemalog.catalog.load import Catalog
+from schemalog.catalog.validators import ReferenceValidator
+from schemalog.record import RESERVED_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
 

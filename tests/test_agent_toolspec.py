@@ -6,9 +6,11 @@ from typing import Any
 
 import pytest
 
-from schemalog.agent.toolspec import ToolSchemaError, ToolSpec
-from schemalog.envelope import CONTEXT_NAMES
-from schemalog.redaction import REDACTED, Redactor
+from schemalog._core.redact import Redactor
+from schemalog.agent.toolspec import ToolSpec
+from schemalog.catalog.sensitivity import REDACTED
+from schemalog.exceptions import ToolSchemaError
+from schemalog.record import CONTEXT_NAMES
 
 SCHEMA: dict[str, Any] = {
     "type": "object",

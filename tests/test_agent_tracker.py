@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 import schemalog
-from schemalog.agent import AgentTracker, ToolError, ToolSchemaError
+from schemalog.agent import AgentTracker, ToolError
+from schemalog.exceptions import ToolSchemaError
 from schemalog.testing import CapturedEvents
 
 LOOKUP_SCHEMA: dict[str, Any] = {

@@ -1,4 +1,4 @@
-"""Tests for schemalog.catalog: loading, checking at load, versions and lookups."""
+"""Tests for schemalog.catalog.load: loading, checking at load, versions and lookups."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from schemalog.catalog import Catalog, CatalogError, UnknownEventError, Version, emitted_view
+from schemalog.catalog.load import Catalog, Version, emitted_view
+from schemalog.exceptions import CatalogError, UnknownEventError
 
 
 def write(root: Path, event_type: str, version: str, schema: Any) -> Path:

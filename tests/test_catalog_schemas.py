@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from schemalog.catalog import Catalog
+from schemalog.catalog.load import Catalog
 
 #: Seed 001's standard events.
 SEED_001 = [

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from schemalog.cloudwatch import Datapoint, MetricFilter
-from schemalog.cloudwatch.aggregate import Aggregator, Stats, key_seconds, prefix_length, time_key
+from schemalog.filters import Datapoint, MetricFilter
+from schemalog.filters.aggregate import Aggregator, Stats, key_seconds, prefix_length, time_key
 from tests.cloudwatch_cases import metric
 
 

@@ -12,9 +12,9 @@ from typing import Any
 import orjson
 import pytest
 
-from schemalog.cloudwatch import counting
-from schemalog.cloudwatch.counting import count, default_jobs, input_size
-from schemalog.inputs import InputError
+from schemalog.exceptions import InputError
+from schemalog.filters import counting
+from schemalog.filters.counting import count, default_jobs, input_size
 from tests.cloudwatch_cases import metric
 
 FILTERS = [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from schemalog.cloudwatch import parse_pattern
-from schemalog.cloudwatch.delimited import DelimitedPattern, split_fields
+from schemalog.filters import parse_pattern
+from schemalog.filters.delimited import DelimitedPattern, split_fields
 from tests.cloudwatch_cases import assert_rejected
 
 # AWS's example event (current page), and the 2020 page's three Apache lines.

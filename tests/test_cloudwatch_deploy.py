@@ -12,13 +12,13 @@ from typing import Any
 import orjson
 import pytest
 
-from schemalog.cloudwatch.deploy import (
+from schemalog.exceptions import DeployError
+from schemalog.filters.deploy import (
     CREATE,
     DELETE,
     KEEP,
     UNCHANGED,
     UPDATE,
-    DeployError,
     comparable,
     deploy,
     make_client,

@@ -8,8 +8,8 @@ from typing import Any
 
 import orjson
 
-from schemalog.cloudwatch import MetricFilter
-from schemalog.cloudwatch.scan import Scanner
+from schemalog.filters import MetricFilter
+from schemalog.filters.scan import Scanner
 from tests.cloudwatch_cases import metric
 
 APACHE = [
@@ -77,9 +77,9 @@ def test_json_latency_metric_value() -> None:
 
 
 def test_cloudwatch_core_stays_light() -> None:
-    """Importing schemalog.cloudwatch loads neither boto3 nor jsonschema."""
+    """Importing schemalog.filters loads neither boto3 nor jsonschema."""
     probe = (
-        "import sys, schemalog.cloudwatch, schemalog.cloudwatch.scan;"
+        "import sys, schemalog.filters, schemalog.filters.scan;"
         "print(sorted(m for m in ('boto3', 'botocore', 'jsonschema') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

@@ -7,8 +7,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from schemalog.cloudwatch.export import (
-    ExportError,
+from schemalog.exceptions import ExportError
+from schemalog.filters.export import (
     cloudformation,
     export,
     hcl_string,
@@ -16,7 +16,7 @@ from schemalog.cloudwatch.export import (
     terraform,
     terraform_name,
 )
-from schemalog.cloudwatch.filterdir import load_filters
+from schemalog.filters.filterdir import load_filters
 from tests.cloudwatch_cases import metric
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,7 +85,7 @@ def test_terraform_refuses_fields_it_cannot_express() -> None:
     """FieldSelectionCriteria has no Terraform argument: export says so instead of dropping it."""
     body = WITH_DEFAULT.to_dict()
     body["fieldSelectionCriteria"] = '@aws.region = "eu-west-1"'
-    from schemalog.cloudwatch import MetricFilter
+    from schemalog.filters import MetricFilter
 
     with pytest.raises(ExportError, match="fieldSelectionCriteria"):
         terraform([MetricFilter.from_dict(body)])

@@ -8,7 +8,8 @@ from typing import Any
 import orjson
 import pytest
 
-from schemalog.cloudwatch import Datapoint, FilterError, MetricFilter
+from schemalog.exceptions import FilterError
+from schemalog.filters import Datapoint, MetricFilter
 
 
 def body(pattern: str = '{ $.event_type = "x" }', **transformation: Any) -> dict[str, Any]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from schemalog.cloudwatch import PatternError, parse_pattern
-from schemalog.cloudwatch.jsonpattern import MISSING, JsonPattern, parse_selector
+from schemalog.exceptions import PatternError
+from schemalog.filters import parse_pattern
+from schemalog.filters.jsonpattern import MISSING, JsonPattern, parse_selector
 from tests.cloudwatch_cases import assert_rejected
 
 # AWS's example event for "matching terms in JSON log events" (the 2020 page adds ThisFlag).

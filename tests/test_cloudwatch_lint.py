@@ -8,8 +8,8 @@ from typing import Any
 import orjson
 import pytest
 
-from schemalog.catalog import Catalog
-from schemalog.cloudwatch.lint import ERROR, WARNING, Finding, lint
+from schemalog.catalog.load import Catalog
+from schemalog.filters.lint import ERROR, WARNING, Finding, lint
 from tests.cloudwatch_cases import write_catalog
 
 ROOT = Path(__file__).resolve().parents[1]

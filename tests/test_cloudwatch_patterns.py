@@ -8,12 +8,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schemalog.cloudwatch import Pattern, PatternError, parse_pattern
-from schemalog.cloudwatch.base import MatchAll
-from schemalog.cloudwatch.delimited import DelimitedPattern
-from schemalog.cloudwatch.jsonpattern import JsonPattern
-from schemalog.cloudwatch.patterns import RegexPattern
-from schemalog.cloudwatch.terms import TermsPattern
+from schemalog.exceptions import PatternError
+from schemalog.filters import Pattern, parse_pattern
+from schemalog.filters.base import MatchAll
+from schemalog.filters.delimited import DelimitedPattern
+from schemalog.filters.jsonpattern import JsonPattern
+from schemalog.filters.patterns import RegexPattern
+from schemalog.filters.terms import TermsPattern
 
 
 @pytest.mark.parametrize(

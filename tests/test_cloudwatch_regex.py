@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from schemalog.cloudwatch import parse_pattern
+from schemalog.filters import parse_pattern
 from tests.cloudwatch_cases import assert_rejected
 
 

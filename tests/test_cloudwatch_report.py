@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schemalog.cloudwatch.report import dimensions_text, number_text, period_text
+from schemalog.filters.report import dimensions_text, number_text, period_text
 
 
 def test_number_text() -> None:

@@ -6,7 +6,7 @@ from collections import Counter
 
 import orjson
 
-from schemalog.cloudwatch.runs import RunReader
+from schemalog.filters.runs import RunReader
 
 
 def line(stamp: str, event_type: str, **fields: object) -> bytes:

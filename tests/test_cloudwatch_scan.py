@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schemalog.cloudwatch import MetricFilter, scan
-from schemalog.cloudwatch.scan import Scanner
+from schemalog.filters import MetricFilter, scan
+from schemalog.filters.scan import Scanner
 from tests.cloudwatch_cases import metric
 
 MIXED_FILTERS = [

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from schemalog.cloudwatch import MetricFilter
-from schemalog.cloudwatch.aggregate import Stats
-from schemalog.cloudwatch.tally import compile_tally
+from schemalog.filters import MetricFilter
+from schemalog.filters.aggregate import Stats
+from schemalog.filters.tally import compile_tally
 from tests.cloudwatch_cases import metric
 
 _ABSENT = object()

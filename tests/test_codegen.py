@@ -1,4 +1,4 @@
-"""Tests for schemalog.codegen: the typed module, checked by mypy and used at run time."""
+"""Tests for schemalog.catalog.codegen: the typed module, checked by mypy and used at run time."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 from mypy import api as mypy_api
 
 import schemalog
-from schemalog.catalog import Catalog
-from schemalog.codegen import render_module
+from schemalog.catalog.codegen import render_module
+from schemalog.catalog.load import Catalog
 from schemalog.testing import capture_events
 
 

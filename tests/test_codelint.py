@@ -1,4 +1,4 @@
-"""Tests for schemalog.codelint: event calls found in source and checked against the catalog."""
+"""Tests for schemalog.codelint.lint: event calls in source checked against the catalog."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from schemalog.catalog import Catalog
-from schemalog.codelint import LintReport, lint_paths, lint_source
+from schemalog.catalog.load import Catalog
+from schemalog.codelint.lint import LintReport, lint_paths, lint_source
 
 ROOT = Path(__file__).resolve().parents[1]
 

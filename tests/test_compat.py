@@ -1,4 +1,4 @@
-"""Tests for schemalog.compat: the rules between versions of one MAJOR, fixed and random."""
+"""Tests for schemalog.catalog.compatibility: rules between versions of one MAJOR."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schemalog.compat import (
+from schemalog.catalog.compatibility import (
     RULE_ENUMS,
     RULE_KEYWORDS,
     RULE_NEW_PROPERTY,

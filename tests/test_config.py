@@ -1,4 +1,4 @@
-"""Tests for schemalog.config: configure(), first-use configuration, dictConfig wiring."""
+"""Tests for schemalog._core.configure: configure(), first-use configuration, dictConfig wiring."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import orjson
 import pytest
 
 import schemalog
-from schemalog import config, runtime
+from schemalog._core import configure as config
+from schemalog._core import state
 from tests.conftest import LineCollector
 
 
@@ -111,5 +112,5 @@ def test_shutdown_removes_and_closes_sinks(tmp_path: Path, schemas_dir: Path) ->
     schemalog.configure(sinks=[f"file:{tmp_path / 'x.jsonl'}"], schemas=schemas_dir)
     schemalog.shutdown()
     assert not [h for h in logging.getLogger().handlers if isinstance(h, schemalog.Sink)]
-    assert runtime.pipeline is not None  # events still flow to whatever handlers remain
+    assert state.pipeline is not None  # events still flow to whatever handlers remain
     assert config._installed == []

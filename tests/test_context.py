@@ -1,4 +1,4 @@
-"""Tests for schemalog.context: bound(...) as context manager and decorator on contextvars."""
+"""Tests for schemalog._core.context: bound(...) as context manager and decorator on contextvars."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import threading
 import uuid
 
 import schemalog
-from schemalog.context import bound_split, current_context
+from schemalog._core.context import bound_split, current_context
 
 
 def test_blocks_nest_and_restore() -> None:

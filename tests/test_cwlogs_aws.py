@@ -12,8 +12,8 @@ import boto3
 import pytest
 from botocore.credentials import RefreshableCredentials
 
-from schemalog.cwlogs import aws
-from schemalog.cwlogs.faults import local_cloudwatch, read_messages
+from schemalog.sinks.cloudwatch import aws
+from schemalog.sinks.cloudwatch.faults import local_cloudwatch, read_messages
 
 if TYPE_CHECKING:
     from mypy_boto3_logs import CloudWatchLogsClient

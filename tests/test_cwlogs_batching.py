@@ -11,8 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schemalog.cwlogs import CloudWatchLogsHandler, parse_spec
-from schemalog.cwlogs.batching import (
+from schemalog._core.sinkspec import make_sink
+from schemalog.exceptions import ConfigError
+from schemalog.sinks.cloudwatch import CloudWatchLogsHandler, parse_spec
+from schemalog.sinks.cloudwatch.batching import (
     EVENT_OVERHEAD,
     MAX_BATCH_BYTES,
     MAX_SPAN_MS,
@@ -24,9 +26,7 @@ from schemalog.cwlogs.batching import (
     running_sizes,
     take_batch,
 )
-from schemalog.cwlogs.spill import SpillFile
-from schemalog.settings import ConfigError
-from schemalog.sinks import make_sink
+from schemalog.sinks.cloudwatch.spill import SpillFile
 from tests.conftest import wait_for_child
 
 

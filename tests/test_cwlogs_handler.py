@@ -22,9 +22,9 @@ import jsonschema
 import pytest
 
 import schemalog
-from schemalog.cwlogs import CloudWatchLogsHandler
-from schemalog.cwlogs.faults import FaultProxy, local_cloudwatch, read_messages
-from schemalog.cwlogs.spill import SpillFile
+from schemalog.sinks.cloudwatch import CloudWatchLogsHandler
+from schemalog.sinks.cloudwatch.faults import FaultProxy, local_cloudwatch, read_messages
+from schemalog.sinks.cloudwatch.spill import SpillFile
 from tests.conftest import wait_for_child
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -249,7 +249,7 @@ def test_lines_spilled_by_an_exited_process_are_sent_by_the_next(
     script = textwrap.dedent(
         f"""
         import atexit, json, logging
-        from schemalog.cwlogs import CloudWatchLogsHandler
+        from schemalog.sinks.cloudwatch import CloudWatchLogsHandler
         # Registered before the handler's own hook, so it runs after it.
         atexit.register(lambda: print(json.dumps(handler.stats())))
         handler = CloudWatchLogsHandler(
@@ -514,7 +514,7 @@ def test_a_batch_that_cannot_be_sent_is_counted_as_dropped(group: str, tmp_path:
         f"""
         import json, sys
         sys.modules["boto3"] = None  # as if boto3 were not installed
-        from schemalog.cwlogs import CloudWatchLogsHandler
+        from schemalog.sinks.cloudwatch import CloudWatchLogsHandler
         handler = CloudWatchLogsHandler(
             "{group}", "s", region="us-east-1", spill_dir={str(tmp_path)!r},
             send_interval=0.05, backoff_base=0.01, stats_interval=0, max_queue_events=1,
@@ -615,7 +615,7 @@ def test_dict_config_twice_does_not_hang(
             "disable_existing_loggers": False,
             "handlers": {
                 "cw": {
-                    "()": "schemalog.cwlogs.CloudWatchLogsHandler",
+                    "()": "schemalog.sinks.cloudwatch.CloudWatchLogsHandler",
                     "log_group": group,
                     "log_stream": "s",
                     "endpoint_url": proxy.url,
@@ -724,7 +724,6 @@ def test_metrics_are_written_once_at_exit(endpoint: str, group: str, first: str)
         f"""
         import schemalog
         from schemalog import metrics
-
         def sink():
             schemalog.configure(
                 sinks=["cloudwatch:{group}/m?send_interval=60&region=us-east-1"
@@ -753,7 +752,7 @@ def test_exit_keeps_its_deadline_when_the_endpoint_hangs(proxy: FaultProxy, grou
     script = textwrap.dedent(
         f"""
         import logging
-        from schemalog.cwlogs import CloudWatchLogsHandler
+        from schemalog.sinks.cloudwatch import CloudWatchLogsHandler
         handler = CloudWatchLogsHandler(
             "{group}", "s", endpoint_url="{proxy.url}", region="us-east-1", exit_timeout=1.0
         )
@@ -813,7 +812,8 @@ def test_memory_stays_within_the_queue_bound(proxy: FaultProxy, group: str, tmp_
 
 def test_emf_metrics_reach_cloudwatch(endpoint: str, group: str, tmp_path: Path) -> None:
     """Metrics flushed through a cloudwatch sink arrive as valid EMF documents."""
-    from schemalog import emf, metrics
+    from schemalog import metrics
+    from schemalog.metrics import emf
 
     metrics.REGISTRY.reset()
     schemalog.configure(

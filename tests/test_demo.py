@@ -11,7 +11,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from schemalog.catalog import Catalog
+from schemalog.catalog.load import Catalog
 from schemalog.linecheck import LineChecker
 
 

@@ -1,4 +1,4 @@
-"""Tests for schemalog.docsgen: docs/events.md from the catalog."""
+"""Tests for schemalog.catalog.docs: docs/events.md from the catalog."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import json
 import re
 from pathlib import Path
 
-from schemalog.catalog import Catalog
-from schemalog.docsgen import key_fields, render_events_md, type_text, write_events_md
+from schemalog.catalog.docs import key_fields, render_events_md, type_text, write_events_md
+from schemalog.catalog.load import Catalog
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "events.md"
 

@@ -1,4 +1,4 @@
-"""Tests for schemalog.envelope: reserved names, timestamps and event ids."""
+"""Tests for schemalog._core.envelope: reserved names, timestamps and event ids."""
 
 from __future__ import annotations
 
@@ -9,13 +9,8 @@ import uuid
 
 import pytest
 
-from schemalog.envelope import (
-    CONTEXT_NAMES,
-    RESERVED_NAMES,
-    STAMPED_NAMES,
-    Stamper,
-    level_name,
-)
+from schemalog._core.envelope import Stamper
+from schemalog.record import CONTEXT_NAMES, RESERVED_NAMES, STAMPED_NAMES, level_name
 
 
 def test_context_names_are_reserved_but_settable() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import orjson
 
-from schemalog.catalog import Catalog
+from schemalog.catalog.load import Catalog
 from schemalog.linecheck import LineChecker
 
 ROOT = Path(__file__).resolve().parents[1]

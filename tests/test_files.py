@@ -1,4 +1,4 @@
-"""Tests for schemalog.files: the file sink, with threads, processes, rotation and logrotate."""
+"""Tests for schemalog.sinks.file: threads, processes, rotation and logrotate."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import orjson
 import pytest
 
 import schemalog
-from schemalog.files import FileSink
-from schemalog.settings import ConfigError
+from schemalog.exceptions import ConfigError
+from schemalog.sinks.file import FileSink
 
 ROOT = Path(__file__).resolve().parents[1]
 WRITER = """

@@ -1,4 +1,4 @@
-"""Tests for schemalog.formatter: JsonFormatter for any stdlib record."""
+"""Tests for schemalog._core.formatter: JsonFormatter for any stdlib record."""
 
 from __future__ import annotations
 

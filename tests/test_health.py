@@ -1,4 +1,4 @@
-"""Tests for schemalog.health: lock-free counters and rate-limited reports."""
+"""Tests for schemalog._core.stats: lock-free counters and rate-limited reports."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from schemalog.health import COUNTERS, Stats
+from schemalog._core.stats import COUNTERS, Stats
 
 
 def test_counters_are_exact_under_threads() -> None:

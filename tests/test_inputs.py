@@ -1,4 +1,4 @@
-"""Tests for schemalog.inputs: files, stdin and gzip by content."""
+"""Tests for schemalog.lines.reader: files, stdin and gzip by content."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from schemalog.inputs import InputError, iter_lines
+from schemalog.exceptions import InputError
+from schemalog.lines.reader import iter_lines
 
 
 def test_plain_file_lines_numbered_blank_lines_skipped(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 import schemalog
-from schemalog.catalog import Catalog
+from schemalog.catalog.load import Catalog
 from schemalog.linecheck import LineChecker
 from tests.conftest import LineCollector
 

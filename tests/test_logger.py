@@ -1,4 +1,4 @@
-"""Tests for schemalog.logger: get_logger, level methods, level filtering, bind."""
+"""Tests for schemalog._core.logger: get_logger, level methods, level filtering, bind."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 import schemalog
-from schemalog.logger import BoundLogger
+from schemalog._core.logger import BoundLogger
 from tests.conftest import LineCollector
 
 module_logger = schemalog.get_logger()  # created at import, before any configure()

@@ -1,4 +1,4 @@
-"""Tests for schemalog.logrecords: fast LogRecords equal what stdlib would build."""
+"""Tests for schemalog._core.logrecord: fast LogRecords equal what stdlib would build."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from schemalog.logrecords import make_record
+from schemalog._core.logrecord import make_record
 
 
 def stdlib_record(name: str, level: int, line: int) -> logging.LogRecord:

@@ -1,4 +1,4 @@
-"""Tests for schemalog.metrics and schemalog.emf: aggregation, EMF limits, the metrics verb."""
+"""Tests for schemalog.metrics and schemalog.metrics.emf: aggregation, EMF limits, the verb."""
 
 from __future__ import annotations
 
@@ -17,12 +17,13 @@ import jsonschema
 import pytest
 
 import schemalog
-from schemalog import emf, metrics
+from schemalog import metrics
 from schemalog.cli.main import main
+from schemalog.metrics import emf
 from tests.conftest import wait_for_child
 
 ROOT = Path(__file__).resolve().parents[1]
-EMF_SCHEMA = json.loads((ROOT / "src/schemalog/emf.schema.json").read_text())
+EMF_SCHEMA = json.loads((ROOT / "src/schemalog/metrics/emf.schema.json").read_text())
 EMF_VALIDATOR = jsonschema.Draft202012Validator(EMF_SCHEMA)
 
 

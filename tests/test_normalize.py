@@ -1,4 +1,4 @@
-"""Tests for schemalog.normalize: any Python value becomes plain JSON data, never raising."""
+"""Tests for schemalog._core.normalize: any Python value becomes plain JSON data, never raising."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schemalog.normalize import MAX_DEPTH, normalize, normalize_fields, safe_repr
+from schemalog._core.normalize import MAX_DEPTH, normalize, normalize_fields, safe_repr
 
 
 class Color(enum.Enum):

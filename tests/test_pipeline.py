@@ -1,4 +1,4 @@
-"""Tests for schemalog.pipeline: from a call to one enveloped, validated, redacted line."""
+"""Tests for schemalog._core.pipeline: from a call to one enveloped, validated, redacted line."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import schemalog
-from schemalog.pipeline import LINE_ATTRIBUTE
+from schemalog._core.pipeline import LINE_ATTRIBUTE
 from tests.conftest import LineCollector
 
 ORDER = ["timestamp", "level", "logger", "event_type", "schema_version", "event_id", "service"]
@@ -379,7 +379,7 @@ def test_never_raises_in_keep_and_drop(
 
 def test_skipped_modules_are_never_the_caller(schemas_dir: Path) -> None:
     """skip_caller_modules makes caller name the first frame outside those modules."""
-    from schemalog.pipeline import _CALLER_SKIPS, skip_caller_modules
+    from schemalog._core.pipeline import _CALLER_SKIPS, skip_caller_modules
 
     handler = LineCollector()
     schemalog.configure(sinks=[handler], schemas=schemas_dir, caller=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from schemalog.progress import LARGE_INPUT, Progress, wanted
+from schemalog.lines.progress import LARGE_INPUT, Progress, wanted
 
 
 class Terminal(io.StringIO):

@@ -1,4 +1,4 @@
-"""Tests for schemalog.redaction: x-sensitive annotations and secret-named keys."""
+"""Tests for schemalog._core.redact: x-sensitive annotations and secret-named keys."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from schemalog.redaction import REDACTED, RedactionPlan, Redactor, is_secret_name, mask
+from schemalog._core.redact import Redactor, mask
+from schemalog.catalog.sensitivity import REDACTED, RedactionPlan, is_secret_name
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Tests for schemalog.rendering: one JSON line per record, within the size limit."""
+"""Tests for schemalog._core.render: one JSON line per record, within the size limit."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schemalog.rendering import render, render_within
+from schemalog._core.render import render, render_within
 
 ENVELOPE = {
     "timestamp": "2026-11-22T19:20:24.198Z",

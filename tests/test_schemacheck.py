@@ -1,4 +1,4 @@
-"""Tests for schemalog.schemacheck: each catalog rule, compatibility, published immutability."""
+"""Tests for schemalog.catalog.check: each catalog rule, compatibility, published immutability."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from schemalog.catalog import Catalog, CatalogError
-from schemalog.schemacheck import GitRefError, check_catalog
+from schemalog.catalog.check import check_catalog
+from schemalog.catalog.load import Catalog
+from schemalog.exceptions import CatalogError, GitRefError
 
 
 def schema(event_type: str = "launch", version: str = "1.0.0") -> dict[str, Any]:

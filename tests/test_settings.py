@@ -1,4 +1,4 @@
-"""Tests for schemalog.settings: arguments over SCHEMALOG_* variables over defaults."""
+"""Tests for schemalog._core.settings: arguments over SCHEMALOG_* variables over defaults."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from schemalog import settings
-from schemalog.settings import ConfigError, parse_size, resolve, static_field_names
+from schemalog._core import settings
+from schemalog._core.settings import parse_size, resolve, static_field_names
+from schemalog.exceptions import ConfigError
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:

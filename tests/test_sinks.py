@@ -1,4 +1,4 @@
-"""Tests for schemalog.sinks: stream sinks, sink strings, failure counting."""
+"""Tests for schemalog.sinks.base: stream sinks, sink strings, failure counting."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 import schemalog
-from schemalog.files import FileSink
-from schemalog.settings import ConfigError
-from schemalog.sinks import StreamSink, make_sink
+from schemalog._core.sinkspec import make_sink
+from schemalog.exceptions import ConfigError
+from schemalog.sinks.file import FileSink
+from schemalog.sinks.stream import StreamSink
 
 
 def test_stream_sink_follows_redirection(schemas_dir: Path) -> None:

@@ -1,4 +1,4 @@
-"""Tests for schemalog.validation: the compiled and reference engines agree, word for word."""
+"""Tests for schemalog.catalog.validators: the two engines agree, word for word."""
 
 from __future__ import annotations
 
@@ -9,14 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schemalog.catalog import Catalog
-from schemalog.validation import (
-    CompiledValidator,
-    ReferenceValidator,
-    SchemaIssue,
-    check_schema_fast,
-    json_path,
-)
+from schemalog.catalog.load import Catalog
+from schemalog.catalog.validators import CompiledValidator, ReferenceValidator, check_schema_fast
+from schemalog.record import SchemaIssue, json_path
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOG = Catalog.load(ROOT / "schemas")

@@ -19,35 +19,42 @@ from typing import TYPE_CHECKING, Any
 from schemalog._version import __version__
 
 if TYPE_CHECKING:
-    from schemalog.catalog import Catalog, CatalogError, SchemaVersion, UnknownEventError
-    from schemalog.config import configure, shutdown
-    from schemalog.context import bound, current_context
-    from schemalog.files import FileSink
-    from schemalog.formatter import JsonFormatter
-    from schemalog.logger import BoundLogger, get_logger
-    from schemalog.pipeline import InvalidEventError
-    from schemalog.settings import ConfigError
-    from schemalog.sinks import Sink, StreamSink
+    from schemalog._core.configure import configure, shutdown
+    from schemalog._core.context import bound, current_context
+    from schemalog._core.formatter import JsonFormatter
+    from schemalog._core.logger import BoundLogger, get_logger
+    from schemalog.catalog.load import Catalog, SchemaVersion
+    from schemalog.exceptions import (
+        CatalogError,
+        ConfigError,
+        InvalidEventError,
+        SchemalogError,
+        UnknownEventError,
+    )
+    from schemalog.sinks.base import Sink
+    from schemalog.sinks.file import FileSink
+    from schemalog.sinks.stream import StreamSink
 
 #: Where each public name lives. They are imported on first use (PEP 562), so that the command
 #: line, which needs only some of them, does not pay for the rest.
 _PUBLIC: dict[str, str] = {
-    "BoundLogger": "schemalog.logger",
-    "Catalog": "schemalog.catalog",
-    "CatalogError": "schemalog.catalog",
-    "ConfigError": "schemalog.settings",
-    "FileSink": "schemalog.files",
-    "InvalidEventError": "schemalog.pipeline",
-    "JsonFormatter": "schemalog.formatter",
-    "SchemaVersion": "schemalog.catalog",
-    "Sink": "schemalog.sinks",
-    "StreamSink": "schemalog.sinks",
-    "UnknownEventError": "schemalog.catalog",
-    "bound": "schemalog.context",
-    "configure": "schemalog.config",
-    "current_context": "schemalog.context",
-    "get_logger": "schemalog.logger",
-    "shutdown": "schemalog.config",
+    "BoundLogger": "schemalog._core.logger",
+    "Catalog": "schemalog.catalog.load",
+    "CatalogError": "schemalog.exceptions",
+    "ConfigError": "schemalog.exceptions",
+    "FileSink": "schemalog.sinks.file",
+    "InvalidEventError": "schemalog.exceptions",
+    "JsonFormatter": "schemalog._core.formatter",
+    "SchemaVersion": "schemalog.catalog.load",
+    "SchemalogError": "schemalog.exceptions",
+    "Sink": "schemalog.sinks.base",
+    "StreamSink": "schemalog.sinks.stream",
+    "UnknownEventError": "schemalog.exceptions",
+    "bound": "schemalog._core.context",
+    "configure": "schemalog._core.configure",
+    "current_context": "schemalog._core.context",
+    "get_logger": "schemalog._core.logger",
+    "shutdown": "schemalog._core.configure",
 }
 
 
@@ -73,6 +80,7 @@ __all__ = [
     "InvalidEventError",
     "JsonFormatter",
     "SchemaVersion",
+    "SchemalogError",
     "Sink",
     "StreamSink",
     "UnknownEventError",
@@ -90,15 +98,15 @@ __all__ = [
 def stats() -> dict[str, int]:
     """Return schemalog's counters: emitted, invalid (kept, dropped, raised), sink errors...
 
-    See ``schemalog.health.COUNTERS`` for what each one counts.
+    See ``schemalog._core.stats.COUNTERS`` for what each one counts.
     """
-    from schemalog.health import STATS
+    from schemalog._core.stats import STATS
 
     return STATS.snapshot()
 
 
 def reset_stats() -> None:
     """Set every counter back to zero."""
-    from schemalog.health import STATS
+    from schemalog._core.stats import STATS
 
     STATS.reset()

@@ -15,10 +15,11 @@ from typing import Any, Final
 
 import orjson
 
-from schemalog.catalog import Catalog, SchemaVersion, UnknownEventError
-from schemalog.emf import is_emf, problems
-from schemalog.envelope import LOG_EVENT_TYPE, RESERVED_NAMES
-from schemalog.validation import CompiledValidator, ReferenceValidator, SchemaIssue
+from schemalog.catalog.load import Catalog, SchemaVersion
+from schemalog.catalog.validators import CompiledValidator, ReferenceValidator
+from schemalog.exceptions import UnknownEventError
+from schemalog.metrics.emf import is_emf, problems
+from schemalog.record import LOG_EVENT_TYPE, RESERVED_NAMES, SchemaIssue
 
 #: Envelope fields every record carries (DESIGN §2, "always").
 ALWAYS: Final = ("timestamp", "level", "logger", "event_type", "event_id")

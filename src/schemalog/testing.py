@@ -23,8 +23,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from schemalog import runtime, settings
-from schemalog.pipeline import CAPTURES, Capture, InvalidEventError
+from schemalog._core import settings
+from schemalog._core.configure import auto_configure
+from schemalog._core.pipeline import CAPTURES, Capture
+from schemalog.exceptions import InvalidEventError
 
 
 class CapturedEvents(list[dict[str, Any]]):
@@ -61,8 +63,7 @@ class CapturedEvents(list[dict[str, Any]]):
 @contextmanager
 def capture_events() -> Iterator[CapturedEvents]:
     """Capture every schemalog event emitted inside the block (from any thread)."""
-    if runtime.pipeline is None:
-        runtime.auto_configure()
+    auto_configure()
     events = CapturedEvents()
     capture = Capture(events, events.invalid)
     CAPTURES.append(capture)

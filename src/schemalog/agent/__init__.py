@@ -17,14 +17,14 @@ Every event is a flat, cataloged record (``schemas/``, domain ``agent``); the se
 
 from __future__ import annotations
 
+from schemalog._core.pipeline import skip_caller_modules
 from schemalog.agent.events import AGENT_EVENT_TYPES
 from schemalog.agent.hashing import canonical_json, params_hash
 from schemalog.agent.manifest import ToolManifest
 from schemalog.agent.middleware import ToolError
 from schemalog.agent.session import AgentSession, ToolCall
-from schemalog.agent.toolspec import ToolSchemaError
 from schemalog.agent.tracker import AgentTracker, SessionScope
-from schemalog.pipeline import skip_caller_modules
+from schemalog.exceptions import ToolSchemaError
 
 # The tracker logs on the application's behalf: `caller` should name the application's line.
 skip_caller_modules(__name__)

@@ -1,6 +1,6 @@
 """Stable hashes of tool parameters, for retry detection.
 
-The parameters are first made plain JSON data (:func:`schemalog.normalize.normalize`: a
+The parameters are first made plain JSON data (:func:`schemalog._core.normalize.normalize`: a
 datetime, a set, a UUID or any other object never makes hashing fail), then canonicalized:
 object keys sorted, and a float with an integral value written as the integer (``1.0`` and
 ``1`` are one value, as RFC 8785 has it). The digest is BLAKE2b, 8 bytes, as 16 hex digits:
@@ -14,7 +14,7 @@ from typing import Any, Final
 
 import orjson
 
-from schemalog.normalize import normalize
+from schemalog._core.normalize import normalize
 
 #: Bytes of BLAKE2b digest kept (16 hex digits).
 DIGEST_SIZE: Final = 8

@@ -15,7 +15,8 @@ from typing import Any, Final
 import orjson
 
 from schemalog.agent.events import AGENT_EVENT_TYPES
-from schemalog.inputs import InputError, iter_lines
+from schemalog.exceptions import InputError
+from schemalog.lines.reader import iter_lines
 
 _AGENT_TYPES: Final = frozenset(AGENT_EVENT_TYPES)
 _EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

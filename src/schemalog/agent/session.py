@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from schemalog.logger import BoundLogger
+from schemalog._core.logger import BoundLogger
 
 #: How many calls after a failed one are watched for a switch to another tool.
 WRONG_TOOL_WINDOW: Final = 2

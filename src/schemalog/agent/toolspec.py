@@ -14,18 +14,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from schemalog.normalize import normalize_fields
-from schemalog.redaction import EMPTY_PLAN, RedactionPlan, Redactor
-from schemalog.validation import check_schema_fast, describe, schema_value
+from schemalog._core.normalize import normalize_fields
+from schemalog._core.redact import Redactor
+from schemalog.catalog.sensitivity import EMPTY_PLAN, RedactionPlan
+from schemalog.catalog.validators import check_schema_fast, describe, schema_value
+from schemalog.exceptions import ToolSchemaError
 
 #: Key under which extra positional arguments (``*args``) are logged.
 EXTRA_ARGS: Final = "args"
 _SELF_NAMES: Final = frozenset({"self", "cls"})
 _POSITIONAL: Final = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-
-
-class ToolSchemaError(ValueError):
-    """A tool's parameter schema is not a valid JSON Schema."""
 
 
 @dataclass(frozen=True)

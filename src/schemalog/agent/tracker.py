@@ -25,17 +25,18 @@ from collections.abc import Callable, Coroutine, Iterable, Mapping
 from types import TracebackType
 from typing import Any, Final, ParamSpec, TypeVar, overload
 
-from schemalog import runtime
+from schemalog._core import state
+from schemalog._core.configure import auto_configure
+from schemalog._core.context import bound
+from schemalog._core.logger import BoundLogger, get_logger
+from schemalog._core.redact import Redactor
+from schemalog._core.stats import STATS
 from schemalog.agent.hashing import params_hash
 from schemalog.agent.manifest import ToolManifest
 from schemalog.agent.middleware import ToolError, wrap_tool
 from schemalog.agent.session import AgentSession, ToolCall
 from schemalog.agent.toolspec import ToolSpec
-from schemalog.context import bound
-from schemalog.envelope import CONTEXT_NAMES
-from schemalog.health import STATS
-from schemalog.logger import BoundLogger, get_logger
-from schemalog.redaction import Redactor
+from schemalog.record import CONTEXT_NAMES
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -276,7 +277,7 @@ class AgentTracker:
     def _prepare(
         self, spec: ToolSpec, params: Mapping[str, Any]
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        redactor: Redactor = (runtime.pipeline or runtime.auto_configure()).redactor
+        redactor: Redactor = (state.pipeline or auto_configure()).redactor
         return spec.prepare(params, self._drop, redactor)
 
     def _note_untracked(self, tool_name: str) -> None:

@@ -58,9 +58,10 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Count and print; return the exit code."""
-    from schemalog import progress
-    from schemalog.cloudwatch import counting, report
-    from schemalog.cloudwatch.filterdir import FilterDirError, default_filters_dir, load_filters
+    from schemalog.exceptions import FilterDirError
+    from schemalog.filters import counting, report
+    from schemalog.filters.filterdir import default_filters_dir, load_filters
+    from schemalog.lines import progress
 
     if args.period < 1:
         raise CliError(f"--period must be at least 1 second, not {args.period}")

@@ -57,7 +57,8 @@ def register(subparsers: Any) -> None:
 
 
 def _load(location: str | None) -> list[Any]:
-    from schemalog.cloudwatch.filterdir import FilterDirError, default_filters_dir, load_filters
+    from schemalog.exceptions import FilterDirError
+    from schemalog.filters.filterdir import default_filters_dir, load_filters
 
     try:
         return load_filters(location or default_filters_dir())
@@ -67,8 +68,9 @@ def _load(location: str | None) -> list[Any]:
 
 def run_test(args: argparse.Namespace) -> int:
     """Print the matching lines and their extracted values."""
-    from schemalog.cloudwatch import PatternError, parse_pattern
-    from schemalog.inputs import iter_lines
+    from schemalog.exceptions import PatternError
+    from schemalog.filters import parse_pattern
+    from schemalog.lines.reader import iter_lines
 
     try:
         pattern = parse_pattern(args.pattern)
@@ -98,9 +100,10 @@ def run_test(args: argparse.Namespace) -> int:
 
 def run_lint(args: argparse.Namespace) -> int:
     """Lint the filter files; exit 1 when any error is found."""
-    from schemalog.catalog import Catalog, default_schemas_dir
-    from schemalog.cloudwatch.filterdir import FilterDirError, default_filters_dir
-    from schemalog.cloudwatch.lint import ERROR, lint
+    from schemalog.catalog.load import Catalog, default_schemas_dir
+    from schemalog.exceptions import FilterDirError
+    from schemalog.filters.filterdir import default_filters_dir
+    from schemalog.filters.lint import ERROR, lint
 
     catalog = Catalog.load(args.schemas or default_schemas_dir())
     location = args.filters or default_filters_dir()
@@ -118,7 +121,8 @@ def run_lint(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     """Print the filters as CloudFormation or Terraform."""
-    from schemalog.cloudwatch.export import ExportError, export
+    from schemalog.exceptions import ExportError
+    from schemalog.filters.export import export
 
     try:
         text = export(_load(args.filters), args.format, args.log_group)
@@ -130,7 +134,8 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_deploy(args: argparse.Namespace) -> int:
     """Plan and apply (or with --dry-run, only print) the changes to a log group's filters."""
-    from schemalog.cloudwatch.deploy import CREATE, DELETE, UPDATE, DeployError, deploy, make_client
+    from schemalog.exceptions import DeployError
+    from schemalog.filters.deploy import CREATE, DELETE, UPDATE, deploy, make_client
 
     filters = _load(args.filters)
     try:

@@ -2,7 +2,7 @@
 
 Prints ``FILE:LINE:COL: code: message`` for each problem, then a summary and the cataloged
 event types no linted call emits (information only) on stderr. Exit 0 when no call has a
-problem, 1 when any has, 2 when a path cannot be read or parsed. See schemalog.codelint for
+problem, 1 when any has, 2 when a path cannot be read or parsed. See schemalog.codelint.lint for
 how loggers are recognised and how ``# schemalog: ignore[code]`` silences a call.
 """
 
@@ -14,9 +14,9 @@ import textwrap
 import time
 from typing import Any
 
-from schemalog.catalog import Catalog, default_schemas_dir
+from schemalog.catalog.load import Catalog, default_schemas_dir
 from schemalog.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from schemalog.codelint import lint_paths
+from schemalog.codelint.lint import lint_paths
 
 
 def register(subparsers: Any) -> None:

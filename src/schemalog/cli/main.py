@@ -12,9 +12,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from schemalog._version import __version__
-from schemalog.catalog import CatalogError
-from schemalog.inputs import InputError
-from schemalog.settings import ConfigError
+from schemalog.exceptions import CatalogError, ConfigError, InputError
 
 #: Verb modules under schemalog.cli; each has ``register(subparsers)`` setting ``func``.
 VERB_MODULES: Final = (

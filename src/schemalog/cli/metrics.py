@@ -19,8 +19,9 @@ from typing import Any
 import orjson
 
 from schemalog.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from schemalog.emf import is_emf, problems
-from schemalog.inputs import InputError, iter_lines
+from schemalog.exceptions import InputError
+from schemalog.lines.reader import iter_lines
+from schemalog.metrics.emf import is_emf, problems
 
 Key = tuple[str, str, str, int | None]  # namespace, metric, dimensions text, period start
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from schemalog.catalog import Catalog, default_schemas_dir
+from schemalog.catalog.load import Catalog, default_schemas_dir
 from schemalog.cli.main import EXIT_FINDINGS, EXIT_OK, CliError
 
 
@@ -81,7 +81,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """Check the catalog; print each finding; exit 1 when there is any."""
-    from schemalog.schemacheck import GitRefError, check_catalog
+    from schemalog.catalog.check import check_catalog
+    from schemalog.exceptions import GitRefError
 
     root = args.schemas or default_schemas_dir()
     try:
@@ -105,7 +106,7 @@ def run_docs(args: argparse.Namespace) -> int:
     """Write (or with ``--check`` compare) the generated event docs."""
     from pathlib import Path
 
-    from schemalog.docsgen import render_events_md, write_events_md
+    from schemalog.catalog.docs import render_events_md, write_events_md
 
     catalog = Catalog.load(args.schemas or default_schemas_dir())
     output = Path(args.output)
@@ -125,7 +126,7 @@ def run_codegen(args: argparse.Namespace) -> int:
     """Write the typed module to ``--output`` (or stdout)."""
     from pathlib import Path
 
-    from schemalog.codegen import render_module
+    from schemalog.catalog.codegen import render_module
 
     catalog = Catalog.load(args.schemas or default_schemas_dir())
     source = render_module(catalog)

@@ -11,11 +11,12 @@ import argparse
 import sys
 from typing import Any
 
-from schemalog.catalog import Catalog, default_schemas_dir
+from schemalog._core.settings import static_field_names
+from schemalog.catalog.load import Catalog, default_schemas_dir
 from schemalog.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from schemalog.inputs import InputError, iter_lines
+from schemalog.exceptions import InputError
 from schemalog.linecheck import LineChecker
-from schemalog.settings import static_field_names
+from schemalog.lines.reader import iter_lines
 
 
 def register(subparsers: Any) -> None:

@@ -1,21 +1,21 @@
-"""CloudWatch Logs metric filters, evaluated locally with AWS's semantics (DESIGN §6).
+"""Deprecated alias of :mod:`schemalog.filters`, the CloudWatch metric-filter engine.
 
-    from schemalog.cloudwatch import parse_pattern, PatternError, MetricFilter
-    p = parse_pattern('{ $.latency > 100 }')
-    p.matches(message)                  # bool
-    p.extract(message)                  # TestMetricFilter extractedValues, None = no match
-    f = MetricFilter.from_dict(body)    # a cloudwatch-filters/*.json body
-    f.datapoint(message)                # Datapoint(value, dimensions) or None
-
-This package imports neither boto3 nor jsonschema; deploying and linting do, when used.
-The decisions taken where AWS's documentation is silent are in docs/cloudwatch-patterns.md.
+``schemalog.cloudwatch`` read like the CloudWatch Logs sink; the engine now lives in
+``schemalog.filters`` and the sink in ``schemalog.sinks.cloudwatch``. This alias keeps old
+imports working and will be removed in a future major release.
 """
 
 from __future__ import annotations
 
-from schemalog.cloudwatch.base import Pattern
-from schemalog.cloudwatch.errors import FilterError, PatternError
-from schemalog.cloudwatch.filters import Datapoint, MetricFilter
-from schemalog.cloudwatch.patterns import parse_pattern
+import warnings
+
+from schemalog.exceptions import FilterError, PatternError
+from schemalog.filters import Datapoint, MetricFilter, Pattern, parse_pattern
+
+warnings.warn(
+    "schemalog.cloudwatch is deprecated: import from schemalog.filters",
+    DeprecationWarning,
+    stacklevel=2,
+)
 
 __all__ = ["Datapoint", "FilterError", "MetricFilter", "Pattern", "PatternError", "parse_pattern"]

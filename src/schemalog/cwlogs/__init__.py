@@ -1,14 +1,20 @@
-"""The CloudWatch Logs sink: ``cloudwatch:GROUP[/STREAM]`` in ``configure(sinks=...)``.
+"""Deprecated alias of :mod:`schemalog.sinks.cloudwatch`, the CloudWatch Logs sink.
 
-    schemalog.configure(sinks=["stdout", "cloudwatch:my-group"])
-
-or, with every setting at hand, :class:`CloudWatchLogsHandler`. boto3 is imported by the
-sender thread on its first batch, never by ``import schemalog`` nor by building a handler.
-(``schemalog.cloudwatch``, a different package, is the metric-filter engine.)
+The sink now lives beside the other sinks, in ``schemalog.sinks.cloudwatch``. This alias keeps
+old imports (and ``"()": "schemalog.cwlogs.CloudWatchLogsHandler"`` in dictConfig) working and
+will be removed in a future major release.
 """
 
 from __future__ import annotations
 
-from schemalog.cwlogs.handler import CloudWatchLogsHandler, from_spec, parse_spec, stream_name
+import warnings
+
+from schemalog.sinks.cloudwatch import CloudWatchLogsHandler, from_spec, parse_spec, stream_name
+
+warnings.warn(
+    "schemalog.cwlogs is deprecated: import from schemalog.sinks.cloudwatch",
+    DeprecationWarning,
+    stacklevel=2,
+)
 
 __all__ = ["CloudWatchLogsHandler", "from_spec", "parse_spec", "stream_name"]

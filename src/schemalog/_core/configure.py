@@ -1,0 +1,125 @@
+"""``configure()``: build the pipeline, install the sinks on the root logger, set the level.
+
+Also the configuration on first use (:func:`auto_configure`) when a logger is used before
+anybody called ``configure()``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Final, Unpack
+
+from schemalog._core import state
+from schemalog._core.pipeline import Pipeline
+from schemalog._core.settings import Options, Settings, resolve
+from schemalog._core.sinkspec import make_sink
+from schemalog._core.stats import STATS
+from schemalog.catalog.load import Catalog
+from schemalog.exceptions import CatalogError, ConfigError
+
+#: The handlers configure() installed on the root logger (replaced by the next configure()).
+_installed: list[logging.Handler] = []
+
+
+def configure(**options: Unpack[Options]) -> Settings:
+    """Configure schemalog for this process; each setting not given comes from ``SCHEMALOG_*``.
+
+    Args:
+        service: stamped as ``service`` on every record.
+        sinks: where records go: ``"stdout"``, ``"stderr"``, ``"file:PATH[?options]"``, or
+            any ``logging.Handler``. Installed on the root logger, so plain stdlib records from
+            other libraries come out as JSON lines too. ``[]`` installs none (bring your own
+            handlers, e.g. with ``dictConfig``).
+        schemas: the catalog directory (``schemas/<event_type>/<version>.json``).
+        level: the lowest level emitted (``"debug"`` ... ``"critical"``).
+        on_invalid: ``"raise"``, ``"keep"`` (emit with ``schema_errors``) or ``"drop"``.
+        caller: add ``caller`` (``module:function:line``) to every record.
+        static_fields: fields stamped on every record, such as ``{"env": "prod"}``.
+        max_event_bytes: the largest line written; longer ones are cut (see ``truncated``).
+        hash_key: key for ``x-sensitive: hash`` (HMAC-SHA-256); without one, plain SHA-256.
+        clock: returns the current epoch seconds (for tests and simulations).
+
+    Raises ConfigError or CatalogError naming what is wrong. Calling it again replaces the
+    previous configuration and closes the sinks it installed.
+    """
+    settings = resolve(**options)
+    catalog = Catalog.load(settings.schemas)
+    handlers = [make_sink(spec) for spec in settings.sinks]
+    _install(settings, Pipeline(settings, catalog), handlers)
+    return settings
+
+
+def _install(settings: Settings, pipeline: Pipeline, handlers: list[logging.Handler]) -> None:
+    root = logging.getLogger()
+    for old in _installed:
+        root.removeHandler(old)
+        old.close()
+    _installed[:] = handlers
+    for handler in handlers:
+        root.addHandler(handler)
+    root.setLevel(settings.level)
+    state.set_min_level(settings.level)
+    state.pipeline = pipeline
+
+
+def configure_on_first_use() -> None:
+    """Configure from the environment when a logger is first used unconfigured; never raises.
+
+    A bad variable or catalog is reported on stderr and the pipeline runs with defaults (an
+    unloadable catalog means every event is reported invalid) rather than failing the app.
+    """
+    root = logging.getLogger()
+    try:
+        settings = resolve()
+    except ConfigError as error:
+        STATS.report("config", f"ignoring bad configuration: {error}")
+        settings = Settings()
+    try:
+        catalog = Catalog.load(settings.schemas)
+    except CatalogError as error:
+        STATS.report("config", f"cannot load the catalog, every event is invalid: {error}")
+        catalog = Catalog(settings.schemas, {})
+    handlers: list[logging.Handler] = []
+    if not root.handlers:
+        for spec in settings.sinks:
+            try:
+                handlers.append(make_sink(spec))
+            except (ConfigError, OSError) as error:
+                STATS.report("config", f"ignoring sink {spec!r}: {error}")
+    if root.handlers:
+        # The application set up logging itself: keep its handlers and its root level.
+        state.set_min_level(min(settings.level, root.getEffectiveLevel()))
+        state.pipeline = Pipeline(settings, catalog)
+        return
+    _install(settings, Pipeline(settings, catalog), handlers)
+
+
+_first_use_lock: Final = threading.Lock()
+
+
+def auto_configure() -> Pipeline:
+    """Return the current pipeline, configuring from ``SCHEMALOG_*`` variables on first use.
+
+    Never raises. Sinks are installed only when the root logger has no handlers yet, so an
+    application that set up logging itself (``dictConfig``, ``basicConfig``) keeps its own.
+    """
+    with _first_use_lock:
+        if state.pipeline is None:
+            configure_on_first_use()
+    assert state.pipeline is not None
+    return state.pipeline
+
+
+def shutdown() -> None:
+    """Flush and close the sinks configure() installed, and remove them from the root logger."""
+    root = logging.getLogger()
+    for handler in _installed:
+        root.removeHandler(handler)
+        try:
+            handler.flush()
+            handler.close()
+        except Exception as error:
+            STATS.add("sink_errors")
+            STATS.report("sink", f"closing {handler!r} failed: {error!r}")
+    _installed.clear()

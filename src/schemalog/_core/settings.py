@@ -1,0 +1,223 @@
+"""Settings: each one from ``configure(...)``, else a ``SCHEMALOG_*`` variable, else a default.
+
+| setting | variable | default |
+|---|---|---|
+| service | SCHEMALOG_SERVICE | none |
+| sinks | SCHEMALOG_SINKS (comma-separated) | ``stdout`` |
+| schemas | SCHEMALOG_SCHEMAS | ``./schemas`` if present, else the bundled catalog |
+| level | SCHEMALOG_LEVEL | ``info`` |
+| on_invalid | SCHEMALOG_ON_INVALID | ``raise`` under pytest or SCHEMALOG_ENV=dev, else ``keep`` |
+| caller | SCHEMALOG_CALLER | off |
+| static_fields | SCHEMALOG_STATIC_FIELDS (JSON object, or ``k=v,k=v``) | none |
+| max_event_bytes | SCHEMALOG_MAX_EVENT_BYTES | 256 KiB |
+| hash_key | SCHEMALOG_HASH_KEY | none (plain SHA-256) |
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final, Literal, TypedDict, Unpack, cast
+
+import orjson
+
+from schemalog._core.render import DEFAULT_MAX_BYTES, MIN_MAX_BYTES
+from schemalog.catalog.load import default_schemas_dir
+from schemalog.exceptions import ConfigError
+from schemalog.record import RESERVED_NAMES
+
+OnInvalid = Literal["raise", "keep", "drop"]
+ON_INVALID_CHOICES: Final = ("raise", "keep", "drop")
+LEVELS: Final = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "warning": logging.WARNING,
+    "error": logging.ERROR,
+    "critical": logging.CRITICAL,
+}
+_TRUE: Final = frozenset({"1", "true", "yes", "on"})
+_FALSE: Final = frozenset({"0", "false", "no", "off", ""})
+
+#: Set by the pytest plugin so that tests default to on_invalid="raise".
+testing_defaults = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The resolved configuration of the pipeline."""
+
+    service: str | None = None
+    sinks: tuple[str | logging.Handler, ...] = ("stdout",)
+    schemas: Path = field(default_factory=default_schemas_dir)
+    level: int = logging.INFO
+    on_invalid: OnInvalid = "keep"
+    caller: bool = False
+    static_fields: Mapping[str, Any] = field(default_factory=dict)
+    max_event_bytes: int = DEFAULT_MAX_BYTES
+    hash_key: bytes | None = None
+    clock: Callable[[], float] = time.time
+
+
+class Options(TypedDict, total=False):
+    """The keyword arguments of ``configure()`` (each may be left out, or None)."""
+
+    service: str | None
+    sinks: Sequence[str | logging.Handler] | None
+    schemas: str | os.PathLike[str] | None
+    level: int | str | None
+    on_invalid: str | None
+    caller: bool | None
+    static_fields: Mapping[str, Any] | None
+    max_event_bytes: int | None
+    hash_key: str | bytes | None
+    clock: Callable[[], float] | None
+
+
+def resolve(environ: Mapping[str, str] | None = None, **options: Unpack[Options]) -> Settings:
+    """Resolve settings: arguments win over ``SCHEMALOG_*`` variables, which win over defaults."""
+    unknown = sorted(set(options) - set(Options.__annotations__))
+    if unknown:  # what a plain keyword signature would refuse
+        raise TypeError(f"configure() got an unexpected keyword argument {unknown[0]!r}")
+    env = os.environ if environ is None else environ
+    service, sinks, schemas = options.get("service"), options.get("sinks"), options.get("schemas")
+    level, caller = options.get("level"), options.get("caller")
+    if sinks is None:
+        sinks = _env_list(env, "SCHEMALOG_SINKS", ["stdout"])
+    return Settings(
+        service=service if service is not None else env.get("SCHEMALOG_SERVICE") or None,
+        sinks=tuple(sinks),
+        schemas=Path(schemas) if schemas is not None else default_schemas_dir(env),
+        level=_level(level if level is not None else env.get("SCHEMALOG_LEVEL", "info")),
+        on_invalid=_on_invalid(options.get("on_invalid"), env),
+        caller=caller if caller is not None else _env_bool(env, "SCHEMALOG_CALLER"),
+        static_fields=_static_fields(options.get("static_fields"), env),
+        max_event_bytes=_max_bytes(options.get("max_event_bytes"), env),
+        hash_key=_hash_key(options.get("hash_key"), env),
+        clock=options.get("clock") or time.time,
+    )
+
+
+def _level(value: int | str) -> int:
+    if isinstance(value, int):
+        return value
+    try:
+        return LEVELS[value.strip().lower()]
+    except KeyError:
+        raise ConfigError(f"level {value!r} is not one of {', '.join(LEVELS)}") from None
+
+
+def _on_invalid(value: str | None, env: Mapping[str, str]) -> OnInvalid:
+    source = "on_invalid"
+    if value is None:
+        value = env.get("SCHEMALOG_ON_INVALID") or None
+        source = "SCHEMALOG_ON_INVALID"
+    if value is None:
+        dev = env.get("SCHEMALOG_ENV", "").strip().lower() == "dev"
+        return "raise" if dev or testing_defaults else "keep"
+    if value not in ON_INVALID_CHOICES:
+        raise ConfigError(f"{source}={value!r} is not one of {', '.join(ON_INVALID_CHOICES)}")
+    return cast(OnInvalid, value)
+
+
+def _env_bool(env: Mapping[str, str], name: str) -> bool:
+    value = env.get(name, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigError(f"{name}={value!r} is not a yes/no value (1, true, yes, on, 0, false...)")
+
+
+def _env_list(env: Mapping[str, str], name: str, default: list[str]) -> list[str]:
+    value = env.get(name)
+    if value is None:
+        return default
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _static_fields(value: Mapping[str, Any] | None, env: Mapping[str, str]) -> dict[str, Any]:
+    source = "static_fields"
+    if value is None:
+        text = env.get("SCHEMALOG_STATIC_FIELDS", "").strip()
+        source = "SCHEMALOG_STATIC_FIELDS"
+        value = _parse_static_fields(text)
+    clashes = sorted(RESERVED_NAMES.intersection(value))
+    if clashes:
+        raise ConfigError(f"{source} uses envelope names {clashes}; they are reserved")
+    return dict(value)
+
+
+def _parse_static_fields(text: str) -> dict[str, Any]:
+    if not text:
+        return {}
+    if text.startswith("{"):
+        try:
+            parsed = orjson.loads(text)
+        except orjson.JSONDecodeError as error:
+            raise ConfigError(f"SCHEMALOG_STATIC_FIELDS is not valid JSON: {error}") from None
+        if not isinstance(parsed, dict):
+            raise ConfigError("SCHEMALOG_STATIC_FIELDS must be a JSON object")
+        return parsed
+    fields: dict[str, Any] = {}
+    for item in text.split(","):
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ConfigError(f"SCHEMALOG_STATIC_FIELDS item {item!r} is not name=value")
+        fields[name.strip()] = value.strip()
+    return fields
+
+
+def static_field_names(environ: Mapping[str, str] | None = None) -> frozenset[str]:
+    """Return the static field names ``SCHEMALOG_STATIC_FIELDS`` declares."""
+    env = os.environ if environ is None else environ
+    return frozenset(_parse_static_fields(env.get("SCHEMALOG_STATIC_FIELDS", "").strip()))
+
+
+def _max_bytes(value: int | None, env: Mapping[str, str]) -> int:
+    source = "max_event_bytes"
+    if value is None:
+        text = env.get("SCHEMALOG_MAX_EVENT_BYTES")
+        if not text:
+            return DEFAULT_MAX_BYTES
+        source = "SCHEMALOG_MAX_EVENT_BYTES"
+        try:
+            value = parse_size(text)
+        except ValueError as error:
+            raise ConfigError(f"{source}: {error}") from None
+    if value < MIN_MAX_BYTES:
+        raise ConfigError(f"{source}={value} is below the minimum of {MIN_MAX_BYTES} bytes")
+    return value
+
+
+def _hash_key(value: str | bytes | None, env: Mapping[str, str]) -> bytes | None:
+    if value is None:
+        value = env.get("SCHEMALOG_HASH_KEY") or None
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    return value
+
+
+_SIZE_UNITS: Final = {
+    "": 1,
+    "b": 1,
+    "kb": 1000,
+    "kib": 1024,
+    "mb": 1000**2,
+    "mib": 1024**2,
+    "gb": 1000**3,
+    "gib": 1024**3,
+}
+
+
+def parse_size(text: str) -> int:
+    """Parse ``"10MB"``, ``"512KiB"`` or ``"1048576"`` into bytes."""
+    stripped = text.strip().lower()
+    digits = stripped.rstrip("abcdefghijklmnopqrstuvwxyz ")
+    unit = stripped[len(digits) :].strip()
+    if not digits.isdigit() or unit not in _SIZE_UNITS:
+        raise ValueError(f"{text!r} is not a size such as 1048576, 512KiB or 10MB")
+    return int(digits) * _SIZE_UNITS[unit]

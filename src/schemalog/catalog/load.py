@@ -1,0 +1,303 @@
+"""The event catalog: ``schemas/<event_type>/<MAJOR.MINOR.PATCH>.json`` (DESIGN §3).
+
+Loading reads every file, checks it against the JSON Schema meta-schema and against what the
+runtime relies on (an object schema, no envelope names, a known ``x-context``), and fails with
+each bad file's path and reason. Validators are compiled on first use of each version.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property, total_ordering
+from pathlib import Path
+from typing import Any, Final
+
+import orjson
+
+from schemalog.catalog.sensitivity import ACTIONS, REDACTED, RedactionPlan, is_secret_name
+from schemalog.catalog.validators import CompiledValidator, check_schema_fast
+from schemalog.exceptions import CatalogError, UnknownEventError
+from schemalog.record import CONTEXT_NAMES, LOG_EVENT_TYPE, RESERVED_NAMES, SchemaIssue
+
+EVENT_TYPE_PATTERN: Final = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*\Z")
+_VERSION_PATTERN: Final = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)\Z")
+_MAJOR_PATTERN: Final = re.compile(r"(0|[1-9]\d*)\Z")
+
+
+@total_ordering
+@dataclass(frozen=True)
+class Version:
+    """A ``MAJOR.MINOR.PATCH`` schema version."""
+
+    major: int
+    minor: int
+    patch: int
+
+    @classmethod
+    def parse(cls, text: str) -> Version:
+        """Parse ``"1.2.3"``; raise ValueError for anything else."""
+        match = _VERSION_PATTERN.match(text)
+        if match is None:
+            raise ValueError(f"{text!r} is not a MAJOR.MINOR.PATCH version")
+        return cls(*(int(part) for part in match.groups()))
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Version):
+            return NotImplemented
+        return (self.major, self.minor, self.patch) < (other.major, other.minor, other.patch)
+
+    def __str__(self) -> str:
+        return f"{self.major}.{self.minor}.{self.patch}"
+
+
+@dataclass(frozen=True, eq=False)
+class SchemaVersion:
+    """One version of one event type's schema, and what the runtime derives from it."""
+
+    event_type: str
+    version: Version
+    schema: Mapping[str, Any]
+    path: Path
+    version_text: str = field(init=False)
+    redaction: RedactionPlan = field(init=False)
+    #: Context names (``session_id``, ...) the event must carry, from ``x-context``.
+    required_context: tuple[str, ...] = field(init=False)
+    #: True when every event field is a typed scalar: an event that passes validation then
+    #: holds only strings, numbers, booleans and nulls, with nothing to normalize.
+    scalar_only: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "version_text", str(self.version))
+        object.__setattr__(self, "redaction", RedactionPlan.from_schema(self.schema))
+        context = self.schema.get("x-context", [])
+        object.__setattr__(self, "required_context", tuple(context))
+        object.__setattr__(self, "scalar_only", _scalar_only(self.schema))
+
+    @property
+    def description(self) -> str:
+        """The event's description."""
+        return str(self.schema.get("description", ""))
+
+    @cached_property
+    def validator(self) -> CompiledValidator:
+        """The compiled validator for the event's own fields."""
+        return CompiledValidator(self.schema)
+
+    @cached_property
+    def emitted_schema(self) -> Mapping[str, Any]:
+        """The schema a *written* line satisfies: redacted properties accept their redacted form.
+
+        A hashed or masked property holds a string, a dropped one may be absent, and a property
+        whose name says it holds a secret may hold ``"[REDACTED]"``.
+        """
+        return emitted_view(self.schema)
+
+    def context_issues(self, context: Mapping[str, Any]) -> list[SchemaIssue]:
+        """Return an issue for each ``x-context`` name missing from the record's context."""
+        return [
+            SchemaIssue(f"$.{name}", "required context is missing (bind it or pass it)")
+            for name in self.required_context
+            if context.get(name) is None
+        ]
+
+
+_SCALAR_TYPES: Final = frozenset({"string", "integer", "number", "boolean", "null"})
+
+
+def _scalar_only(schema: Mapping[str, Any]) -> bool:
+    if schema.get("additionalProperties") is not False:
+        return False
+    properties = schema.get("properties", {})
+    for subschema in properties.values():
+        kinds = subschema.get("type") if isinstance(subschema, Mapping) else None
+        if isinstance(kinds, str):
+            kinds = [kinds]
+        if not kinds or not _SCALAR_TYPES.issuperset(kinds):
+            return False
+    return True
+
+
+def emitted_view(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """Return ``schema`` with each property widened to accept what redaction writes."""
+    view = dict(schema)
+    properties = schema.get("properties")
+    if not isinstance(properties, Mapping):
+        return view
+    new_properties: dict[str, Any] = {}
+    dropped: set[str] = set()
+    for name, subschema in properties.items():
+        if not isinstance(subschema, Mapping):
+            new_properties[name] = subschema
+            continue
+        action = subschema.get("x-sensitive")
+        if action == "drop":
+            dropped.add(name)
+            new_properties[name] = subschema
+        elif action in ACTIONS:
+            new_properties[name] = {
+                "description": subschema.get("description", ""),
+                "type": ["string", "null"],
+            }
+        elif is_secret_name(name):
+            new_properties[name] = {"anyOf": [emitted_view(subschema), {"const": REDACTED}]}
+        else:
+            new_properties[name] = emitted_view(subschema)
+    view["properties"] = new_properties
+    required = schema.get("required")
+    if dropped and isinstance(required, list):
+        view["required"] = [name for name in required if name not in dropped]
+    return view
+
+
+class Catalog:
+    """The event types of one catalog directory, each with one or more schema versions."""
+
+    def __init__(self, root: Path, versions: Mapping[str, list[SchemaVersion]]) -> None:
+        self.root = root
+        # Oldest first, so [-1] is the newest.
+        self._versions = {
+            name: sorted(vs, key=lambda v: v.version) for name, vs in versions.items()
+        }
+
+    @classmethod
+    def load(cls, root: str | os.PathLike[str]) -> Catalog:
+        """Load and check every schema file under ``root``; raise CatalogError listing problems."""
+        root_path = Path(root)
+        if not root_path.is_dir():
+            raise CatalogError([f"{root_path}: no such catalog directory"])
+        problems: list[str] = []
+        versions: dict[str, list[SchemaVersion]] = {}
+        for path in sorted(root_path.glob("*/*.json")):
+            try:
+                loaded = _load_file(path)
+            except CatalogError as error:
+                problems.extend(error.problems)
+                continue
+            versions.setdefault(loaded.event_type, []).append(loaded)
+        if problems:
+            raise CatalogError(problems)
+        return cls(root_path, versions)
+
+    def __contains__(self, event_type: object) -> bool:
+        return event_type in self._versions
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._versions))
+
+    def __len__(self) -> int:
+        return len(self._versions)
+
+    @property
+    def event_types(self) -> list[str]:
+        """Every event type, sorted."""
+        return sorted(self._versions)
+
+    def versions(self, event_type: str) -> list[SchemaVersion]:
+        """Every version of ``event_type``, oldest first (empty when unknown)."""
+        return list(self._versions.get(event_type, ()))
+
+    def get(self, event_type: str, version: str | None = None) -> SchemaVersion:
+        """Return the newest version, or the pinned one (``"1.2.0"``, or ``"1"`` for newest 1.x).
+
+        Raises UnknownEventError, with a suggestion when a known name is close.
+        """
+        versions = self._versions.get(event_type)
+        if versions is None:
+            hint = self.suggest(event_type)
+            tail = f" (did you mean {hint!r}?)" if hint else ""
+            raise UnknownEventError(f"unknown event type {event_type!r}{tail}")
+        if version is None:
+            return versions[-1]
+        if _MAJOR_PATTERN.match(version):
+            major = int(version)
+            matching = [v for v in versions if v.version.major == major]
+            if matching:
+                return matching[-1]
+        else:
+            for candidate in versions:
+                if candidate.version_text == version:
+                    return candidate
+        known = ", ".join(v.version_text for v in versions)
+        raise UnknownEventError(f"{event_type} has no version {version!r} (known: {known})")
+
+    def suggest(self, event_type: str) -> str | None:
+        """Return the known event type closest to ``event_type``, if one is close."""
+        matches = difflib.get_close_matches(event_type, self._versions, n=1, cutoff=0.75)
+        return matches[0] if matches else None
+
+
+def _load_file(path: Path) -> SchemaVersion:
+    event_type = path.parent.name
+    problems: list[str] = []
+    if not EVENT_TYPE_PATTERN.match(event_type):
+        problems.append(f"{path}: directory name {event_type!r} is not a snake_case event type")
+    elif event_type == LOG_EVENT_TYPE or event_type in RESERVED_NAMES:
+        problems.append(f"{path}: {event_type!r} is reserved and cannot be a cataloged event type")
+    try:
+        version = Version.parse(path.stem)
+    except ValueError:
+        problems.append(f"{path}: file name must be MAJOR.MINOR.PATCH.json, e.g. 1.0.0.json")
+        version = Version(0, 0, 0)
+    try:
+        schema = orjson.loads(path.read_bytes())
+    except orjson.JSONDecodeError as error:
+        raise CatalogError([*problems, f"{path}: not valid JSON: {error}"]) from None
+    except OSError as error:
+        raise CatalogError([*problems, f"{path}: cannot read: {error.strerror}"]) from None
+    problems.extend(f"{path}: {issue}" for issue in _schema_problems(schema))
+    if problems:
+        raise CatalogError(problems)
+    return SchemaVersion(event_type, version, schema, path)
+
+
+def _schema_problems(schema: Any) -> list[str]:
+    if not isinstance(schema, dict):
+        return ["a schema file must hold a JSON object"]
+    meta_issue = check_schema_fast(schema)
+    if meta_issue is not None:
+        return [f"not a valid JSON Schema: {meta_issue}"]
+    problems = []
+    if schema.get("type") != "object":
+        problems.append('an event schema must have "type": "object"')
+    properties = schema.get("properties", {})
+    reserved = sorted(RESERVED_NAMES.intersection(properties))
+    if reserved:
+        problems.append(f"declares envelope names {reserved}; they are reserved (DESIGN §2)")
+    if not is_context_list(schema.get("x-context", [])):
+        problems.append(f"x-context must list some of {sorted(CONTEXT_NAMES)}")
+    for name, subschema in properties.items():
+        action = subschema.get("x-sensitive") if isinstance(subschema, dict) else None
+        if action is not None and not is_sensitive_action(action):
+            problems.append(f"$.properties.{name}.x-sensitive must be one of {sorted(ACTIONS)}")
+    return problems
+
+
+def is_context_list(value: Any) -> bool:
+    """Whether ``value`` is a valid ``x-context``: a list of envelope context names."""
+    return isinstance(value, list) and all(
+        isinstance(name, str) and name in CONTEXT_NAMES for name in value
+    )
+
+
+def is_sensitive_action(value: Any) -> bool:
+    """Whether ``value`` is a valid ``x-sensitive`` action (``hash``, ``mask``, ``drop``)."""
+    return isinstance(value, str) and value in ACTIONS
+
+
+def bundled_schemas_dir() -> Path:
+    """Return the catalog shipped with schemalog (``schemas/`` of a source checkout)."""
+    installed = Path(__file__).parents[1] / "_bundled" / "schemas"
+    return installed if installed.is_dir() else Path(__file__).resolve().parents[3] / "schemas"
+
+
+def default_schemas_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Return ``$SCHEMALOG_SCHEMAS``, else ``./schemas`` if it exists, else the bundled catalog."""
+    configured = (os.environ if environ is None else environ).get("SCHEMALOG_SCHEMAS")
+    if configured:
+        return Path(configured)
+    local = Path("schemas")
+    return local if local.is_dir() else bundled_schemas_dir()

@@ -1,0 +1,1 @@
+"""``schemalog lint``: event calls in Python code checked against the catalog."""

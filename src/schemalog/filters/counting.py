@@ -1,0 +1,176 @@
+"""``schemalog count``'s engine: inputs (files, ``-``, gzip) through a :class:`Scanner`.
+
+A large plain file is split at line boundaries into byte ranges (a few per CPU), scanned by a
+pool of forked worker processes, one per CPU, that take the next range when they finish one;
+every byte is still read once, and the workers' statistics are merged. Compressed input and
+stdin are read by one process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import stat
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, BinaryIO, Final
+
+from schemalog.exceptions import InputError
+from schemalog.filters.aggregate import Aggregator
+from schemalog.filters.filters import MetricFilter
+from schemalog.filters.scan import Scanner
+from schemalog.lines.reader import GZIP_MAGIC, STDIN, open_input
+
+#: Files at least this large are split across worker processes.
+PARALLEL_MIN_BYTES: Final = 32 << 20
+#: Ranges per worker, so that a worker slowed down by other work on the machine holds up less.
+RANGES_PER_JOB: Final = 4
+#: What forked workers inherit from the parent: the filters, period and exactness of a count.
+_SHARED: dict[str, Any] = {}
+
+
+def default_jobs() -> int:
+    """How many worker processes a large file gets: the CPUs this process may use (max 8)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 8))
+
+
+def can_fork() -> bool:
+    """Whether worker processes can be forked here (Linux and other POSIX systems)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def count(
+    paths: Sequence[str],
+    filters: list[MetricFilter],
+    period: int,
+    *,
+    exact: bool = False,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+    parallel_from: int = PARALLEL_MIN_BYTES,
+) -> Aggregator:
+    """Scan every input through ``filters``; return the aggregated statistics.
+
+    A plain file of at least ``parallel_from`` bytes is split across ``jobs`` processes.
+    Raises InputError naming the input that cannot be read.
+    """
+    scanner = Scanner(filters, period, exact=exact)
+    for path in paths:
+        ranges = None
+        if jobs > 1 and can_fork():
+            ranges = _ranges(path, jobs * RANGES_PER_JOB, parallel_from)
+        if ranges is not None:
+            _count_parallel(scanner, path, ranges, jobs, progress)
+            continue
+        try:
+            with open_input(path) as stream:
+                scanner.feed(stream, progress)
+        except EOFError:
+            raise InputError(f"{path}: compressed stream ends early") from None
+        except OSError as error:
+            raise InputError(f"{path}: read failed: {error.strerror or error}") from None
+    return scanner.aggregator
+
+
+def input_size(path: str) -> int | None:
+    """Return how many bytes a scan of ``path`` reads, when known: a plain regular file's size.
+
+    None for stdin, anything but a regular file, and gzip (its decompressed size is unknown).
+    """
+    if path == STDIN:
+        return None
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None  # opening a FIFO to peek would block or eat its first bytes
+        with open(path, "rb") as handle:
+            if handle.read(2) == GZIP_MAGIC:
+                return None
+            return os.fstat(handle.fileno()).st_size
+    except OSError:
+        return None
+
+
+def _ranges(path: str, parts: int, smallest: int) -> list[tuple[int, int]] | None:
+    """Split a plain file of ``smallest`` bytes or more into ``parts`` ranges of whole lines."""
+    size = input_size(path)
+    if size is None or size < smallest:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            starts = [0]
+            for index in range(1, parts):
+                handle.seek(size * index // parts)
+                handle.readline()  # finish the line this offset falls in
+                position = handle.tell()
+                if starts[-1] < position < size:
+                    starts.append(position)
+    except OSError:
+        return None
+    ends = [*starts[1:], size]
+    return list(zip(starts, ends, strict=True))
+
+
+class _Range:
+    """A binary reader over ``[start, end)`` of a file."""
+
+    def __init__(self, handle: BinaryIO, end: int) -> None:
+        self._handle = handle
+        self._left = end - handle.tell()
+
+    def read(self, size: int = -1) -> bytes:
+        if self._left <= 0:
+            return b""
+        want = self._left if size < 0 else min(size, self._left)
+        data = self._handle.read(want)
+        self._left -= len(data)
+        return data
+
+
+def _scan_range(job: tuple[str, int, int]) -> tuple[Any, int]:
+    """Scan ``[start, end)`` of a file in a worker; return its series and the bytes read."""
+    path, start, end = job
+    filters, period, exact = _SHARED["count"]
+    scanner = Scanner(filters, period, exact=exact)
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        scanner.feed(_Range(handle, end))  # type: ignore[arg-type]
+    return scanner.aggregator.series, end - start
+
+
+def _count_parallel(
+    scanner: Scanner,
+    path: str,
+    ranges: list[tuple[int, int]],
+    jobs: int,
+    progress: Callable[[int], None] | None,
+) -> None:
+    _SHARED["count"] = (scanner.filters, scanner.aggregator.period, scanner.exact)
+    context = multiprocessing.get_context("fork")
+    try:
+        with ProcessPoolExecutor(min(jobs, len(ranges)), mp_context=context) as pool:
+            pending = [pool.submit(_scan_range, (path, start, end)) for start, end in ranges]
+            for done in as_completed(pending):
+                series, size = done.result()
+                _merge(scanner.aggregator, series)
+                if progress is not None:
+                    progress(size)
+    except OSError as error:
+        raise InputError(f"{path}: read failed: {error.strerror or error}") from None
+    except BrokenProcessPool:
+        raise InputError(f"{path}: a counting worker stopped unexpectedly") from None
+    finally:
+        _SHARED.clear()
+
+
+def _merge(aggregator: Aggregator, series: Any) -> None:
+    for slot, stats in series.items():
+        mine = aggregator.series.get(slot)
+        if mine is None:
+            aggregator.series[slot] = stats
+        else:
+            mine.merge(stats)

@@ -1,0 +1,1 @@
+"""Reading JSON-lines inputs (files, ``-``, ``.gz``) for the command line and loaders."""

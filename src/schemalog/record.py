@@ -1,0 +1,110 @@
+"""The record contract (DESIGN §2): the envelope's names and the one table of levels.
+
+Every line schemalog writes is one flat JSON object: the envelope names below, then the event's
+own fields. Envelope names are reserved: a schema may not declare them, and a caller may set
+only the context names (and ``schema_version``, to pin a version).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final
+
+import orjson
+
+__all__ = [
+    "CONTEXT_NAMES",
+    "ENVELOPE_ORDER",
+    "LEVELS",
+    "LEVEL_NAMES",
+    "LOG_EVENT_TYPE",
+    "RESERVED_NAMES",
+    "STAMPED_NAMES",
+    "SchemaIssue",
+    "json_path",
+    "level_name",
+    "level_number",
+]
+
+#: Context names that ``schemalog.bound(...)``, ``logger.bind(...)`` or a call may set.
+CONTEXT_NAMES: Final = frozenset({"session_id", "user_id", "request_id", "trace_id", "span_id"})
+
+#: Every envelope name, in the order a record carries them.
+ENVELOPE_ORDER: Final = (
+    "timestamp",
+    "level",
+    "logger",
+    "event_type",
+    "schema_version",
+    "event_id",
+    "service",
+    "caller",
+    "session_id",
+    "user_id",
+    "request_id",
+    "trace_id",
+    "span_id",
+    "message",
+    "exception",
+    "schema_errors",
+    "truncated",
+)
+RESERVED_NAMES: Final = frozenset(ENVELOPE_ORDER)
+
+#: Names schemalog alone sets; a call that passes one of them is an invalid event.
+STAMPED_NAMES: Final = RESERVED_NAMES - CONTEXT_NAMES - {"schema_version"}
+
+#: The event type of plain stdlib records from other libraries: never cataloged, never validated.
+LOG_EVENT_TYPE: Final = "log"
+
+#: The one level table: a record's ``level`` and the stdlib level number it stands for.
+LEVELS: Final = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "warning": logging.WARNING,
+    "error": logging.ERROR,
+    "critical": logging.CRITICAL,
+}
+#: The same table the other way round: stdlib level number to the record's ``level``.
+LEVEL_NAMES: Final = {number: name for name, number in LEVELS.items()}
+
+
+def level_name(levelno: int) -> str:
+    """Return the record's ``level`` for a stdlib level number (custom levels by their name)."""
+    name = LEVEL_NAMES.get(levelno)
+    return name if name is not None else str(logging.getLevelName(levelno)).lower()
+
+
+def level_number(name: str) -> int:
+    """Return the stdlib level number of a record's ``level``; KeyError for an unknown name."""
+    return LEVELS[name.strip().lower()]
+
+
+_IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+@dataclass(frozen=True, order=True)
+class SchemaIssue:
+    """One problem with an event: where (a ``$.json.path``) and why."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+def json_path(parts: Iterable[str | int]) -> str:
+    """Return ``$.a.b[0]`` for the path parts ``a, b, 0`` (bracket-quoting odd names)."""
+    out = ["$"]
+    for part in parts:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif _IDENTIFIER.match(part):
+            out.append(f".{part}")
+        else:
+            out.append("[" + orjson.dumps(part).decode() + "]")
+    return "".join(out)

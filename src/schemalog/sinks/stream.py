@@ -1,0 +1,33 @@
+"""``StreamSink``: the ``stdout`` and ``stderr`` sinks."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from schemalog.exceptions import ConfigError
+from schemalog.sinks.base import Sink
+
+
+class StreamSink(Sink):
+    """Writes lines to ``sys.stdout`` or ``sys.stderr``, whatever they are at the time."""
+
+    def __init__(self, stream: str = "stdout", level: int | str = logging.NOTSET) -> None:
+        if stream not in ("stdout", "stderr"):
+            raise ConfigError(f"stream must be 'stdout' or 'stderr', not {stream!r}")
+        super().__init__(level)
+        self.stream_name = stream
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Write one line and flush."""
+        try:
+            stream = getattr(sys, self.stream_name)
+            if stream is None:  # no console (pythonw, some daemons): nowhere to write
+                return
+            stream.write(self.format(record) + "\n")
+            stream.flush()
+        except Exception:
+            self.handleError(record)
+
+    def __repr__(self) -> str:
+        return f"<StreamSink {self.stream_name}>"
