@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
 DEMO_DIR ?= demo-output
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo test lint imports typecheck unit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "schemalog needs Python 3.11+"'
@@ -28,13 +28,16 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench examples
 	$(BIN)/ruff format --check src tests bench examples
 
+imports: $(STAMP)
+	$(BIN)/lint-imports
+
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
 unit: $(STAMP)
 	$(BIN)/pytest -q
 
-test: lint typecheck unit
+test: lint imports typecheck unit
 
 bench: $(BENCH_STAMP)
 	command -v jq >/dev/null 2>&1 || apt-get install -y jq  # bench/count.py times jq

@@ -11,15 +11,26 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
 from schemalog.agent.hashing import params_hash
+from schemalog.agent.session import AgentSession, ToolCall
 from schemalog.agent.toolspec import ToolSpec
 
-if TYPE_CHECKING:
-    from schemalog.agent.session import AgentSession, ToolCall
-    from schemalog.agent.tracker import AgentTracker
+
+class CallHost(Protocol):
+    """What a wrapped tool needs from its tracker (``AgentTracker`` is one)."""
+
+    clock: Callable[[], float]
+
+    def _session_for(self, kwargs: Mapping[str, Any]) -> AgentSession | None: ...
+
+    def _prepare(
+        self, spec: ToolSpec, params: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]: ...
+
+    def _note_untracked(self, tool_name: str) -> None: ...
 
 
 class ToolError(dict[str, Any]):
@@ -31,7 +42,7 @@ class ToolError(dict[str, Any]):
 
 
 def wrap_tool(
-    tracker: AgentTracker, function: Callable[..., Any], spec: ToolSpec
+    tracker: CallHost, function: Callable[..., Any], spec: ToolSpec
 ) -> Callable[..., Any]:
     """Return ``function`` wrapped with the tool-call lifecycle (async stays async)."""
     clock = tracker.clock
