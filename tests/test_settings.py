@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from schemalog._core import settings
-from schemalog._core.settings import parse_size, resolve, static_field_names
+from schemalog._core.options import parse_size
+from schemalog._core.settings import resolve, static_field_names
 from schemalog.exceptions import ConfigError
 
 
@@ -77,7 +78,7 @@ def test_static_fields_as_json() -> None:
     [
         ({"SCHEMALOG_LEVEL": "loud"}, "level 'loud'"),
         ({"SCHEMALOG_ON_INVALID": "ignore"}, "SCHEMALOG_ON_INVALID='ignore'"),
-        ({"SCHEMALOG_CALLER": "maybe"}, "SCHEMALOG_CALLER='maybe'"),
+        ({"SCHEMALOG_CALLER": "maybe"}, "SCHEMALOG_CALLER: 'maybe' is not a yes/no value"),
         ({"SCHEMALOG_STATIC_FIELDS": "{bad"}, "SCHEMALOG_STATIC_FIELDS is not valid JSON"),
         ({"SCHEMALOG_STATIC_FIELDS": "novalue"}, "is not name=value"),
         ({"SCHEMALOG_STATIC_FIELDS": "level=x"}, "reserved"),

@@ -9,6 +9,8 @@ import os
 import time
 from typing import Final
 
+from schemalog._core import lifecycle
+
 _MILLIS: Final = tuple(f".{ms:03d}Z" for ms in range(1000))
 _TAIL_BATCH: Final = 512
 
@@ -27,7 +29,7 @@ class Stamper:
     def __init__(self) -> None:
         self._draw()
         self._second: tuple[int, str] = (-1, "")
-        os.register_at_fork(after_in_child=self._draw)
+        lifecycle.after_fork_in_child(self._draw)
 
     def _draw(self) -> None:
         random_bits = int.from_bytes(os.urandom(4))

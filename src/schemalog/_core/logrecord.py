@@ -17,6 +17,8 @@ import threading
 from types import FrameType
 from typing import Any, Final
 
+from schemalog._core import lifecycle
+
 _STDLIB_ATTRIBUTES: Final = frozenset(
     logging.LogRecord("", logging.INFO, "", 0, "", None, None).__dict__
 )
@@ -61,7 +63,7 @@ def _refresh_pid() -> None:
     _pid = os.getpid()
 
 
-os.register_at_fork(after_in_child=_refresh_pid)
+lifecycle.after_fork_in_child(_refresh_pid)
 
 
 def _file_and_module(pathname: str) -> tuple[str, str]:

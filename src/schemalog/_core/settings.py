@@ -25,22 +25,14 @@ from typing import Any, Final, Literal, TypedDict, Unpack, cast
 
 import orjson
 
+from schemalog._core.options import parse_bool, parse_env, parse_size, parse_value
 from schemalog._core.render import DEFAULT_MAX_BYTES, MIN_MAX_BYTES
 from schemalog.catalog.load import default_schemas_dir
 from schemalog.exceptions import ConfigError
-from schemalog.record import RESERVED_NAMES
+from schemalog.record import LEVELS, RESERVED_NAMES, level_number
 
 OnInvalid = Literal["raise", "keep", "drop"]
 ON_INVALID_CHOICES: Final = ("raise", "keep", "drop")
-LEVELS: Final = {
-    "debug": logging.DEBUG,
-    "info": logging.INFO,
-    "warning": logging.WARNING,
-    "error": logging.ERROR,
-    "critical": logging.CRITICAL,
-}
-_TRUE: Final = frozenset({"1", "true", "yes", "on"})
-_FALSE: Final = frozenset({"0", "false", "no", "off", ""})
 
 #: Set by the pytest plugin so that tests default to on_invalid="raise".
 testing_defaults = False
@@ -93,7 +85,9 @@ def resolve(environ: Mapping[str, str] | None = None, **options: Unpack[Options]
         schemas=Path(schemas) if schemas is not None else default_schemas_dir(env),
         level=_level(level if level is not None else env.get("SCHEMALOG_LEVEL", "info")),
         on_invalid=_on_invalid(options.get("on_invalid"), env),
-        caller=caller if caller is not None else _env_bool(env, "SCHEMALOG_CALLER"),
+        caller=caller
+        if caller is not None
+        else parse_env(env, "SCHEMALOG_CALLER", parse_bool, False),
         static_fields=_static_fields(options.get("static_fields"), env),
         max_event_bytes=_max_bytes(options.get("max_event_bytes"), env),
         hash_key=_hash_key(options.get("hash_key"), env),
@@ -105,9 +99,13 @@ def _level(value: int | str) -> int:
     if isinstance(value, int):
         return value
     try:
-        return LEVELS[value.strip().lower()]
+        return level_number(value)
     except KeyError:
         raise ConfigError(f"level {value!r} is not one of {', '.join(LEVELS)}") from None
+
+
+def _caller(value: bool | None, env: Mapping[str, str]) -> bool:
+    return value if value is not None else parse_env(env, "SCHEMALOG_CALLER", parse_bool, False)
 
 
 def _on_invalid(value: str | None, env: Mapping[str, str]) -> OnInvalid:
@@ -121,15 +119,6 @@ def _on_invalid(value: str | None, env: Mapping[str, str]) -> OnInvalid:
     if value not in ON_INVALID_CHOICES:
         raise ConfigError(f"{source}={value!r} is not one of {', '.join(ON_INVALID_CHOICES)}")
     return cast(OnInvalid, value)
-
-
-def _env_bool(env: Mapping[str, str], name: str) -> bool:
-    value = env.get(name, "").strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ConfigError(f"{name}={value!r} is not a yes/no value (1, true, yes, on, 0, false...)")
 
 
 def _env_list(env: Mapping[str, str], name: str, default: list[str]) -> list[str]:
@@ -184,10 +173,7 @@ def _max_bytes(value: int | None, env: Mapping[str, str]) -> int:
         if not text:
             return DEFAULT_MAX_BYTES
         source = "SCHEMALOG_MAX_EVENT_BYTES"
-        try:
-            value = parse_size(text)
-        except ValueError as error:
-            raise ConfigError(f"{source}: {error}") from None
+        value = parse_value("environment", source, text, parse_size)
     if value < MIN_MAX_BYTES:
         raise ConfigError(f"{source}={value} is below the minimum of {MIN_MAX_BYTES} bytes")
     return value
@@ -199,25 +185,3 @@ def _hash_key(value: str | bytes | None, env: Mapping[str, str]) -> bytes | None
     if isinstance(value, str):
         return value.encode("utf-8")
     return value
-
-
-_SIZE_UNITS: Final = {
-    "": 1,
-    "b": 1,
-    "kb": 1000,
-    "kib": 1024,
-    "mb": 1000**2,
-    "mib": 1024**2,
-    "gb": 1000**3,
-    "gib": 1024**3,
-}
-
-
-def parse_size(text: str) -> int:
-    """Parse ``"10MB"``, ``"512KiB"`` or ``"1048576"`` into bytes."""
-    stripped = text.strip().lower()
-    digits = stripped.rstrip("abcdefghijklmnopqrstuvwxyz ")
-    unit = stripped[len(digits) :].strip()
-    if not digits.isdigit() or unit not in _SIZE_UNITS:
-        raise ValueError(f"{text!r} is not a size such as 1048576, 512KiB or 10MB")
-    return int(digits) * _SIZE_UNITS[unit]

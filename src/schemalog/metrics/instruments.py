@@ -23,7 +23,6 @@ root logger's, where ``configure()`` installs the sinks), as they are: not catal
 
 from __future__ import annotations
 
-import atexit
 import functools
 import logging
 import math
@@ -36,6 +35,7 @@ from typing import Any, Final, ParamSpec, TypeVar
 
 import orjson
 
+from schemalog._core import lifecycle
 from schemalog._core.configure import auto_configure
 from schemalog._core.pipeline import LINE_ATTRIBUTE
 from schemalog._core.stats import STATS
@@ -96,7 +96,7 @@ class Registry:
         self._wake = threading.Event()
         self._exit_hooked = False
         self._exit_flushed = False
-        os.register_at_fork(after_in_child=self._after_fork_in_child)
+        lifecycle.after_fork_in_child(self._after_fork_in_child)
 
     def reset(self) -> None:
         """Forget every series and its values (for tests)."""
@@ -137,7 +137,7 @@ class Registry:
         self._thread.start()
         if not self._exit_hooked:
             self._exit_hooked = True
-            atexit.register(self.flush_at_exit)
+            lifecycle.at_exit(self.flush_at_exit, lifecycle.FLUSH)
 
     def _run(self) -> None:
         while True:

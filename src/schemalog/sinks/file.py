@@ -24,9 +24,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Final
-from urllib.parse import parse_qsl
 
-from schemalog._core.settings import parse_size
+from schemalog._core.options import Parser, parse_bool, parse_count, parse_query, parse_size
 from schemalog.exceptions import ConfigError
 from schemalog.sinks.base import Sink
 
@@ -39,6 +38,16 @@ _PERIODS: Final = {
     "MIDNIGHT": (86400, "%Y-%m-%d"),
 }
 _OPEN_FLAGS: Final = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC
+
+
+#: The options of a ``file:`` sink string, each with its parser.
+_FILE_OPTIONS: Final[dict[str, Parser]] = {
+    "max_bytes": parse_size,
+    "backups": parse_count,
+    "when": str,
+    "interval": parse_count,
+    "watch": parse_bool,
+}
 
 
 class FileSink(Sink):
@@ -96,25 +105,19 @@ class FileSink(Sink):
     def from_spec(cls, argument: str) -> FileSink:
         """Build from the part of a sink string after ``file:`` (``PATH[?options]``)."""
         path, _, query = argument.partition("?")
-        options = dict(parse_qsl(query, keep_blank_values=True, strict_parsing=False))
-        known = {"max_bytes", "backups", "when", "interval", "watch"}
-        unknown = sorted(set(options) - known)
-        if unknown:
-            raise ConfigError(
-                f"sink 'file:{argument}': unknown option {unknown[0]!r}"
-                f" (known: {', '.join(sorted(known))})"
-            )
+        where = f"sink 'file:{argument}'"
+        options = parse_query(where, query, _FILE_OPTIONS)
         try:
             return cls(
                 path,
-                max_bytes=parse_size(options.get("max_bytes", "0")),
-                backup_count=int(options.get("backups", "0")),
+                max_bytes=options.get("max_bytes", 0),
+                backup_count=options.get("backups", 0),
                 when=options.get("when"),
-                interval=int(options.get("interval", "1")),
-                watch=options.get("watch", "false").lower() in ("1", "true", "yes", "on"),
+                interval=options.get("interval", 1),
+                watch=options.get("watch", False),
             )
         except ValueError as error:
-            raise ConfigError(f"sink 'file:{argument}': {error}") from None
+            raise ConfigError(f"{where}: {error}") from None
 
     # -- writing ------------------------------------------------------------------------------
 

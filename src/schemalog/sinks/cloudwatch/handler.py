@@ -39,15 +39,14 @@ from pathlib import Path
 from threading import get_ident
 from time import monotonic
 from typing import TYPE_CHECKING, Any, Final, Literal
-from urllib.parse import parse_qsl
 
 import orjson
 
 from schemalog._core import state
 from schemalog._core.envelope import Stamper
 from schemalog._core.formatter import JsonFormatter
+from schemalog._core.options import parse_bool, parse_count, parse_duration, parse_query, parse_size
 from schemalog._core.pipeline import LINE_ATTRIBUTE
-from schemalog._core.settings import parse_size
 from schemalog._core.stats import STATS
 from schemalog.exceptions import ConfigError
 from schemalog.record import level_name
@@ -841,15 +840,15 @@ _OPTIONS: Final[dict[str, Callable[[str], Any]]] = {
     "region": str,
     "endpoint_url": str,
     "spill_dir": str,
-    "create_group": lambda text: text.lower() in ("1", "true", "yes", "on"),
-    "send_interval": float,
-    "max_queue_events": int,
+    "create_group": parse_bool,
+    "send_interval": parse_duration,
+    "max_queue_events": parse_count,
     "max_queue_bytes": parse_size,
     "spill_max_bytes": parse_size,
     "max_event_bytes": parse_size,
-    "flush_timeout": float,
-    "exit_timeout": float,
-    "stats_interval": float,
+    "flush_timeout": parse_duration,
+    "exit_timeout": parse_duration,
+    "stats_interval": parse_duration,
 }
 
 
@@ -861,18 +860,7 @@ def parse_spec(argument: str) -> tuple[str, str | None, dict[str, Any]]:
     given as ``?stream=NAME``.
     """
     path, _, query = argument.partition("?")
-    options: dict[str, Any] = {}
-    for key, value in parse_qsl(query, keep_blank_values=True):
-        convert = _OPTIONS.get(key)
-        if convert is None:
-            raise ConfigError(
-                f"sink 'cloudwatch:{argument}': unknown option {key!r}"
-                f" (known: {', '.join(sorted(_OPTIONS))})"
-            )
-        try:
-            options[key] = convert(value)
-        except ValueError as error:
-            raise ConfigError(f"sink 'cloudwatch:{argument}': {key}: {error}") from None
+    options = parse_query(f"sink 'cloudwatch:{argument}'", query, _OPTIONS)
     stream: str | None = options.pop("stream", None)
     group = path
     if stream is None and not path.startswith("/") and "/" in path:
