@@ -15,8 +15,8 @@ import pytest
 import schemalog
 from schemalog._core import configure as config
 from schemalog._core import state
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "schemas"
 
 

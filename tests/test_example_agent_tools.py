@@ -11,8 +11,7 @@ import orjson
 
 from schemalog.catalog.load import Catalog
 from schemalog.linecheck import LineChecker
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.paths import ROOT
 
 
 def test_example_writes_a_valid_log_and_reports_it(tmp_path: Path, schemas_dir: Path) -> None:

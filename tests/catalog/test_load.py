@@ -1,0 +1,162 @@
+"""Tests for schemalog.catalog.load: loading, checking at load, versions and lookups."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from schemalog.catalog.load import Catalog, Version, emitted_view
+from schemalog.exceptions import CatalogError, UnknownEventError
+from tests.paths import ROOT
+
+
+def write(root: Path, event_type: str, version: str, schema: Any) -> Path:
+    path = root / event_type / f"{version}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(schema if isinstance(schema, str) else json.dumps(schema))
+    return path
+
+
+def schema(**properties: Any) -> dict[str, Any]:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "description": "test event",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            name: {"type": kind, "description": name} for name, kind in properties.items()
+        },
+    }
+
+
+def test_loads_every_version_and_picks_the_newest(tmp_path: Path) -> None:
+    """Several versions of one event type load; the newest is the default."""
+    write(tmp_path, "order_placed", "1.0.0", schema(total=("integer")))
+    write(tmp_path, "order_placed", "1.1.0", schema(total="integer", coupon="string"))
+    write(tmp_path, "order_placed", "2.0.0", schema(total_cents="integer"))
+    write(tmp_path, "order_placed", "1.10.0", schema(total="integer"))
+    catalog = Catalog.load(tmp_path)
+    assert [v.version_text for v in catalog.versions("order_placed")] == [
+        "1.0.0",
+        "1.1.0",
+        "1.10.0",
+        "2.0.0",
+    ]
+    assert catalog.get("order_placed").version_text == "2.0.0"
+    assert catalog.get("order_placed", "1.1.0").version_text == "1.1.0"
+    assert catalog.get("order_placed", "1").version_text == "1.10.0"
+
+
+def test_unknown_version_names_the_known_ones(tmp_path: Path) -> None:
+    """Pinning a version that does not exist says which ones do."""
+    write(tmp_path, "order_placed", "1.0.0", schema(total="integer"))
+    catalog = Catalog.load(tmp_path)
+    with pytest.raises(UnknownEventError, match=r"no version '3.0.0' \(known: 1.0.0\)"):
+        catalog.get("order_placed", "3.0.0")
+
+
+def test_unknown_event_type_suggests_the_nearest(tmp_path: Path) -> None:
+    """An unknown name gets a did-you-mean suggestion when a known one is close."""
+    write(tmp_path, "stream_completed", "1.0.0", schema())
+    catalog = Catalog.load(tmp_path)
+    with pytest.raises(UnknownEventError, match="did you mean 'stream_completed'"):
+        catalog.get("stream_complete")
+    assert catalog.suggest("zzz") is None
+
+
+@pytest.mark.parametrize(
+    ("event_type", "version", "content", "reason"),
+    [
+        ("ok_event", "1.0.0", "{not json", "not valid JSON"),
+        ("ok_event", "1.0.0", "[]", "must hold a JSON object"),
+        ("ok_event", "1.0", "{}", "MAJOR.MINOR.PATCH"),
+        ("Bad-Name", "1.0.0", "{}", "not a snake_case event type"),
+        ("log", "1.0.0", "{}", "reserved"),
+        (
+            "ok_event",
+            "1.0.0",
+            json.dumps({"type": "object", "properties": {"a": {"type": "strin"}}}),
+            r"not a valid JSON Schema: \$.properties.a.type",
+        ),
+        ("ok_event", "1.0.0", json.dumps({"type": "string"}), '"type": "object"'),
+        (
+            "ok_event",
+            "1.0.0",
+            json.dumps({"type": "object", "properties": {"session_id": {"type": "string"}}}),
+            "envelope names",
+        ),
+        ("ok_event", "1.0.0", json.dumps({"type": "object", "x-context": ["tenant"]}), "x-context"),
+        (
+            "ok_event",
+            "1.0.0",
+            json.dumps({"type": "object", "properties": {"a": {"x-sensitive": "encrypt"}}}),
+            "x-sensitive",
+        ),
+        ("ok_event", "1.0.0", json.dumps({"type": "object", "x-context": [{}]}), "x-context"),
+        (
+            "ok_event",
+            "1.0.0",
+            json.dumps({"type": "object", "properties": {"a": {"x-sensitive": ["hash"]}}}),
+            "x-sensitive",
+        ),
+    ],
+)
+def test_bad_files_fail_with_path_and_reason(
+    tmp_path: Path, event_type: str, version: str, content: str, reason: str
+) -> None:
+    """Each kind of bad schema file fails the load with its path and the reason."""
+    path = write(tmp_path, event_type, version, content)
+    with pytest.raises(CatalogError, match=reason) as error:
+        Catalog.load(tmp_path)
+    assert str(path) in str(error.value)
+
+
+def test_every_bad_file_is_listed(tmp_path: Path) -> None:
+    """Loading reports all bad files at once, not just the first."""
+    write(tmp_path, "one", "1.0.0", "{")
+    write(tmp_path, "two", "1.0.0", "[]")
+    with pytest.raises(CatalogError) as error:
+        Catalog.load(tmp_path)
+    assert len(error.value.problems) == 2
+
+
+def test_missing_directory(tmp_path: Path) -> None:
+    """A missing catalog directory is an error naming it."""
+    with pytest.raises(CatalogError, match=r"no such catalog directory"):
+        Catalog.load(tmp_path / "nope")
+
+
+def test_version_order() -> None:
+    """Versions compare numerically, not as text."""
+    assert Version.parse("1.10.0") > Version.parse("1.9.9")
+    with pytest.raises(ValueError, match=r"MAJOR\.MINOR\.PATCH"):
+        Version.parse("01.0.0")
+
+
+def test_emitted_view_accepts_redacted_forms() -> None:
+    """The schema of written lines lets hashed/masked fields be strings and dropped ones go."""
+    original = {
+        "type": "object",
+        "required": ["email", "pin", "client_secret"],
+        "properties": {
+            "email": {"type": "string", "format": "email", "x-sensitive": "hash"},
+            "pin": {"type": "integer", "x-sensitive": "drop"},
+            "client_secret": {"type": "integer"},
+        },
+    }
+    view = emitted_view(original)
+    assert view["required"] == ["email", "client_secret"]
+    assert view["properties"]["email"]["type"] == ["string", "null"]
+    assert view["properties"]["client_secret"] == {
+        "anyOf": [{"type": "integer"}, {"const": "[REDACTED]"}]
+    }
+
+
+def test_project_catalog_loads() -> None:
+    """The catalog shipped in schemas/ loads cleanly."""
+    catalog = Catalog.load(ROOT / "schemas")
+    assert "stream_completed" in catalog
+    assert len(catalog) >= 15

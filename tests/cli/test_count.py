@@ -1,0 +1,194 @@
+"""`schemalog count`: the command line, its formats and its errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from schemalog.cli.main import main
+from tests.paths import ROOT
+
+FILTERS = ROOT / "cloudwatch-filters"
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    return path
+
+
+EVENTS: list[dict[str, Any]] = [
+    {"timestamp": "2026-11-22T19:20:01.000Z", "event_type": "tool_call_started"},
+    {"timestamp": "2026-11-22T19:20:30.000Z", "event_type": "tool_call_started"},
+    {"timestamp": "2026-11-22T19:21:05.000Z", "event_type": "tool_call_started"},
+    {"timestamp": "2026-11-22T19:21:06.000Z", "event_type": "api_request_completed",
+     "endpoint": "/api/v1/feed", "method": "GET", "duration_ms": 12.5},
+    {"timestamp": "2026-11-22T19:21:07.000Z", "event_type": "api_request_completed",
+     "endpoint": "/api/v1/feed", "method": "GET", "duration_ms": 7.5},
+]  # fmt: skip
+
+
+def test_json_output_per_period(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """JSON rows carry CloudWatch's statistic names, per period and dimension set."""
+    events = write(tmp_path / "e.jsonl", EVENTS)
+    code, out, _ = run(
+        ["count", "--filters", str(FILTERS), "--format", "json", str(events)], capsys
+    )
+    assert code == 0
+    rows = orjson.loads(out)
+    started = [r for r in rows if r["filterName"] == "tool_calls_started"]
+    assert [(r["timestamp"], r["Sum"]) for r in started] == [
+        ("2026-11-22T19:20:00Z", 2.0),
+        ("2026-11-22T19:21:00Z", 1.0),
+    ]
+    duration = next(r for r in rows if r["filterName"] == "api_request_duration")
+    assert duration["dimensions"] == {"endpoint": "/api/v1/feed"}
+    assert (duration["SampleCount"], duration["Minimum"], duration["Maximum"]) == (2, 7.5, 12.5)
+    assert duration["Average"] == 10.0
+    assert duration["unit"] == "Milliseconds"
+    requests = next(r for r in rows if r["filterName"] == "api_requests")
+    assert requests["dimensions"] == {"endpoint": "/api/v1/feed", "method": "GET"}
+
+
+def test_csv_and_total(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """CSV has a header; --total folds the periods into one row per series."""
+    events = write(tmp_path / "e.jsonl", EVENTS)
+    filters = FILTERS / "tool_calls_started.json"
+    code, out, _ = run(
+        ["count", "--filters", str(filters), "--format", "csv", "--total", str(events)], capsys
+    )
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["filter"], r["sum"], r["samples"], r["period_start"]) for r in rows] == [
+        ("tool_calls_started", "3.0", "3", "")
+    ]
+
+
+def test_table_lists_silent_filters(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The table shows each series per period, then the filters that counted nothing."""
+    events = write(tmp_path / "e.jsonl", EVENTS[:1])
+    code, out, _ = run(["count", "--filters", str(FILTERS), "--period", "300", str(events)], capsys)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split()[:3] == ["filter", "metric", "period"]
+    started = next(line for line in lines if line.startswith("tool_calls_started "))
+    assert "2026-11-22T19:20:00Z" in started
+    quiet = next(line for line in lines if line.startswith("sessions_closed "))
+    assert quiet.split()[5] == "0"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--period", "0"], "--period must be at least 1"),
+        (["--period", "31622401"], "--period must be at most 31622400 seconds"),
+        (["--jobs", "0"], "--jobs must be at least 1"),
+        (["--filters", "/nonexistent/filters"], "no such filter directory"),
+    ],
+)
+def test_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    """Bad options exit 2 with one line naming the problem."""
+    events = write(tmp_path / "e.jsonl", EVENTS)
+    code, _, err = run(["count", *args, str(events)], capsys)
+    assert code == 2
+    assert message in err
+
+
+def test_bad_filter_file_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An invalid filter file stops the count with its path and reason (exit 2)."""
+    bad = tmp_path / "filters"
+    bad.mkdir()
+    (bad / "broken.json").write_text('{"filterName": "x", "filterPattern": "{ $.a EXISTS }",'
+                                     ' "metricTransformations": []}')  # fmt: skip
+    code, _, err = run(["count", "--filters", str(bad), str(tmp_path / "none")], capsys)
+    assert code == 2
+    assert "broken.json" in err
+    assert "EXISTS is not supported" in err
+
+
+def test_unit_of_the_wrong_type_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A unit that is a list or an object is a bad filter file (exit 2), not a crash."""
+    bad = tmp_path / "filters"
+    bad.mkdir()
+    body = orjson.loads((FILTERS / "tool_calls_started.json").read_bytes())
+    body["metricTransformations"][0]["unit"] = []
+    (bad / "listed.json").write_bytes(orjson.dumps(body))
+    code, _, err = run(["count", "--filters", str(bad), str(tmp_path / "none")], capsys)
+    assert code == 2
+    assert "listed.json: unit [] is not a CloudWatch unit" in err
+
+
+def test_timestamps_at_the_ends_of_time_are_undated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Valid timestamps whose UTC moment or period start is outside years 1-9999 count undated."""
+    stamps = ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00Z"]
+    events = write(
+        tmp_path / "e.jsonl", [{"timestamp": t, "event_type": "tool_call_started"} for t in stamps]
+    )
+    filters = str(FILTERS / "tool_calls_started.json")
+    code, out, _ = run(["count", "--filters", filters, "--period", "604800", str(events)], capsys)
+    assert code == 0
+    assert out.splitlines()[1].split()[2:6] == ["-", "-", "3", "3"]
+
+
+def test_missing_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An input that cannot be opened exits 2 naming it."""
+    code, _, err = run(["count", "--filters", str(FILTERS), str(tmp_path / "absent.jsonl")], capsys)
+    assert code == 2
+    assert "absent.jsonl" in err
+
+
+def test_counts_the_demo_like_a_json_parser(tmp_path: Path) -> None:
+    """Over the demo's output, a real `schemalog count` process agrees with counting by hand."""
+    bin_dir = Path(sys.executable).parent
+    subprocess.run(
+        [bin_dir / "schemalog", "demo", "--dir", str(tmp_path), "--sessions", "40"],
+        check=True,
+        capture_output=True,
+    )
+    events = tmp_path / "events.jsonl"
+    by_type = Counter(
+        orjson.loads(line).get("event_type") for line in events.read_bytes().splitlines()
+    )
+    done = subprocess.run(
+        [
+            bin_dir / "schemalog",
+            "count",
+            "--filters",
+            str(FILTERS),
+            "--total",
+            "--format",
+            "json",
+            str(events),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    totals = {row["filterName"]: row["Sum"] for row in orjson.loads(done.stdout)}
+    assert totals["prompts"] == by_type["chat_completion_request_start"] > 0
+    assert totals["sessions_created"] == by_type["proxy_session_response"] > 0
+    assert (
+        totals.get("completions", 0)
+        == by_type["stream_completed"] + by_type["chat_completion_success"]
+    )
+    assert totals.get("tool_calls_started", 0) == by_type["tool_call_started"]
+    errors = sum(n for name, n in by_type.items() if name and "error" in name)
+    assert totals.get("errors", 0) == errors

@@ -1,0 +1,116 @@
+"""Tests for ``schemalog report agent``: formats, breakdowns, inputs and exit codes."""
+
+from __future__ import annotations
+
+import gzip
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from schemalog.agent.metrics import METRIC_NAMES
+from schemalog.cli.main import main
+from tests.paths import DATA
+
+FIXTURE = DATA / "agent_fixture.jsonl"
+
+
+def test_json_has_exactly_the_ten_metrics(capsys: pytest.CaptureFixture[str]) -> None:
+    """--format json prints one object whose keys are exactly the ten metrics."""
+    assert main(["report", "agent", "--format", "json", str(FIXTURE)]) == 0
+    result = orjson.loads(capsys.readouterr().out)
+    assert list(result) == list(METRIC_NAMES)
+    assert result["task_completion_rate"] == 0.6
+    assert result["latency_per_step_ms"]["p95"] == 90.0
+
+
+def test_table_shows_each_metric(capsys: pytest.CaptureFixture[str]) -> None:
+    """The default table has a header line, one line per metric and the tool popularity."""
+    assert main(["report", "agent", str(FIXTURE)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("agent report: 35 agent events, 5 sessions started (3 completed,")
+    assert "task_completion_rate      0.600\n" in out
+    assert "latency_per_step_ms       p50 30.0 ms, p95 90.0 ms, mean 41.7 ms\n" in out
+    assert "  search       5\n" in out
+
+
+def test_by_user_json_rows(capsys: pytest.CaptureFixture[str]) -> None:
+    """--by user --format json prints one row per user, its key first."""
+    assert main(["report", "agent", "--by", "user", "--format", "json", str(FIXTURE)]) == 0
+    rows = orjson.loads(capsys.readouterr().out)
+    assert [row["user_id"] for row in rows] == ["u1", "u2", "u3"]
+    assert list(rows[0]) == ["user_id", *METRIC_NAMES]
+
+
+@pytest.mark.parametrize(("by", "first_column"), [("session", "session_id"), ("tool", "tool_name")])
+def test_by_table_has_one_line_per_group(
+    capsys: pytest.CaptureFixture[str], by: str, first_column: str
+) -> None:
+    """--by session|tool prints a header and one line per group."""
+    assert main(["report", "agent", "--by", by, str(FIXTURE)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(first_column)
+    assert len(lines) == 1 + (6 if by == "session" else 5)
+
+
+def test_several_files_gzip_and_stdin(tmp_path: Path) -> None:
+    """Files are read in turn, gzip by content; '-' is stdin (a real process reads it)."""
+    half = FIXTURE.read_bytes().splitlines(keepends=True)
+    first = tmp_path / "a.jsonl"
+    first.write_bytes(b"".join(half[:20]))
+    second = tmp_path / "b.jsonl.1"
+    second.write_bytes(gzip.compress(b"".join(half[20:])))
+    whole = subprocess.run(
+        [sys.executable, "-m", "schemalog", "report", "agent", "--format", "json", "-"],
+        input=FIXTURE.read_bytes(),
+        capture_output=True,
+        check=True,
+    )
+    split = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "schemalog",
+            "report",
+            "agent",
+            "--format",
+            "json",
+            str(first),
+            str(second),
+        ],
+        capture_output=True,
+        check=True,
+    )
+    assert orjson.loads(split.stdout) == orjson.loads(whole.stdout)
+
+
+def test_bad_line_exits_2_naming_file_line_and_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bad agent line stops the report: exit 2, one line naming file, line and field."""
+    log = tmp_path / "bad.jsonl"
+    log.write_bytes(
+        FIXTURE.read_bytes()
+        + b'{"timestamp":"2026-01-05T10:00:00.000Z","event_type":"session_completed","success":1}\n'
+    )
+    assert main(["report", "agent", str(log)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"schemalog report: {log}:37: session_completed: $.success: expected a boolean"
+    )
+
+
+def test_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An input that cannot be opened is a usage error (exit 2)."""
+    assert main(["report", "agent", str(tmp_path / "nope.jsonl")]) == 2
+    assert "nope.jsonl: cannot open" in capsys.readouterr().err
+
+
+def test_report_needs_a_report_name(capsys: pytest.CaptureFixture[str]) -> None:
+    """`schemalog report` without a report name is a usage error."""
+    with pytest.raises(SystemExit) as exited:
+        main(["report"])
+    assert exited.value.code == 2
+    assert "required: REPORT" in capsys.readouterr().err

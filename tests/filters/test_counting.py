@@ -1,0 +1,142 @@
+"""Counting inputs: files, gzip, stdin, and a large file split across processes."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from schemalog.exceptions import InputError
+from schemalog.filters import counting
+from schemalog.filters.counting import count, default_jobs, input_size
+from tests.filters.cases import metric
+
+FILTERS = [
+    metric("a", '{ $.event_type = "a" }'),
+    metric("ms", '{ $.event_type = "b" && $.ms = * }', "$.ms", dimensions={"route": "$.route"}),
+    metric("words", "warn", "1", defaultValue=0),
+]
+
+
+def write_events(path: Path, lines: int) -> bytes:
+    rows = []
+    for i in range(lines):
+        record = {
+            "timestamp": f"2026-11-22T19:{i // 600 % 60:02d}:{i // 10 % 60:02d}.{i % 1000:03d}Z",
+            "level": "warning" if i % 7 == 0 else "info",
+            "logger": "app",
+            "event_type": "ab"[i % 2],
+            "ms": i % 13,
+            "route": "/r" + str(i % 3),
+        }
+        rows.append(orjson.dumps(record))
+    data = b"\n".join(rows) + b"\n"
+    path.write_bytes(data)
+    return data
+
+
+def summary(aggregator: Any) -> list[tuple[Any, ...]]:
+    return [
+        (r.filter.name, r.start, r.dimensions, r.stats.sum, r.stats.count, r.stats.min, r.stats.max)
+        for r in aggregator.rows()
+    ]
+
+
+def test_split_across_processes_equals_one_pass(tmp_path: Path) -> None:
+    """A file split into byte ranges for three workers gives the single-process answer."""
+    path = tmp_path / "events.jsonl"
+    write_events(path, 5000)
+    alone = summary(count([str(path)], FILTERS, 60))
+    split = summary(count([str(path)], FILTERS, 60, jobs=3, parallel_from=0))
+    assert split == alone
+    assert sum(row[4] for row in alone if row[0] == "a") == 2500
+
+
+def test_progress_reports_every_byte(tmp_path: Path) -> None:
+    """Progress callbacks add up to the file size, with or without workers."""
+    path = tmp_path / "events.jsonl"
+    data = write_events(path, 3000)
+    for jobs in (1, 2):
+        seen: list[int] = []
+        count([str(path)], FILTERS, 60, jobs=jobs, parallel_from=0, progress=seen.append)
+        assert sum(seen) == len(data)
+
+
+def test_gzip_and_several_files(tmp_path: Path) -> None:
+    """A gzip file counts like its plain twin; several files add up."""
+    plain = tmp_path / "events.jsonl"
+    data = write_events(plain, 400)
+    packed = tmp_path / "events.jsonl.1"
+    packed.write_bytes(gzip.compress(data))
+    one = summary(count([str(plain)], FILTERS, 3600))
+    assert summary(count([str(packed)], FILTERS, 3600)) == one
+    doubled = summary(count([str(plain), str(packed)], FILTERS, 3600))
+    assert [row[4] for row in doubled] == [2 * row[4] for row in one]
+
+
+def test_stdin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`-` reads standard input."""
+    data = write_events(tmp_path / "events.jsonl", 100)
+
+    class FakeStdin:
+        buffer = io.BufferedReader(io.BytesIO(data))
+
+    monkeypatch.setattr(sys, "stdin", FakeStdin())
+    assert summary(count(["-"], FILTERS, 60)) == summary(
+        count([str(tmp_path / "events.jsonl")], FILTERS, 60)
+    )
+
+
+def test_unreadable_inputs_name_the_file(tmp_path: Path) -> None:
+    """A missing file and a truncated gzip raise InputError naming the file."""
+    with pytest.raises(InputError, match=r"missing\.jsonl"):
+        count([str(tmp_path / "missing.jsonl")], FILTERS, 60)
+    broken = tmp_path / "broken.gz"
+    broken.write_bytes(gzip.compress(b'{"a": 1}\n' * 1000)[:40])
+    with pytest.raises(InputError, match=r"broken\.gz"):
+        count([str(broken)], FILTERS, 60)
+
+
+def test_sizes_and_jobs(tmp_path: Path) -> None:
+    """input_size() knows regular files only; default_jobs() is at least one."""
+    path = tmp_path / "x"
+    path.write_bytes(b"12345")
+    assert input_size(str(path)) == 5
+    assert input_size("-") is None
+    assert input_size(str(tmp_path / "nope")) is None
+    assert default_jobs() >= 1
+
+
+def test_gzip_input_has_no_size(tmp_path: Path) -> None:
+    """A gzip file has no known size: progress advances by the bytes it decompresses to."""
+    packed = tmp_path / "events.jsonl.1"
+    packed.write_bytes(gzip.compress(write_events(tmp_path / "events.jsonl", 10)))
+    assert input_size(str(packed)) is None
+
+
+def _fails(job: tuple[str, int, int]) -> None:
+    raise OSError(5, "disk on fire")
+
+
+def _dies(job: tuple[str, int, int]) -> None:
+    os._exit(3)
+
+
+def test_worker_failures_name_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read error in a worker, or a worker that dies, becomes InputError naming the file."""
+    path = tmp_path / "events.jsonl"
+    write_events(path, 500)
+
+    monkeypatch.setattr(counting, "_scan_range", _fails)
+    with pytest.raises(InputError, match=r"events\.jsonl: read failed: disk on fire"):
+        count([str(path)], FILTERS, 60, jobs=2, parallel_from=0)
+
+    monkeypatch.setattr(counting, "_scan_range", _dies)
+    with pytest.raises(InputError, match="stopped unexpectedly"):
+        count([str(path)], FILTERS, 60, jobs=2, parallel_from=0)
