@@ -53,3 +53,23 @@ def test_reports_are_rate_limited(capsys: pytest.CaptureFixture[str]) -> None:
     stats._last_report["sink"] -= 3600  # a minute later
     stats.report("sink", "disk full")
     assert capsys.readouterr().err == "schemalog: disk full (4 similar reports suppressed)\n"
+
+
+def test_labeled_counters_are_made_on_first_use() -> None:
+    """written:<sink> and dropped:<reason> counters appear when first bumped, and reset."""
+    stats = Stats()
+    stats.add("written:file:a.jsonl")
+    bump = stats.adder("dropped:queue_full")
+    bump()
+    bump()
+    snapshot = stats.snapshot()
+    assert snapshot["written:file:a.jsonl"] == 1
+    assert snapshot["dropped:queue_full"] == 2
+    stats.reset()
+    assert stats.snapshot()["dropped:queue_full"] == 0
+
+
+def test_an_unknown_counter_name_is_an_error() -> None:
+    """A name that is neither a known counter nor labeled is refused, not silently made."""
+    with pytest.raises(KeyError, match="sent"):
+        Stats().add("sent")

@@ -27,6 +27,9 @@ COUNTERS: Final = {
     "sink_errors": "failures inside a sink or handler (the record may be lost there)",
     "internal_errors": "unexpected failures inside schemalog, reported and survived",
 }
+#: Prefixes of the counters made on first use, one per sink or per reason:
+#: ``written:<sink>`` (lines a sink wrote) and ``dropped:<reason>`` (events lost, and why).
+LABELED_PREFIXES: Final = ("written:", "dropped:")
 REPORT_INTERVAL_SECONDS: Final = 60.0
 
 
@@ -43,20 +46,33 @@ class Stats:
 
     def add(self, name: str) -> None:
         """Add one to a counter (``next`` on an ``itertools.count`` is atomic: no lock needed)."""
-        next(self._counters[name])
+        counter = self._counters.get(name)
+        next(counter if counter is not None else self._labeled(name))
 
     def adder(self, name: str) -> Callable[[], object]:
         """Return a function that adds one to ``name``: for hot paths, it has no Python frame."""
-        return self._counters[name].__next__
+        counter = self._counters.get(name)
+        return (counter if counter is not None else self._labeled(name)).__next__
+
+    def _labeled(self, name: str) -> itertools.count[int]:
+        """Make the counter ``written:<sink>`` or ``dropped:<reason>`` on its first use."""
+        if not name.startswith(LABELED_PREFIXES):
+            raise KeyError(f"unknown counter {name!r}")
+        with self._lock:
+            counter = self._counters.get(name)
+            if counter is None:
+                counter = self._counters[name] = itertools.count()
+                self._baseline[name] = 0
+        return counter
 
     def _raw(self) -> dict[str, int]:
         # repr(count(n)) is "count(n)": the only public way to read a count without moving it.
-        return {name: int(repr(counter)[6:-1]) for name, counter in self._counters.items()}
+        return {name: int(repr(counter)[6:-1]) for name, counter in list(self._counters.items())}
 
     def snapshot(self) -> dict[str, int]:
         """Return every counter (zero included)."""
         baseline = self._baseline
-        return {name: value - baseline[name] for name, value in self._raw().items()}
+        return {name: value - baseline.get(name, 0) for name, value in self._raw().items()}
 
     def reset(self) -> None:
         """Set every counter back to zero."""
