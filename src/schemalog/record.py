@@ -30,7 +30,17 @@ __all__ = [
 ]
 
 #: Context names that ``schemalog.bound(...)``, ``logger.bind(...)`` or a call may set.
-CONTEXT_NAMES: Final = frozenset({"session_id", "user_id", "request_id", "trace_id", "span_id"})
+CONTEXT_NAMES: Final = frozenset(
+    {
+        "session_id",
+        "user_id",
+        "request_id",
+        "trace_id",
+        "span_id",
+        "experiment_id",
+        "variant",
+    }
+)
 
 #: Every envelope name, in the order a record carries them.
 ENVELOPE_ORDER: Final = (
@@ -47,7 +57,11 @@ ENVELOPE_ORDER: Final = (
     "request_id",
     "trace_id",
     "span_id",
+    "experiment_id",
+    "variant",
+    "sample_rate",
     "message",
+    "stack",
     "exception",
     "schema_errors",
     "truncated",
