@@ -14,9 +14,10 @@ from schemalog._core.event import Event, Processor
 from schemalog._core.redact import Redactor
 from schemalog._core.render import fit, render
 from schemalog._core.stats import STATS
-from schemalog.record import level_name
+from schemalog.record import LEVEL_NAMES, level_name
 
-_count_redacted: Final = STATS.adder("redacted")
+#: Count one record in which something was redacted.
+count_redacted: Final = STATS.adder("redacted")
 
 
 def make_redact(redactor: Redactor) -> Processor:
@@ -31,7 +32,7 @@ def make_redact(redactor: Redactor) -> Processor:
         else:  # a valid event of a schema with nothing that could need redacting
             return event
         if redacted is not fields:
-            _count_redacted()
+            count_redacted()
             event.fields = redacted
         return event
 
@@ -41,19 +42,19 @@ def make_redact(redactor: Redactor) -> Processor:
 def make_render(service: str | None, static_fields: Mapping[str, Any]) -> Processor:
     """Render: the flat record, envelope first, as one JSON line (``event.line``)."""
     static = dict(static_fields)
+    service_field = {} if service is None else {"service": service}
 
     def render_step(event: Event) -> Event:
         record: dict[str, Any] = {
             "timestamp": event.timestamp,
-            "level": level_name(event.level),
+            "level": LEVEL_NAMES.get(event.level) or level_name(event.level),
             "logger": event.logger,
             "event_type": event.event_type,
         }
         if event.schema is not None:
             record["schema_version"] = event.schema.version_text
         record["event_id"] = event.event_id
-        if service is not None:
-            record["service"] = service
+        record.update(service_field)
         if event.caller is not None:
             record["caller"] = event.caller
         record.update(event.context)

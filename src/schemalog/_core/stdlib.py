@@ -10,6 +10,7 @@ way ``%``-args format ``message``, ``stacklevel`` moves ``caller``, ``stack_info
 from __future__ import annotations
 
 import logging
+from itertools import islice
 from typing import Any, Final
 
 from schemalog._core.context import EMPTY
@@ -19,18 +20,30 @@ from schemalog._core.steps import exception_text
 
 #: Attribute on a stdlib record that caches its processed line (b"" when the chain dropped it).
 EVENT_LINE_ATTRIBUTE: Final = "schemalog_event_line"
+_STOCK_ATTRIBUTES: Final = tuple(logging.LogRecord("", 0, "", 0, "", None, None).__dict__)
 #: LogRecord attributes every record has; anything else on a record is an ``extra``.
-STANDARD_RECORD_ATTRIBUTES: Final = frozenset(
-    logging.LogRecord("", 0, "", 0, "", None, None).__dict__
-) | {"message", "asctime", "taskName", LINE_ATTRIBUTE, EVENT_LINE_ATTRIBUTE}
+STANDARD_RECORD_ATTRIBUTES: Final = frozenset(_STOCK_ATTRIBUTES) | {
+    "message",
+    "asctime",
+    "taskName",
+    LINE_ATTRIBUTE,
+    EVENT_LINE_ATTRIBUTE,
+}
+_LAST_STOCK: Final = len(_STOCK_ATTRIBUTES) - 1
 
 
 def extras(record: logging.LogRecord) -> dict[str, Any]:
     """Return the record's extra attributes (``extra=``, adapter extras, Filter-set names)."""
+    attributes = record.__dict__
+    if type(record) is logging.LogRecord:
+        # LogRecord() sets its attributes first and in a fixed order; extras come after them.
+        # Skip those at C speed, after checking the last one is where it should be.
+        tail = islice(attributes.items(), _LAST_STOCK, None)
+        first = next(tail, None)
+        if first is not None and first[0] == _STOCK_ATTRIBUTES[-1]:
+            return {key: value for key, value in tail if key not in STANDARD_RECORD_ATTRIBUTES}
     return {
-        key: value
-        for key, value in record.__dict__.items()
-        if key not in STANDARD_RECORD_ATTRIBUTES
+        key: value for key, value in attributes.items() if key not in STANDARD_RECORD_ATTRIBUTES
     }
 
 

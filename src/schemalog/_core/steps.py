@@ -21,7 +21,7 @@ from schemalog._core import context as _context
 from schemalog._core.envelope import Stamper
 from schemalog._core.event import Event, Processor
 from schemalog._core.normalize import normalize, normalize_fields, safe_repr
-from schemalog._core.otel import span_ids
+from schemalog._core.otel import OTEL_MODULE, span_ids
 from schemalog._core.stats import STATS
 from schemalog.record import CONTEXT_NAMES, RESERVED_NAMES, STAMPED_NAMES, SchemaIssue
 
@@ -35,6 +35,7 @@ PLAIN_ONLY: Final = (
     | orjson.OPT_PASSTHROUGH_SUBCLASS
 )
 _count_sampled_out: Final = STATS.adder("dropped:sampled")
+_modules: Final = sys.modules
 
 
 def add_context(event: Event) -> Event:
@@ -49,11 +50,8 @@ def add_context(event: Event) -> Event:
     if bound_fields or logger_fields:
         event.fields = {**bound_fields, **logger_fields, **event.fields}
     context = {**bound_context, **logger_context}
-    ids = span_ids()
-    if ids is not None:
-        event.context = {**ids, **context}
-    else:
-        event.context = context
+    ids = span_ids() if OTEL_MODULE in _modules else None
+    event.context = context if ids is None else {**ids, **context}
     return event
 
 

@@ -26,13 +26,14 @@ def make_validate(catalog: Catalog, on_invalid: str) -> Processor:
     def validate(event: Event) -> Event | None:
         issues = event.issues
         schema = None
-        if not any(issue.path == "$.event_type" for issue in issues):
+        if not issues or all(issue.path != "$.event_type" for issue in issues):
             schema = newest.get(event.event_type) if event.pin is None else None
             if schema is None:
                 schema = _find(catalog, event)
         if schema is not None:
             event.fields = _judge(schema, event.fields, issues)
-            issues.extend(schema.context_issues(event.context))
+            if schema.required_context:
+                issues.extend(schema.context_issues(event.context))
         event.schema = schema
         if not issues:
             return event
