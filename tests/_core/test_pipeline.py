@@ -519,24 +519,34 @@ def test_open_telemetry_span_ids_on_every_event(collector: LineCollector) -> Non
         assert record["span_id"] == f"{ids.span_id:016x}"
 
 
-def test_fast_path_line_equals_the_chain_line(schemas_dir: Path) -> None:
-    """The fast path and the full chain write the same line for the same event."""
+@pytest.mark.parametrize("caller", [False, True])
+def test_fast_path_line_equals_the_chain_line(schemas_dir: Path, caller: bool) -> None:
+    """The fast path and the full chain write the same line, for calls and stdlib events."""
     handler = LineCollector()
-    settings = schemalog.configure(
+    schemalog.configure(
         sinks=[handler],
         schemas=schemas_dir,
         service="s",
         static_fields={"env": "t"},
         clock=lambda: 1.0,
+        caller=caller,
     )
     pipeline = state.pipeline
-    assert pipeline is not None and "cache_hit" in pipeline._fast
+    assert pipeline is not None and "tool_call_started" in pipeline._fast
     log = schemalog.get_logger("app")
+    fields = {"tool_name": "t", "call_sequence": 1, "tool_params": {"q": "x", "api_key": "k"}}
+
+    def emit() -> None:
+        log.info("tool_call_started", **fields)
+        log.info("cache_hit", cache_expires_in_seconds=2)
+        logging.getLogger("lib").info("m %s", 1, extra={"event_type": "cache_miss"})
+
     with schemalog.bound(session_id="s-1"):
-        log.info("cache_hit", cache_expires_in_seconds=2)
+        emit()
         pipeline._fast.clear()
-        log.info("cache_hit", cache_expires_in_seconds=2)
-    fast, chained = handler.records
-    assert settings.service == "s"
-    assert {**fast, "event_id": ""} == {**chained, "event_id": ""}
-    assert list(fast) == list(chained)
+        emit()
+    lines = [{**record, "event_id": "", "timestamp": ""} for record in handler.records]
+    assert lines[:3] == lines[3:]
+    assert [list(record) for record in lines[:3]] == [list(record) for record in lines[3:]]
+    assert lines[0]["tool_params"]["api_key"] == "[REDACTED]"
+    assert ("caller" in lines[0]) is caller

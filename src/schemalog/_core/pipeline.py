@@ -44,6 +44,7 @@ from schemalog._core.steps import (
     PLAIN_ONLY,
     STAMP,
     add_context,
+    caller_text,
     make_envelope,
     make_sampler,
     normalize_step,
@@ -57,7 +58,8 @@ from schemalog.record import LEVEL_NAMES, LOG_EVENT_TYPE, RESERVED_NAMES, Schema
 __all__ = ["LINE_ATTRIBUTE", "Pipeline", "skip_caller_modules"]
 
 _count_emitted: Final = STATS.adder("emitted")
-_NO_MESSAGE: Final[dict[str, str]] = {}
+#: An absent optional field of the fast path's record (never changed).
+_NONE: Final[dict[str, str]] = {}
 _modules: Final = sys.modules
 
 
@@ -70,6 +72,7 @@ class Pipeline:
         #: The redactor of this configuration (also used by schemalog.agent for tool params).
         self.redactor = Redactor(settings.hash_key)
         self._clock = settings.clock
+        self._caller = settings.caller
         self._max_bytes = settings.max_event_bytes
         self._service_field = {} if settings.service is None else {"service": settings.service}
         self._static = dict(settings.static_fields)
@@ -102,7 +105,7 @@ class Pipeline:
             *user,
             *tail,
         )
-        fast_possible = not (settings.caller or settings.processors)
+        fast_possible = not settings.processors
         self._fast: dict[str, SchemaVersion] = {
             name: catalog.get(name)
             for name in (catalog if fast_possible else ())
@@ -131,8 +134,11 @@ class Pipeline:
         """
         try:
             now = self._clock()
+            caller = _NONE
+            if self._caller and frame is not None:
+                caller = {"caller": caller_text(frame)}
             line = self._fast_line(
-                stdlib_logger.name, levelno, event_type, fields, logger_context, now, _NO_MESSAGE
+                stdlib_logger.name, levelno, event_type, fields, logger_context, now, caller, _NONE
             )
             if line is None:
                 event: Event | None = Event(
@@ -172,14 +178,16 @@ class Pipeline:
         fields: dict[str, Any],
         logger_context: _context.Split,
         now: float,
+        caller: dict[str, str],
         message: dict[str, str],
     ) -> bytes | None:
         """Return the line of a common valid event, else None (the chain then takes it).
 
         Common: a known, unsampled type called with plain fields and its required context,
         nothing to take out of the fields (no envelope names, bound fields or ``exc_info``),
-        no span, no caller and no user processors. Gives exactly the chain's line for it,
-        calling the same helpers, without building an Event or calling nine steps.
+        no span and no user processors. ``caller`` and ``message`` are ``{}`` or that field.
+        Gives exactly the chain's line for it, calling the same helpers, without building an
+        Event or calling nine steps.
         """
         schema = self._fast.get(event_type) if type(event_type) is str else None
         if schema is None or logger_context[1] or not self._special.isdisjoint(fields):
@@ -202,6 +210,7 @@ class Pipeline:
                     "schema_version": schema.version_text,
                     "event_id": event_id,
                     **self._service_field,
+                    **caller,
                     **context,
                     **self._static,
                     **message,
@@ -266,6 +275,7 @@ class Pipeline:
         fields = stdlib.extras(record)
         event_type = fields.pop("event_type")
         context = _context.split(fields)
+        caller = {"caller": stdlib.caller_of(record)} if self._caller else _NONE
         message = {"message": stdlib.message_of(record)}
         return self._fast_line(
             record.name,
@@ -274,6 +284,7 @@ class Pipeline:
             context[1],
             (context[0], {}),
             record.created,
+            caller,
             message,
         )
 

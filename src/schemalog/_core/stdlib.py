@@ -56,7 +56,7 @@ def event_from_record(record: logging.LogRecord, caller: bool) -> Event:
     """Return the Event for a stdlib record; ``caller`` adds ``module:function:line``."""
     event = Event(record.name, record.levelno, None, extras(record), EMPTY, record.created)
     if caller:
-        event.caller = f"{record.module}:{record.funcName}:{record.lineno}"
+        event.caller = caller_of(record)
     event.message = message_of(record)
     if record.exc_info:
         event.exception = exception_text(record.exc_info)
@@ -64,6 +64,11 @@ def event_from_record(record: logging.LogRecord, caller: bool) -> Event:
         event.exception = record.exc_text
     event.stack = record.stack_info
     return event
+
+
+def caller_of(record: logging.LogRecord) -> str:
+    """Return ``module:function:line`` of the call that made the record (after ``stacklevel``)."""
+    return f"{record.module}:{record.funcName}:{record.lineno}"
 
 
 def message_of(record: logging.LogRecord) -> str:
