@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from schemalog._core import settings
+from schemalog._core.event import Event
 from schemalog._core.options import parse_size
 from schemalog._core.settings import resolve, static_field_names
 from schemalog.exceptions import ConfigError
@@ -125,9 +126,16 @@ def test_chain_settings_are_checked(options: dict[str, object], message: str) ->
 
 def test_chain_settings_are_kept() -> None:
     """Processors keep their order; context fields and rates are normalized."""
+
+    def first(event: Event) -> Event:
+        return event
+
+    def second(event: Event) -> None:
+        return None
+
     settings_ = resolve(
-        environ={}, processors=[str, repr], context_fields=["host"], sample_rates={"ping": 1}
+        environ={}, processors=[first, second], context_fields=["host"], sample_rates={"ping": 1}
     )
-    assert settings_.processors == (str, repr)
+    assert settings_.processors == (first, second)
     assert settings_.context_fields == frozenset({"host"})
     assert settings_.sample_rates == {"ping": 1.0}

@@ -26,6 +26,7 @@ from typing import Any, Final, Literal, TypedDict, Unpack, cast
 
 import orjson
 
+from schemalog._core.event import Processor
 from schemalog._core.options import parse_bool, parse_env, parse_size, parse_value
 from schemalog._core.render import DEFAULT_MAX_BYTES, MIN_MAX_BYTES
 from schemalog.catalog.load import default_schemas_dir, is_sample_rate
@@ -54,7 +55,7 @@ class Settings:
     hash_key: bytes | None = None
     clock: Callable[[], float] = time.time
     #: The user's processors, run in this order after normalize and before validate.
-    processors: tuple[Callable[[Any], Any], ...] = ()
+    processors: tuple[Processor, ...] = ()
     #: Names that are context, not event fields: rendered flat, never validated.
     context_fields: frozenset[str] = frozenset()
     #: Sampling rates per event type (override a schema's ``x-sample-rate``).
@@ -74,7 +75,7 @@ class Options(TypedDict, total=False):
     max_event_bytes: int | None
     hash_key: str | bytes | None
     clock: Callable[[], float] | None
-    processors: Sequence[Callable[[Any], Any]] | None
+    processors: Sequence[Processor] | None
     context_fields: Sequence[str] | None
     sample_rates: Mapping[str, float] | None
 
@@ -108,7 +109,7 @@ def resolve(environ: Mapping[str, str] | None = None, **options: Unpack[Options]
     )
 
 
-def _processors(value: Sequence[Callable[[Any], Any]] | None) -> tuple[Callable[[Any], Any], ...]:
+def _processors(value: Sequence[Processor] | None) -> tuple[Processor, ...]:
     processors = tuple(value or ())
     for processor in processors:
         if not callable(processor):
