@@ -536,17 +536,29 @@ def test_fast_path_line_equals_the_chain_line(schemas_dir: Path, caller: bool) -
     log = schemalog.get_logger("app")
     fields = {"tool_name": "t", "call_sequence": 1, "tool_params": {"q": "x", "api_key": "k"}}
 
+    tool_log = log.bind(mcp_name="m", request_id="r")
+
     def emit() -> None:
-        log.info("tool_call_started", **fields)
+        tool_log.info("tool_call_started", **fields)
         log.info("cache_hit", cache_expires_in_seconds=2)
         logging.getLogger("lib").info("m %s", 1, extra={"event_type": "cache_miss"})
 
+    chained: list[str] = []
+
+    def note(event: schemalog.Event) -> schemalog.Event:
+        chained.append(event.event_type)
+        return event
+
+    pipeline.chain = (note, *pipeline.chain)
     with schemalog.bound(session_id="s-1"):
         emit()
+        assert chained == []  # all three took the fast path
         pipeline._fast.clear()
         emit()
+    assert len(chained) == 3
     lines = [{**record, "event_id": "", "timestamp": ""} for record in handler.records]
     assert lines[:3] == lines[3:]
     assert [list(record) for record in lines[:3]] == [list(record) for record in lines[3:]]
     assert lines[0]["tool_params"]["api_key"] == "[REDACTED]"
+    assert (lines[0]["mcp_name"], lines[0]["request_id"]) == ("m", "r")
     assert ("caller" in lines[0]) is caller

@@ -184,16 +184,18 @@ class Pipeline:
         """Return the line of a common valid event, else None (the chain then takes it).
 
         Common: a known, unsampled type called with plain fields and its required context,
-        nothing to take out of the fields (no envelope names, bound fields or ``exc_info``),
-        no span and no user processors. ``caller`` and ``message`` are ``{}`` or that field.
-        Gives exactly the chain's line for it, calling the same helpers, without building an
-        Event or calling nine steps.
+        nothing to take out of the fields (no envelope names or ``exc_info``, also among
+        bound fields), no span and no user processors. ``caller`` and ``message`` are ``{}``
+        or that field. Gives exactly the chain's line for it, calling the same helpers,
+        without building an Event or calling nine steps.
         """
         schema = self._fast.get(event_type) if type(event_type) is str else None
-        if schema is None or logger_context[1] or not self._special.isdisjoint(fields):
+        if schema is None or OTEL_MODULE in _modules:
             return None
         bound_context, bound_fields = _context.bound_split()
-        if bound_fields or OTEL_MODULE in _modules:
+        if bound_fields or logger_context[1]:
+            fields = {**bound_fields, **logger_context[1], **fields}
+        if not self._special.isdisjoint(fields):
             return None
         context = {**bound_context, **logger_context[0]} if logger_context[0] else bound_context
         redacted = self._fast_fields(schema, fields, context)
