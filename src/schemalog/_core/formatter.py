@@ -26,9 +26,10 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         """Return the record's JSON line."""
-        if getattr(record, LINE_ATTRIBUTE, None) is not None and isinstance(record.msg, str):
+        if LINE_ATTRIBUTE in record.__dict__ and isinstance(record.msg, str):
             return record.msg
-        return self.format_bytes(record).decode("utf-8")
+        line = (state.pipeline or auto_configure()).process_record(record)
+        return "" if line is None else line.decode("utf-8")
 
     def format_bytes(self, record: logging.LogRecord) -> bytes:
         """Return the record's JSON line as UTF-8 bytes (what file sinks write)."""

@@ -34,7 +34,7 @@ from schemalog._core.event import LINE_ATTRIBUTE, Event, Processor
 from schemalog._core.finish import count_redacted, make_redact, make_render, make_size_guard
 from schemalog._core.logrecord import make_record
 from schemalog._core.normalize import safe_repr
-from schemalog._core.otel import OTEL_MODULE
+from schemalog._core.otel import OTEL_MODULE, span_ids
 from schemalog._core.redact import Redactor
 from schemalog._core.render import escape_line_breaks
 from schemalog._core.settings import Settings
@@ -48,12 +48,20 @@ from schemalog._core.steps import (
     make_envelope,
     make_sampler,
     normalize_step,
+    pop_context,
     skip_caller_modules,
 )
 from schemalog._core.validate import make_validate
 from schemalog.catalog.load import Catalog, SchemaVersion
 from schemalog.exceptions import InvalidEventError, ProcessorError
-from schemalog.record import LEVEL_NAMES, LOG_EVENT_TYPE, RESERVED_NAMES, SchemaIssue, level_name
+from schemalog.record import (
+    CONTEXT_NAMES,
+    LEVEL_NAMES,
+    LOG_EVENT_TYPE,
+    RESERVED_NAMES,
+    SchemaIssue,
+    level_name,
+)
 
 __all__ = ["LINE_ATTRIBUTE", "Pipeline", "skip_caller_modules"]
 
@@ -185,12 +193,12 @@ class Pipeline:
 
         Common: a known, unsampled type called with plain fields and its required context,
         nothing to take out of the fields (no envelope names or ``exc_info``, also among
-        bound fields), no span and no user processors. ``caller`` and ``message`` are ``{}``
-        or that field. Gives exactly the chain's line for it, calling the same helpers,
-        without building an Event or calling nine steps.
+        bound fields), no recording span and no user processors. ``caller`` and ``message``
+        are ``{}`` or that field. Gives exactly the chain's line for it, calling the same
+        helpers, without building an Event or calling nine steps.
         """
         schema = self._fast.get(event_type) if type(event_type) is str else None
-        if schema is None or OTEL_MODULE in _modules:
+        if schema is None or (OTEL_MODULE in _modules and span_ids() is not None):
             return None
         bound_context, bound_fields = _context.bound_split()
         if bound_fields or logger_context[1]:
@@ -276,15 +284,15 @@ class Pipeline:
         """Return the fast path's line for a stdlib event record (see :meth:`_fast_line`)."""
         fields = stdlib.extras(record)
         event_type = fields.pop("event_type")
-        context = _context.split(fields)
+        context = pop_context(fields, CONTEXT_NAMES)
         caller = {"caller": stdlib.caller_of(record)} if self._caller else _NONE
         message = {"message": stdlib.message_of(record)}
         return self._fast_line(
             record.name,
             record.levelno,
             event_type,
-            context[1],
-            (context[0], {}),
+            fields,
+            (context, {}),
             record.created,
             caller,
             message,

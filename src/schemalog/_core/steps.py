@@ -81,12 +81,14 @@ def make_envelope(context_fields: frozenset[str], caller: bool) -> Processor:
     return envelope
 
 
+def pop_context(fields: dict[str, Any], names: frozenset[str]) -> dict[str, Any]:
+    """Take ``names`` out of ``fields``, in the fields' order, as normalized context."""
+    return {name: normalize(fields.pop(name)) for name in [n for n in fields if n in names]}
+
+
 def _take_envelope_names(event: Event, context_fields: frozenset[str]) -> None:
     fields = event.fields
-    for name in CONTEXT_NAMES.intersection(fields):
-        event.context[name] = normalize(fields.pop(name))
-    for name in context_fields.intersection(fields):
-        event.context[name] = normalize(fields.pop(name))
+    event.context.update(pop_context(fields, CONTEXT_NAMES | context_fields))
     if "schema_version" in fields:
         event.pin = fields.pop("schema_version")
     if "exc_info" in fields:
