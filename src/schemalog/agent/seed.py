@@ -27,6 +27,13 @@ _LEVELS: Final = {
     "schema_validation_error": "warning",
     "wrong_tool_error": "warning",
 }
+#: Tool-parameter fields of the agent events, and the field naming their tool.
+_PARAM_FIELDS: Final = (
+    ("tool_params", "tool_name"),
+    ("tool_params", "requested_tool_name"),
+    ("first_tool_params", "first_tool_name"),
+    ("second_tool_params", "second_tool_name"),
+)
 
 
 class SeedApi(TrackerCore):
@@ -59,7 +66,7 @@ class SeedApi(TrackerCore):
             raise TypeError(f"track() needs event_name=, a non-empty string, got {event_name!r}")
         if metadata is not None and not isinstance(metadata, Mapping):
             raise TypeError(f"track(): metadata must be a mapping, got {type(metadata).__name__}")
-        fields = dict(metadata or {})
+        fields = self._sanitized(metadata or {})
         user = None if user_id is None else str(user_id)
         session = self._session_of(session_id, user)
         log = self._log if session is None else session.log
@@ -70,6 +77,18 @@ class SeedApi(TrackerCore):
             level(event_name, **fields)
         else:
             session.record(level, event_name, fields, user)
+
+    def _sanitized(self, metadata: Mapping[str, Any]) -> dict[str, Any]:
+        """Return ``metadata`` with its tool parameters prepared as the helpers prepare them.
+
+        So the tool schema's ``x-sensitive`` and the dropped names apply to them as well.
+        """
+        fields = dict(metadata)
+        for params_field, name_field in _PARAM_FIELDS:
+            params, tool_name = fields.get(params_field), fields.get(name_field)
+            if isinstance(params, Mapping) and isinstance(tool_name, str):
+                fields[params_field] = self._prepare(self._spec(tool_name), params)[1]
+        return fields
 
     def get_session_events(
         self, session_id: Any = None, user_id: Any = None
