@@ -156,7 +156,11 @@ def test_launch_history_follows_the_versioning_rules(catalog: Catalog) -> None:
 #: commits docs/catalog.md names), with values a launch on mybinder.org gives; and the
 #: schemalog version each maps to (the first one that accepts every provider of that version).
 BINDERHUB_LAUNCHES = [
-    (1, "1.0.0", {"provider": "GitHub", "spec": "binder-examples/requirements/HEAD", "status": "success"}),
+    (
+        1,
+        "1.0.0",
+        {"provider": "GitHub", "spec": "binder-examples/requirements/HEAD", "status": "success"},
+    ),
     (2, "2.0.0", {"provider": "Gist", "spec": "betatim/a1b2c3d4e5f6/master", "status": "success"}),
     (
         3,
@@ -209,7 +213,8 @@ BINDERHUB_LAUNCHES = [
         "2.5.0",
         {
             "provider": "Hydroshare",
-            "spec": "https%3A%2F%2Fwww.hydroshare.org%2Fresource%2Fb8f6eae9d89241cf8b5904033460af61/",
+            "spec": "https%3A%2F%2Fwww.hydroshare.org%2Fresource"
+            "%2Fb8f6eae9d89241cf8b5904033460af61/",
             "ref": "1585496380",
             "status": "failure",
             "build_token": False,
