@@ -49,7 +49,7 @@ def measure(calls: int, unbounded: bool) -> dict[str, float]:
 
         @tracker.tool
         def search(query: str, limit: int = 10) -> list[str]:
-            return [query]
+            return [query] * min(limit, 1)
 
         with tracker.session(user_id="user-042") as session:
             for number in range(WARM_UP):
