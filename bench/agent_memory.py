@@ -38,14 +38,16 @@ def measure(calls: int, unbounded: bool) -> dict[str, float]:
     import schemalog
     from schemalog.agent import AgentTracker
 
-    limits = {"retry_memory": 10**9, "history_size": 10**9} if unbounded else {}
     with tempfile.TemporaryDirectory(prefix="schemalog-bench-") as tmp:
         schemalog.configure(
             service="bench",
             sinks=[logging.FileHandler(Path(tmp) / "agent.jsonl", encoding="utf-8")],
             schemas=ROOT / "schemas",
         )
-        tracker = AgentTracker("bench", **limits)
+        if unbounded:
+            tracker = AgentTracker("bench", retry_memory=10**9, history_size=10**9)
+        else:
+            tracker = AgentTracker("bench")
 
         @tracker.tool
         def search(query: str, limit: int = 10) -> list[str]:

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,15 +24,6 @@ from tests.paths import ROOT
 
 EMF_SCHEMA = json.loads((ROOT / "src/schemalog/metrics/emf.schema.json").read_text())
 EMF_VALIDATOR = jsonschema.Draft202012Validator(EMF_SCHEMA)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_metrics() -> Iterator[None]:
-    """Each test starts with no series and the default namespace."""
-    metrics.REGISTRY.reset()
-    yield
-    metrics.REGISTRY.reset()
-    metrics.configure(namespace="schemalog", dimensions={})
 
 
 @pytest.fixture

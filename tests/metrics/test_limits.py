@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from schemalog import metrics
 from schemalog.exceptions import MetricLimitError, SchemalogError
 from schemalog.metrics import emf
-
-
-@pytest.fixture(autouse=True)
-def _fresh_metrics() -> Iterator[None]:
-    """Each test starts with no series and the default namespace and dimensions."""
-    metrics.REGISTRY.reset()
-    yield
-    metrics.REGISTRY.reset()
-    metrics.configure(namespace="schemalog", dimensions={})
 
 
 def test_31_labels_raise_naming_the_metric_and_the_limit() -> None:

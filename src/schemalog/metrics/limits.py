@@ -73,22 +73,20 @@ def check_namespace(namespace: str) -> None:
 
 
 def _name_problem(name: str) -> str:
-    if not name.strip():
-        return "a dimension name must not be blank"
-    if len(name) > MAX_DIMENSION_NAME:
-        return f"the name has {len(name)} characters, over EMF's limit of {MAX_DIMENSION_NAME}"
-    if not name.isascii():
-        return "a dimension name must be ASCII"
     if name.startswith(":"):
         return "a dimension name must not start with ':'"
-    return ""
+    return _text_problem("name", name, MAX_DIMENSION_NAME)
 
 
 def _value_problem(value: str) -> str:
-    if not value.strip():
-        return "a dimension value must not be blank"
-    if len(value) > MAX_DIMENSION_VALUE:
-        return f"the value has {len(value)} characters, over EMF's limit of {MAX_DIMENSION_VALUE}"
-    if not value.isascii():
-        return f"the value {value[:60]!r} is not ASCII (CloudWatch takes ASCII only)"
+    return _text_problem("value", value, MAX_DIMENSION_VALUE)
+
+
+def _text_problem(what: str, text: str, limit: int) -> str:
+    if not text.strip():
+        return f"a dimension {what} must not be blank"
+    if len(text) > limit:
+        return f"the {what} has {len(text)} characters, over EMF's limit of {limit}"
+    if not text.isascii():
+        return f"the {what} {text[:60]!r} is not ASCII (CloudWatch takes ASCII only)"
     return ""
