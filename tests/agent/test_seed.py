@@ -279,3 +279,22 @@ def test_track_carries_the_seeds_tool_call_metadata(
     assert captured_events.find("tool_call_failed")["level"] == "warning"
     rows = analytics.get_session_events("session_123", "user_123")
     assert [row["metadata"]["call_sequence"] for row in rows] == [1, 1]
+
+
+def test_threads_naming_one_new_session_share_it(analytics: AgentTracker) -> None:
+    """Helper calls from several threads with one new session_id number their calls 1..n."""
+    import threading
+
+    def worker(n: int) -> None:
+        for k in range(25):
+            analytics.track_tool_call_started(
+                TOOLS[0], {"n": n, "k": k}, user_id="u1", session_id="shared"
+            )
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    sequences = [row["metadata"]["call_sequence"] for row in analytics.get_session_events("shared")]
+    assert sorted(sequences) == list(range(1, 101))

@@ -141,16 +141,20 @@ class TrackerCore:
         session = self.get_session(session_id)
         if session is not None or session_id is None:
             return session
-        session = self._new_session(str(session_id), None if user_id is None else str(user_id))
-        self._remember(session)
+        key = str(session_id)
+        with self._lock:  # two threads naming one new id get one session
+            session = self._open.get(key) or self._recent.get(key)
+            if session is None:
+                session = self._new_session(key, None if user_id is None else str(user_id))
+                self._remember(session)
         return session
 
     def _remember(self, session: AgentSession) -> None:
-        with self._lock:
-            self._recent[session.session_id] = session
-            self._recent.move_to_end(session.session_id)
-            while len(self._recent) > self.max_sessions:
-                self._recent.popitem(last=False)
+        """Keep ``session`` as the most recent; forget the oldest past the limit (lock held)."""
+        self._recent[session.session_id] = session
+        self._recent.move_to_end(session.session_id)
+        while len(self._recent) > self.max_sessions:
+            self._recent.popitem(last=False)
 
     def _open_session(self, session: AgentSession) -> contextvars.Token[Any]:
         with self._lock:
@@ -162,7 +166,7 @@ class TrackerCore:
         with self._lock:
             if self._open.get(session.session_id) is session:
                 del self._open[session.session_id]
-        self._remember(session)
+            self._remember(session)
 
     # -- parameters ---------------------------------------------------------------------
 
