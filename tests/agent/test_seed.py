@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -283,7 +284,6 @@ def test_track_carries_the_seeds_tool_call_metadata(
 
 def test_threads_naming_one_new_session_share_it(analytics: AgentTracker) -> None:
     """Helper calls from several threads with one new session_id number their calls 1..n."""
-    import threading
 
     def worker(n: int) -> None:
         for k in range(25):
