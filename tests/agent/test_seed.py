@@ -11,6 +11,7 @@ import pytest
 
 import schemalog
 from schemalog.agent import AgentTracker
+from schemalog.exceptions import ConfigError
 from schemalog.testing import CapturedEvents
 
 TOOLS = ["get_benchmark_results_by_filters", "get_benchmark_results"]
@@ -65,7 +66,7 @@ def test_track_takes_the_seeds_keywords(
 
 def test_track_refuses_another_mcp_name_naming_the_replacement(analytics: AgentTracker) -> None:
     """An mcp_name this tracker does not track is a clear error: one tracker per server."""
-    with pytest.raises(ValueError, match=r"AgentTracker\('other'\) per MCP server"):
+    with pytest.raises(ConfigError, match=r"AgentTracker\('other'\) per MCP server"):
         analytics.track(user_id="u", event_name="task_completed", session_id="s", mcp_name="other")
     with pytest.raises(TypeError, match="event_name"):
         analytics.track(user_id="u", metadata={}, session_id="s")
@@ -238,7 +239,7 @@ def test_memory_is_bounded_by_the_trackers_settings(schemas_dir: Path) -> None:
         tracker.track(event_name="task_completed", metadata={"steps_count": 0}, session_id=sid)
     assert tracker.get_session("long") is None and tracker.get_session("a") is None
     assert tracker.get_session("c") is not None
-    with pytest.raises(ValueError, match="history_size"):
+    with pytest.raises(ConfigError, match="history_size"):
         AgentTracker("drea", history_size=0)
 
 

@@ -27,6 +27,7 @@ from schemalog.agent.manifest import ToolManifest
 from schemalog.agent.middleware import ToolError
 from schemalog.agent.session import AgentSession
 from schemalog.agent.toolspec import ToolSpec
+from schemalog.exceptions import ConfigError
 from schemalog.record import CONTEXT_NAMES
 
 #: Parameter names never logged with a call (besides the context names, session_id, ...).
@@ -45,7 +46,7 @@ _TRACKER_KEYS: Final = itertools.count(1)
 
 def _positive(name: str, value: int) -> int:
     if type(value) is not int or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        raise ConfigError(f"{name} must be a positive integer, got {value!r}")
     return value
 
 

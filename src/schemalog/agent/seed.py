@@ -17,6 +17,7 @@ from schemalog.agent.calls import ToolCall
 from schemalog.agent.core import TrackerCore
 from schemalog.agent.hashing import params_hash
 from schemalog.agent.session import AgentSession
+from schemalog.exceptions import ConfigError
 
 #: The level of the events ``track`` emits, when not ``info``.
 _LEVELS: Final = {
@@ -41,7 +42,7 @@ class SeedApi(TrackerCore):
 
     def _check_mcp_name(self, mcp_name: str | None) -> None:
         if mcp_name is not None and mcp_name != self.mcp_name:
-            raise ValueError(
+            raise ConfigError(
                 f"mcp_name={mcp_name!r} but this tracker tracks {self.mcp_name!r}: make one"
                 f" AgentTracker({mcp_name!r}) per MCP server (see docs/agent-metrics.md)"
             )
