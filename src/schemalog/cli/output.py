@@ -192,13 +192,14 @@ def write_table(out: TextIO, rows: list[dict[str, Any]]) -> None:
     from rich.table import Table
 
     names = columns_of(rows)
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    tty = _isatty(out)
+    # Off a terminal: no rule under the header, so `awk`/`column` see only text.
+    table = Table(box=box.SIMPLE_HEAD if tty else None, show_edge=False, pad_edge=False)
     for name in names:
         numeric = all(isinstance(row.get(name), int | float | None) for row in rows)
         table.add_column(name, justify="right" if numeric else "left", overflow="fold")
     for row in rows:
         table.add_row(*(cell(row.get(name)) for name in names))
-    tty = _isatty(out)
     console = Console(
         file=out,
         width=None if tty else _PIPE_WIDTH,

@@ -63,7 +63,7 @@ class Line:
 
 def _stdin_buffer() -> BinaryIO:
     stdin = sys.stdin
-    if stdin is None or stdin.closed or not _open_descriptor(stdin):
+    if stdin is None or getattr(stdin, "closed", False) or not _open_descriptor(stdin):
         raise InputError("-: standard input is closed; give a FILE or pipe lines in")
     return cast(BinaryIO, getattr(stdin, "buffer", stdin))
 
@@ -72,7 +72,7 @@ def _open_descriptor(stream: Any) -> bool:
     """Whether ``stream``'s file descriptor is open (True for a stream without one)."""
     try:
         descriptor = stream.fileno()
-    except io.UnsupportedOperation:
+    except (io.UnsupportedOperation, AttributeError):
         return True  # an in-memory stream (tests, embedding): nothing to check
     except (OSError, ValueError):
         return False
