@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 import pytest
 
 from schemalog.cli.main import main
@@ -56,3 +57,19 @@ def test_lint_unreadable_path_exits_2(tmp_path: Path, capsys: pytest.CaptureFixt
     _, err = capsys.readouterr()
     assert code == 2
     assert "nope.py: no such file or directory" in err
+
+
+def test_lint_json_findings_carry_file_line_column_and_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--format json lists each finding with its place, the lint code as its rule."""
+    source = tmp_path / "app.py"
+    source.write_text(
+        'import schemalog\nlog = schemalog.get_logger()\nlog.info(event_type="stream_complete")\n'
+    )
+    assert main(["lint", "-q", "--format", "json", str(source)]) == 1
+    document = orjson.loads(capsys.readouterr().out)
+    (finding,) = document["findings"]
+    assert (finding["file"], finding["line"], finding["column"]) == (str(source), 3, 21)
+    assert finding["rule"] == "unknown-event"
+    assert document["summary"]["calls"] == 1
