@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import math
 import os
+import shutil
 import sys
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, TextIO
@@ -200,14 +202,20 @@ def write_table(out: TextIO, rows: list[dict[str, Any]]) -> None:
         table.add_column(name, justify="right" if numeric else "left", overflow="fold")
     for row in rows:
         table.add_row(*(cell(row.get(name)) for name in names))
+    buffer = io.StringIO()
     console = Console(
-        file=out,
+        file=buffer,
         width=None if tty else _PIPE_WIDTH,
+        force_terminal=tty,
         no_color=not tty,
         highlight=False,
         soft_wrap=not tty,
     )
+    if tty:
+        console.size = shutil.get_terminal_size()  # rich measures its own file, here a buffer
     console.print(table, crop=False)
+    # rich pads every cell to its column's width: trailing blanks only get in a reader's way.
+    out.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
 
 
 def silence_stdout() -> None:
