@@ -13,6 +13,7 @@ import pytest
 
 from schemalog.cli.main import main
 
+CLI = [sys.executable, "-m", "schemalog"]
 GOOD = {
     "timestamp": "2026-11-22T19:20:24.198Z",
     "level": "info",
@@ -21,6 +22,10 @@ GOOD = {
     "schema_version": "1.0.0",
     "event_id": "01a20500-e11e-7637-9d15-7f495fa4f669",
 }
+
+
+def run_cli(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([*CLI, *args], capture_output=True, check=False, **kwargs)
 
 
 def write_lines(path: Path, *records: object) -> Path:
@@ -72,22 +77,10 @@ def test_stdin_and_gzip_and_totals(tmp_path: Path, schemas_dir: Path) -> None:
     plain = write_lines(tmp_path / "a.jsonl", GOOD)
     zipped = tmp_path / "b.jsonl.gz"
     zipped.write_bytes(gzip.compress(orjson.dumps({**GOOD, "extra": 1}) + b"\n"))
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "schemalog",
-            "validate",
-            "--schemas",
-            str(schemas_dir),
-            str(plain),
-            "-",
-            str(zipped),
-        ],
+    result = run_cli(
+        "validate", "--schemas", str(schemas_dir), str(plain), "-", str(zipped),
         input=orjson.dumps(GOOD) + b"\n",
-        capture_output=True,
-        check=False,
-    )
+    )  # fmt: skip
     assert result.returncode == 1
     assert result.stdout.decode().splitlines() == [
         f"{zipped}:1: cache_miss 1.0.0: $.extra: field not declared by the schema"
@@ -140,12 +133,6 @@ def test_static_fields_option(tmp_path: Path, schemas_dir: Path) -> None:
     )
 
 
-def run_cli(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "schemalog", *args], capture_output=True, check=False, **kwargs
-    )
-
-
 def test_json_format_has_a_stable_shape(tmp_path: Path, schemas_dir: Path) -> None:
     """--format json prints one document: version key, verb, findings with places, summary."""
     path = write_lines(tmp_path / "e.jsonl", GOOD, {**GOOD, "event_id": "nope"})
@@ -187,7 +174,7 @@ def test_findings_exit_1_when_the_reader_closes_the_pipe(tmp_path: Path, schemas
     """`validate bad.jsonl | head -1` exits 1 (findings), without a traceback."""
     path = write_lines(tmp_path / "bad.jsonl", *([{**GOOD, "level": "loud"}] * 20000))
     process = subprocess.Popen(
-        [sys.executable, "-m", "schemalog", "validate", "--schemas", str(schemas_dir), str(path)],
+        [*CLI, "validate", "--schemas", str(schemas_dir), str(path)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -265,22 +252,8 @@ def test_a_2_gib_line_in_a_small_gzip_keeps_memory_bounded(
         "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);"
         "sys.stdout.write(r.stdout.decode())"
     )
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            script,
-            sys.executable,
-            "-m",
-            "schemalog",
-            "validate",
-            "--schemas",
-            str(schemas_dir),
-            str(path),
-        ],
-        capture_output=True,
-        check=True,
-    )
+    argv = [*CLI, "validate", "--schemas", str(schemas_dir), str(path)]
+    result = subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, check=True)
     status, peak_kib, *out = result.stdout.decode().split(maxsplit=2)
     assert status == "1"
     assert int(peak_kib) < 200 * 1024
