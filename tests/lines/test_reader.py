@@ -11,6 +11,8 @@ import pytest
 
 from schemalog.exceptions import InputError
 from schemalog.findings import Finding
+from schemalog.lines import progress
+from schemalog.lines import reader as reader_module
 from schemalog.lines.reader import LineReader, check_inputs, iter_lines
 
 
@@ -92,3 +94,19 @@ def test_closed_stdin_is_an_input_error(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(sys, "stdin", None)
     with pytest.raises(InputError, match="standard input is closed"):
         check_inputs(["-"])
+
+
+def test_progress_only_for_large_inputs_on_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A small file or a small .gz draws no bar on a terminal; a large one does."""
+    drawn: list[int | None] = []
+    monkeypatch.setattr(progress, "wanted", lambda _stream, _total: True)
+    monkeypatch.setattr(progress, "ProgressBar", lambda total, _stream: drawn.append(total))
+    small = tmp_path / "small.jsonl.gz"
+    small.write_bytes(gzip.compress(b"{}\n"))
+    assert reader_module._progress_bar([str(small)]) is None
+    large = tmp_path / "large.jsonl"
+    large.write_bytes(b"{}\n" * (progress.LARGE_INPUT // 3 + 1))
+    reader_module._progress_bar([str(large)])
+    assert drawn == [large.stat().st_size]

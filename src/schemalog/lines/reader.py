@@ -194,6 +194,20 @@ def input_size(paths: Sequence[str]) -> int | None:
     return total
 
 
+def _progress_bar(paths: Sequence[str]) -> progress.ProgressBar | None:
+    """Return a bar over plain files' bytes; of unknown total for a large gzip and for stdin."""
+    exact = input_size(paths)
+    if exact is not None:
+        return progress.bar(exact)
+    stored = 0
+    for path in paths:
+        try:
+            stored += os.stat(path).st_size if path != STDIN else progress.LARGE_INPUT
+        except OSError:
+            return None
+    return progress.bar(None) if stored >= progress.LARGE_INPUT else None
+
+
 class LineReader:
     """Reads the lines of several inputs in turn, bounded, counting what it skips."""
 
@@ -221,7 +235,7 @@ class LineReader:
 
     def __iter__(self) -> Iterator[Line]:
         """Yield every non-blank line of every input; an input that breaks off is in errors."""
-        bar = progress.bar(input_size(self.paths)) if self.show_progress else None
+        bar = _progress_bar(self.paths) if self.show_progress else None
         try:
             for path in self.paths:
                 yield from self._read(path, bar)
