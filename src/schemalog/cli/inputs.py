@@ -11,10 +11,9 @@ import argparse
 import sys
 
 from schemalog._core.options import parse_size
+from schemalog.cli.main import EXIT_FINDINGS, EXIT_USAGE
 from schemalog.cli.output import Report
 from schemalog.lines.reader import DEFAULT_MAX_LINE_BYTES, LineReader
-
-EXIT_USAGE = 2
 
 
 def _max_line_bytes(text: str) -> int:
@@ -65,4 +64,4 @@ def finish(report: Report, reader: LineReader, *, failed: bool = False) -> int:
         print(f"schemalog {report.verb}: {reason}", file=sys.stderr)
     if reader.errors:
         return EXIT_USAGE
-    return 1 if failed else report.exit_code()
+    return EXIT_FINDINGS if failed else report.exit_code()
