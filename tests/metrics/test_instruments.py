@@ -208,10 +208,10 @@ def test_metrics_verb_aggregates_emf_lines(lines: Path, capsys: pytest.CaptureFi
         metrics.flush()
     capsys.readouterr()
     assert main(["metrics", "--format", "json", str(lines)]) == 0
-    rows = {row["metric"]: row for row in json.loads(capsys.readouterr().out)}
+    rows = {row["metric"]: row for row in json.loads(capsys.readouterr().out)["rows"]}
     assert rows["hits"]["sum"] == 4
     assert rows["hits"]["count"] == 2
-    assert rows["hits"]["dimensions"] == "route=/a"
+    assert rows["hits"]["dimensions"] == {"route": "/a"}
     size = rows["size"]
     assert (size["count"], size["sum"], size["min"], size["max"]) == (4, 16, 1, 10)
     assert size["avg"] == 4
@@ -234,7 +234,7 @@ def test_metrics_verb_reports_broken_lines(
     captured = capsys.readouterr()
     assert f"{path}:2: emf: $.x" in captured.err
     assert captured.err.endswith(
-        "schemalog metrics: 3 lines, 2 EMF records (1 invalid), 1 not JSON (skipped)\n"
+        "schemalog metrics: 3 lines, 1 not JSON (skipped), 2 EMF records (1 invalid)\n"
     )
     assert captured.out.splitlines()[1].startswith("ns,x,,60000,Count,1,2.0")
 
