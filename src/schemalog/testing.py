@@ -36,6 +36,8 @@ from schemalog._core import settings, state, stdlib
 from schemalog._core.configure import auto_configure
 from schemalog._core.event import LINE_ATTRIBUTE
 
+__all__ = ["CaptureHandler", "CapturedEvents", "capture_events"]
+
 _MISSING = object()
 
 
@@ -154,6 +156,8 @@ else:
     def pytest_runtest_teardown() -> None:
         """Do the same for fixture teardown, which may emit events too."""
         _open_root_level()
+
+    __all__ += ["captured_events"]  # the fixture exists only where pytest does
 
     @pytest.fixture
     def captured_events() -> Iterator[CapturedEvents]:
