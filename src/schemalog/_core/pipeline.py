@@ -89,7 +89,7 @@ class Pipeline:
 
     # -- events from schemalog loggers -------------------------------------------------------
 
-    def emit(  # noqa: PLR0912, PLR0915, PLR0917 - one hot path, kept flat on purpose
+    def emit(  # noqa: PLR0917 - one hot path, kept flat on purpose
         self,
         stdlib_logger: logging.Logger,
         levelno: int,
@@ -105,109 +105,11 @@ class Pipeline:
         """
         try:
             now = self._clock()
-            exc_info = fields.pop("exc_info") if "exc_info" in fields else None
-            bound_envelope, bound_fields = _context.bound_split()
-            logger_envelope, logger_fields = logger_context
-            if bound_fields or logger_fields:
-                fields = {**bound_fields, **logger_fields, **fields}
-            envelope = {**bound_envelope, **logger_envelope} if logger_envelope else bound_envelope
-            issues: list[SchemaIssue] = []
-            if type(event_type) is not str or "event_type" in fields:
-                event_type = _event_type_text(event_type, fields, issues)
-            pin: Any = None
-            if not RESERVED_NAMES.isdisjoint(fields):
-                fields, envelope, pin = _take_envelope_names(fields, envelope, issues)
-            schema = self._newest.get(event_type) if pin is None else None
-            if schema is None or not schema.scalar_only:
-                try:
-                    orjson.dumps(fields, option=_PLAIN_ONLY)  # C speed: anything to normalize?
-                except TypeError:
-                    fields = normalize_fields(fields)
-            try:
-                valid = schema is not None and schema.validator.is_valid(fields)
-            except ValueError:  # jsonschema_rs refuses some types (UUID...): normalize first
-                valid = False
-            if not valid:
-                schema = self._validate(event_type, pin, fields, issues)
-            if schema is not None:
-                for name in schema.required_context:
-                    if envelope.get(name) is None:
-                        issues.append(SchemaIssue(f"$.{name}", "required context is missing"))
-            if issues:
-                fields = normalize_fields(fields)  # NaN and the like, as the line will carry them
-                if not self._accept_invalid(event_type, issues):
-                    return
-
-            if schema is None:
-                redacted = self.redactor.redact(fields)
-            elif issues or schema.redaction.needed:
-                redacted = self.redactor.redact(fields, schema.redaction, valid=not issues)
-            else:  # a valid event of a schema with nothing that could need redacting
-                redacted = fields
-            if redacted is not fields:
-                _count_redacted()
-            timestamp, event_id = _STAMP(now)
-            if schema is not None and not self._caller:
-                # The common case as one literal: cheaper than building the dict step by step.
-                record: dict[str, Any] = {
-                    "timestamp": timestamp,
-                    "level": LEVEL_NAMES.get(levelno) or level_name(levelno),
-                    "logger": stdlib_logger.name,
-                    "event_type": event_type,
-                    "schema_version": schema.version_text,
-                    "event_id": event_id,
-                    **self._service_field,
-                    **envelope,
-                    **self._static,
-                    **redacted,
-                }
-            else:
-                record = {
-                    "timestamp": timestamp,
-                    "level": LEVEL_NAMES.get(levelno) or level_name(levelno),
-                    "logger": stdlib_logger.name,
-                    "event_type": event_type,
-                }
-                if schema is not None:
-                    record["schema_version"] = schema.version_text
-                record["event_id"] = event_id
-                record.update(self._service_field)
-                if self._caller and frame is not None:
-                    record["caller"] = _caller_text(frame)
-                record.update(envelope)
-                record.update(self._static)
-                record.update(redacted)
-            if exc_info is not None:
-                exception = _exception_text(exc_info)
-                if exception is not None:
-                    record["exception"] = exception
-            if issues:
-                record["schema_errors"] = [str(issue) for issue in issues]
-
-            try:  # render(), inlined: this is the hot path
-                line = orjson.dumps(record)
-            except TypeError:
-                if schema is not None and schema.scalar_only and not issues:
-                    # Only an int beyond 64 bits gets here unnormalized: judge it as written.
-                    if exc_info is not None:
-                        fields["exc_info"] = exc_info
-                    if pin is not None:
-                        fields["schema_version"] = pin
-                    self.emit(
-                        stdlib_logger,
-                        levelno,
-                        event_type,
-                        normalize_fields(fields),
-                        (envelope, {}),
-                        frame,
-                    )
-                    return
-                line = render(record)
-            if not line.isascii():
-                line = escape_line_breaks(line)
-            if len(line) > self._max_bytes:
-                line = fit(record, line, self._max_bytes)[0]
-                STATS.add("truncated")
+            line = self.line(
+                stdlib_logger.name, levelno, event_type, fields, logger_context, frame, now
+            )
+            if line is None:
+                return
             if CAPTURES:
                 CAPTURES[-1].records.append(orjson.loads(line))
                 return
@@ -229,6 +131,128 @@ class Pipeline:
             STATS.report("sink", f"a handler raised: {error!r}")
         else:
             _count_emitted()
+
+    def line(  # noqa: PLR0912, PLR0915, PLR0917 - one hot path, kept flat on purpose
+        self,
+        logger_name: str,
+        levelno: int,
+        event_type: Any,
+        fields: dict[str, Any],
+        logger_context: _context.Split = _context.EMPTY,
+        frame: FrameType | None = None,
+        now: float | None = None,
+    ) -> bytes | None:
+        """Run the chain for one call and return its line; None when the event is dropped.
+
+        What ``emit`` does before handing the line to the handlers: integrations that render
+        through another library's handlers (structlog's ``ProcessorFormatter``) call it.
+        """
+        if now is None:
+            now = self._clock()
+        exc_info = fields.pop("exc_info") if "exc_info" in fields else None
+        bound_envelope, bound_fields = _context.bound_split()
+        logger_envelope, logger_fields = logger_context
+        if bound_fields or logger_fields:
+            fields = {**bound_fields, **logger_fields, **fields}
+        envelope = {**bound_envelope, **logger_envelope} if logger_envelope else bound_envelope
+        issues: list[SchemaIssue] = []
+        if type(event_type) is not str or "event_type" in fields:
+            event_type = _event_type_text(event_type, fields, issues)
+        pin: Any = None
+        if not RESERVED_NAMES.isdisjoint(fields):
+            fields, envelope, pin = _take_envelope_names(fields, envelope, issues)
+        schema = self._newest.get(event_type) if pin is None else None
+        if schema is None or not schema.scalar_only:
+            try:
+                orjson.dumps(fields, option=_PLAIN_ONLY)  # C speed: anything to normalize?
+            except TypeError:
+                fields = normalize_fields(fields)
+        try:
+            valid = schema is not None and schema.validator.is_valid(fields)
+        except ValueError:  # jsonschema_rs refuses some types (UUID...): normalize first
+            valid = False
+        if not valid:
+            schema = self._validate(event_type, pin, fields, issues)
+        if schema is not None:
+            for name in schema.required_context:
+                if envelope.get(name) is None:
+                    issues.append(SchemaIssue(f"$.{name}", "required context is missing"))
+        if issues:
+            fields = normalize_fields(fields)  # NaN and the like, as the line will carry them
+            if not self._accept_invalid(event_type, issues):
+                return None
+
+        if schema is None:
+            redacted = self.redactor.redact(fields)
+        elif issues or schema.redaction.needed:
+            redacted = self.redactor.redact(fields, schema.redaction, valid=not issues)
+        else:  # a valid event of a schema with nothing that could need redacting
+            redacted = fields
+        if redacted is not fields:
+            _count_redacted()
+        timestamp, event_id = _STAMP(now)
+        if schema is not None and not self._caller:
+            # The common case as one literal: cheaper than building the dict step by step.
+            record: dict[str, Any] = {
+                "timestamp": timestamp,
+                "level": LEVEL_NAMES.get(levelno) or level_name(levelno),
+                "logger": logger_name,
+                "event_type": event_type,
+                "schema_version": schema.version_text,
+                "event_id": event_id,
+                **self._service_field,
+                **envelope,
+                **self._static,
+                **redacted,
+            }
+        else:
+            record = {
+                "timestamp": timestamp,
+                "level": LEVEL_NAMES.get(levelno) or level_name(levelno),
+                "logger": logger_name,
+                "event_type": event_type,
+            }
+            if schema is not None:
+                record["schema_version"] = schema.version_text
+            record["event_id"] = event_id
+            record.update(self._service_field)
+            if self._caller and frame is not None:
+                record["caller"] = _caller_text(frame)
+            record.update(envelope)
+            record.update(self._static)
+            record.update(redacted)
+        if exc_info is not None:
+            exception = _exception_text(exc_info)
+            if exception is not None:
+                record["exception"] = exception
+        if issues:
+            record["schema_errors"] = [str(issue) for issue in issues]
+
+        try:  # render(), inlined: this is the hot path
+            line = orjson.dumps(record)
+        except TypeError:
+            if schema is not None and schema.scalar_only and not issues:
+                # Only an int beyond 64 bits gets here unnormalized: judge it as written.
+                if exc_info is not None:
+                    fields["exc_info"] = exc_info
+                if pin is not None:
+                    fields["schema_version"] = pin
+                return self.line(
+                    logger_name,
+                    levelno,
+                    event_type,
+                    normalize_fields(fields),
+                    (envelope, {}),
+                    frame,
+                    now,
+                )
+            line = render(record)
+        if not line.isascii():
+            line = escape_line_breaks(line)
+        if len(line) > self._max_bytes:
+            line = fit(record, line, self._max_bytes)[0]
+            STATS.add("truncated")
+        return line
 
     def _validate(
         self, event_type: str, pin: Any, fields: dict[str, Any], issues: list[SchemaIssue]
