@@ -423,6 +423,8 @@ def _exception_text(exc_info: Any) -> str | None:
     """Format ``exc_info`` (True, an exception, or a sys.exc_info() tuple) as a traceback."""
     if exc_info is None or exc_info is False:
         return None
+    if isinstance(exc_info, str):  # already formatted (structlog's format_exc_info)
+        return exc_info
     if exc_info is True:
         exc_info = sys.exc_info()
     if isinstance(exc_info, BaseException):
