@@ -21,7 +21,7 @@ from schemalog._version import __version__
 if TYPE_CHECKING:
     from schemalog._core.configure import configure, shutdown
     from schemalog._core.context import bound, current_context
-    from schemalog._core.formatter import JsonFormatter
+    from schemalog._core.formatter import EventFilter, JsonFormatter
     from schemalog._core.logger import BoundLogger, get_logger
     from schemalog.catalog.load import Catalog, SchemaVersion
     from schemalog.exceptions import (
@@ -42,6 +42,7 @@ _PUBLIC: dict[str, str] = {
     "Catalog": "schemalog.catalog.load",
     "CatalogError": "schemalog.exceptions",
     "ConfigError": "schemalog.exceptions",
+    "EventFilter": "schemalog._core.formatter",
     "FileSink": "schemalog.sinks.file",
     "InvalidEventError": "schemalog.exceptions",
     "JsonFormatter": "schemalog._core.formatter",
@@ -76,6 +77,7 @@ __all__ = [
     "Catalog",
     "CatalogError",
     "ConfigError",
+    "EventFilter",
     "FileSink",
     "InvalidEventError",
     "JsonFormatter",

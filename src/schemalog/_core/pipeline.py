@@ -42,7 +42,7 @@ from schemalog.record import (
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 #: Attribute of a LogRecord that holds schemalog's rendered line (bytes, without newline).
-LINE_ATTRIBUTE: Final = "schemalog_line"
+LINE_ATTRIBUTE: Final = "_schemalog_line"
 #: LogRecord attributes every record has; anything else on a foreign record is an ``extra``.
 _STANDARD_RECORD_ATTRIBUTES: Final = frozenset(
     logging.LogRecord("", 0, "", 0, "", None, None).__dict__
