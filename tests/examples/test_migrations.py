@@ -1,4 +1,4 @@
-"""The migration guides' programs (examples/migrate_*.py) run as real processes and do what the guides say."""
+"""The migration guides' programs (examples/migrate_*.py) run and do what the guides say."""
 
 from __future__ import annotations
 
