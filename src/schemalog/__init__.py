@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from schemalog._core.configure import configure, shutdown
     from schemalog._core.context import bound, current_context
     from schemalog._core.event import Event
-    from schemalog._core.formatter import JsonFormatter
+    from schemalog._core.formatter import EventFilter, JsonFormatter
     from schemalog._core.logger import BoundLogger, get_logger
     from schemalog.catalog.load import Catalog, SchemaVersion
     from schemalog.exceptions import (
@@ -45,6 +45,7 @@ _PUBLIC: dict[str, str] = {
     "CatalogError": "schemalog.exceptions",
     "ConfigError": "schemalog.exceptions",
     "Event": "schemalog._core.event",
+    "EventFilter": "schemalog._core.formatter",
     "FileSink": "schemalog.sinks.file",
     "InvalidEventError": "schemalog.exceptions",
     "JsonFormatter": "schemalog._core.formatter",
@@ -81,6 +82,7 @@ __all__ = [
     "CatalogError",
     "ConfigError",
     "Event",
+    "EventFilter",
     "FileSink",
     "InvalidEventError",
     "JsonFormatter",

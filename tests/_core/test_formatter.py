@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import logging.config
 from pathlib import Path
 
 import orjson
+import pytest
 
 import schemalog
 
@@ -48,3 +50,94 @@ def test_unformattable_record_is_still_a_line(schemas_dir: Path) -> None:
     out = orjson.loads(schemalog.JsonFormatter().format(record))
     assert out["event_type"] == "log"
     assert out["weird"] == "<Explodes repr failed: RuntimeError>"
+
+
+def _dict_config(path: Path, formatter: dict[str, object], schemas_dir: Path) -> None:
+    logging.config.dictConfig(
+        {
+            "version": 1,
+            "disable_existing_loggers": False,
+            "filters": {"events": {"()": "schemalog.EventFilter"}},
+            "formatters": {"json": formatter},
+            "handlers": {
+                "file": {
+                    "class": "logging.FileHandler",
+                    "filename": str(path),
+                    "filters": ["events"],
+                    "formatter": "json",
+                }
+            },
+            "loggers": {"adopt": {"handlers": ["file"], "level": "INFO", "propagate": False}},
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "formatter",
+    [{"()": "schemalog.JsonFormatter"}, {"()": "pythonjsonlogger.json.JsonFormatter"}],
+    ids=["schemalog", "python-json-logger"],
+)
+def test_event_filter_makes_one_flat_line_with_either_formatter(
+    formatter: dict[str, object], schemas_dir: Path, tmp_path: Path
+) -> None:
+    """DictConfig + EventFilter: flat envelope and fields, plain message, nothing double-encoded."""
+    schemalog.configure(sinks=[], schemas=schemas_dir, on_invalid="keep")
+    path = tmp_path / "events.jsonl"
+    _dict_config(path, formatter, schemas_dir)
+    log = logging.getLogger("adopt")
+    try:
+        log.info("refreshed %d models", 3, extra={"job": "nightly", "password": "hunter2"})
+        schemalog.get_logger("adopt").info("cache_refresh", model_count=7)
+    finally:
+        for handler in log.handlers:
+            handler.close()
+        log.handlers.clear()
+        log.propagate = True
+    lines = path.read_text().splitlines()
+    assert "hunter2" not in path.read_text()
+    stdlib, cataloged = (orjson.loads(line) for line in lines)
+    assert stdlib["message"] == "refreshed 3 models"
+    assert stdlib["event_type"] == "log"
+    assert stdlib["job"] == "nightly"
+    assert stdlib["password"] == "[REDACTED]"
+    assert cataloged["event_type"] == "cache_refresh"
+    assert cataloged["schema_version"] == "1.0.0"
+    assert cataloged["model_count"] == 7
+    for record in (stdlib, cataloged):
+        assert isinstance(record["event_id"], str)
+        assert not any(key.startswith(("_schemalog", "schemalog_")) for key in record)
+        assert not str(record.get("message", "")).startswith("{")
+
+
+def test_json_formatter_takes_python_json_loggers_options(schemas_dir: Path) -> None:
+    """fmt, rename_fields, static_fields, timestamp, json_default: as python-json-logger."""
+    schemalog.configure(sinks=[], schemas=schemas_dir)
+    formatter = schemalog.JsonFormatter(
+        "%(asctime)s %(levelname)s %(process)d %(message)s",
+        rename_fields={"level": "severity"},
+        static_fields={"app": "billing", "when": object()},
+        json_default=lambda _value: "<object>",
+        timestamp="@timestamp",
+    )
+    record = logging.LogRecord("lib", logging.WARNING, __file__, 1, "hello", None, None)
+    out = orjson.loads(formatter.format(record))
+    assert out["severity"] == "warning" and "level" not in out
+    assert out["process"] == record.process
+    assert out["app"] == "billing" and out["when"] == "<object>"
+    assert out["@timestamp"].endswith("Z") and "timestamp" not in out
+    assert out["message"] == "hello"
+    assert "asctime" not in out and "levelname" not in out
+
+
+def test_without_options_the_line_is_exactly_the_pipelines(schemas_dir: Path) -> None:
+    """The plain JsonFormatter returns the rendered line untouched (no re-encoding)."""
+    seen: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(schemalog.JsonFormatter().format(record))
+
+    schemalog.configure(sinks=[Keep()], schemas=schemas_dir)
+    schemalog.get_logger("app").info("cache_refresh", model_count=1)
+    (line,) = seen
+    assert list(orjson.loads(line))[:4] == ["timestamp", "level", "logger", "event_type"]

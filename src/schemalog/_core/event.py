@@ -16,8 +16,9 @@ from schemalog._core.context import Split
 from schemalog.catalog.load import SchemaVersion
 from schemalog.record import SchemaIssue
 
-#: Attribute of a LogRecord that holds schemalog's rendered line (bytes, without newline).
-LINE_ATTRIBUTE: Final = "schemalog_line"
+#: Attribute of a LogRecord that holds schemalog's rendered line (bytes, without newline);
+#: underscored, so JSON formatters that copy a record's attributes (python-json-logger) skip it.
+LINE_ATTRIBUTE: Final = "_schemalog_line"
 
 
 class Event:

@@ -144,21 +144,11 @@ class Pipeline:
         """
         try:
             now = self._clock()
-            caller = _NONE
-            if self._caller and frame is not None:
-                caller = {"caller": caller_text(frame)}
-            line = self._fast_line(
-                stdlib_logger.name, levelno, event_type, fields, logger_context, now, caller, _NONE
+            line = self.line(
+                stdlib_logger.name, levelno, event_type, fields, logger_context, frame, now
             )
             if line is None:
-                event: Event | None = Event(
-                    stdlib_logger.name, levelno, event_type, fields, logger_context, now, frame
-                )
-                for step in self.chain:  # _run(), inlined: this is the hot path
-                    event = step(event)  # type: ignore[arg-type]  # None returns below
-                    if event is None:
-                        return
-                line = event.line  # type: ignore[union-attr]
+                return
             log_record = make_record(stdlib_logger.name, levelno, frame, line.decode(), now)
             log_record.__dict__[LINE_ATTRIBUTE] = line
         except (InvalidEventError, ProcessorError):
@@ -179,6 +169,38 @@ class Pipeline:
             STATS.report("sink", f"a handler raised: {error!r}")
         else:
             _count_emitted()
+
+    def line(  # noqa: PLR0917 - emit's positional call
+        self,
+        logger: str,
+        levelno: int,
+        event_type: Any,
+        fields: dict[str, Any],
+        logger_context: _context.Split = _context.EMPTY,
+        frame: FrameType | None = None,
+        now: float | None = None,
+    ) -> bytes | None:
+        """Run one call through the chain and return its line; None when the chain drops it.
+
+        What :meth:`emit` does before the handlers: for integrations that render through
+        another library's handlers (structlog's ``ProcessorFormatter``, a chain it keeps).
+        """
+        if now is None:
+            now = self._clock()
+        caller = _NONE
+        if self._caller and frame is not None:
+            caller = {"caller": caller_text(frame)}
+        line = self._fast_line(
+            logger, levelno, event_type, fields, logger_context, now, caller, _NONE
+        )
+        if line is not None:
+            return line
+        event: Event | None = Event(logger, levelno, event_type, fields, logger_context, now, frame)
+        for step in self.chain:  # _run(), inlined: this is the hot path
+            event = step(event)  # type: ignore[arg-type]  # None returns below
+            if event is None:
+                return None
+        return event.line  # type: ignore[union-attr]
 
     def _fast_line(  # noqa: PLR0917
         self,

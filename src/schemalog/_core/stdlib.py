@@ -19,7 +19,7 @@ from schemalog._core.normalize import safe_repr
 from schemalog._core.steps import exception_text
 
 #: Attribute on a stdlib record that caches its processed line (b"" when the chain dropped it).
-EVENT_LINE_ATTRIBUTE: Final = "schemalog_event_line"
+EVENT_LINE_ATTRIBUTE: Final = "_schemalog_event_line"
 _STOCK_ATTRIBUTES: Final = tuple(logging.LogRecord("", 0, "", 0, "", None, None).__dict__)
 #: LogRecord attributes every record has; anything else on a record is an ``extra``.
 STANDARD_RECORD_ATTRIBUTES: Final = frozenset(_STOCK_ATTRIBUTES) | {
@@ -41,10 +41,13 @@ def extras(record: logging.LogRecord) -> dict[str, Any]:
         tail = islice(attributes.items(), _LAST_STOCK, None)
         first = next(tail, None)
         if first is not None and first[0] == _STOCK_ATTRIBUTES[-1]:
-            return {key: value for key, value in tail if key not in STANDARD_RECORD_ATTRIBUTES}
-    return {
-        key: value for key, value in attributes.items() if key not in STANDARD_RECORD_ATTRIBUTES
-    }
+            return {key: value for key, value in tail if _is_extra(key)}
+    return {key: value for key, value in attributes.items() if _is_extra(key)}
+
+
+def _is_extra(key: str) -> bool:
+    """Tell whether a record attribute is an event field: not stdlib's, not private."""
+    return key not in STANDARD_RECORD_ATTRIBUTES and not key.startswith("_")
 
 
 def is_event(record: logging.LogRecord) -> bool:
