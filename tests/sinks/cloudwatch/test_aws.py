@@ -14,6 +14,7 @@ from botocore.credentials import RefreshableCredentials
 
 from schemalog.sinks.cloudwatch import aws
 from schemalog.sinks.cloudwatch.faults import local_cloudwatch, read_messages
+from schemalog.sinks.cloudwatch.settings import Settings
 
 if TYPE_CHECKING:
     from mypy_boto3_logs import CloudWatchLogsClient
@@ -35,7 +36,7 @@ def endpoint() -> Iterator[str]:
 
 def stream_for(client: CloudWatchLogsClient) -> tuple[str, str]:
     group = f"g-{uuid.uuid4().hex[:10]}"
-    aws.ensure_stream(client, group, "s", create_group=True)
+    aws.ensure_stream(client, Settings(log_group=group), "s")
     return group, "s"
 
 
@@ -45,9 +46,10 @@ def events() -> list[tuple[int, bytes]]:
 
 
 def make_client(endpoint: str) -> CloudWatchLogsClient:
-    return aws.make_client(
-        region="us-east-1", endpoint_url=endpoint, connect_timeout=1.0, read_timeout=5.0
+    settings = Settings(
+        log_group="g", region="us-east-1", endpoint_url=endpoint, connect_timeout=1.0
     )
+    return aws.make_client(settings)
 
 
 def test_prepared_body_arrives_exactly(endpoint: str) -> None:

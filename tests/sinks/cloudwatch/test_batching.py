@@ -295,8 +295,9 @@ def test_sink_string_options_and_errors(tmp_path: Path) -> None:
         f"&spill_dir={tmp_path}"
     )
     assert isinstance(handler, CloudWatchLogsHandler)
-    assert (handler.log_group, handler.log_stream, handler.region) == ("g", "s", "eu-west-1")
-    assert (handler.max_queue_bytes, handler.send_interval) == (1024 * 1024, 0.5)
+    settings = handler.settings
+    assert (handler.log_group, handler.log_stream, settings.region) == ("g", "s", "eu-west-1")
+    assert (settings.max_queue_bytes, settings.send_interval) == (1024 * 1024, 0.5)
     handler.close()
     with pytest.raises(ConfigError, match="unknown option 'colour'"):
         make_sink("cloudwatch:g?colour=red")

@@ -317,7 +317,7 @@ def test_a_leftover_at_the_handlers_own_spill_path_is_sent_not_truncated(
 ) -> None:
     """A dead process's file at the very name a new handler spills to is kept, and sent first."""
     handler = make_handler(proxy, group, tmp_path, max_queue_events=5)
-    path = handler._spill.path
+    path = handler.queue.spill.path
     path.parent.mkdir()
     leftover = frames([b"left %d" % n for n in range(5)], int(time.time() * 1000) - 1000)
     path.write_bytes(leftover)
@@ -491,11 +491,11 @@ def test_counts_are_written_under_the_queue_lock(
 
     class LockChecked(dict[str, int]):
         def __setitem__(self, name: str, value: int) -> None:
-            if not handler._lock.locked():
+            if not handler.queue.lock.locked():
                 unlocked.append(name)
             super().__setitem__(name, value)
 
-    handler._counts = LockChecked(handler._counts)
+    handler.queue.counts = LockChecked(handler.queue.counts)
     proxy.set("throttle", count=1)
     now = int(time.time() * 1000)
     handler.enqueue((now, b"ok"))
@@ -512,17 +512,18 @@ def test_a_batch_that_cannot_be_sent_is_counted_as_dropped(group: str, tmp_path:
     """Without boto3 each batch is counted as dropped and reported, and flush() returns True."""
     script = textwrap.dedent(
         f"""
-        import json, sys
+        import json, sys, time
         sys.modules["boto3"] = None  # as if boto3 were not installed
         from schemalog.sinks.cloudwatch import CloudWatchLogsHandler
         handler = CloudWatchLogsHandler(
             "{group}", "s", region="us-east-1", spill_dir={str(tmp_path)!r},
             send_interval=0.05, backoff_base=0.01, stats_interval=0, max_queue_events=1,
         )
+        now = int(time.time() * 1000)
         for number in range(20):  # the first is queued, the others spill
-            handler.enqueue((number, b"early"))
+            handler.enqueue((now + number, b"early"))
         flushed = [handler.flush(5)]
-        handler.enqueue((20, b"late"))
+        handler.enqueue((now + 20, b"late"))
         flushed.append(handler.flush(5))
         print(json.dumps({{"flushed": flushed, **handler.stats()}}))
         handler.close()
