@@ -123,7 +123,8 @@ class EventQueue:
         """Wait for events to send, at most ``max_wait`` seconds.
 
         Returns the whole in-memory queue (to cut into batches), a batch from the spill file,
-        an empty list when ``max_wait`` passed first, or None when the sender should stop.
+        an empty list when ``max_wait`` passed with nothing to send, or None when the sender
+        should stop.
         """
         give_up_at = monotonic() + max_wait
         with self.cond:
@@ -134,8 +135,10 @@ class EventQueue:
                     if self._worth_sending(now >= due_at):
                         events, self._events = self._events, []
                         return events
-                    wait = min(due_at, give_up_at) - now
-                elif self.spill.pending:
+                    # Events wait: the stats event comes after they are sent, not before.
+                    self.cond.wait(due_at - now)
+                    continue
+                if self.spill.pending:
                     # Read outside the lock: callers may append meanwhile, past ``end``.
                     end = self.spill.written
                     self.cond.release()
@@ -143,14 +146,12 @@ class EventQueue:
                         return Spilled(*self.spill.read_batch(builder(), end))
                     finally:
                         self.cond.acquire()
-                else:
-                    self.flush_wanted = False
-                    if self.stopping:
-                        return None
-                    wait = give_up_at - now
-                if wait <= 0:
+                self.flush_wanted = False
+                if self.stopping:
+                    return None
+                if now >= give_up_at:
                     return []
-                self.cond.wait(wait)
+                self.cond.wait(give_up_at - now)
         return None
 
     def _worth_sending(self, due: bool) -> bool:
