@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +12,7 @@ import pytest
 from botocore.credentials import RefreshableCredentials
 
 from schemalog.sinks.cloudwatch import aws
-from schemalog.sinks.cloudwatch.faults import local_cloudwatch, read_messages
+from schemalog.sinks.cloudwatch.faults import read_messages
 from schemalog.sinks.cloudwatch.settings import Settings
 
 if TYPE_CHECKING:
@@ -25,13 +24,6 @@ MESSAGES = [
     "accents: é ü ß, emoji: \U0001f600, cjk: 漢字",
     '{"json": [1, 2.5, null, "x"]}',
 ]
-
-
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[str]:
-    """Moto's CloudWatch Logs on 127.0.0.1, one per test module."""
-    with local_cloudwatch() as url:
-        yield url
 
 
 def stream_for(client: CloudWatchLogsClient) -> tuple[str, str]:
@@ -115,3 +107,38 @@ def test_a_copy_keeps_static_keys_and_looks_temporary_ones_up_again(
     copies: list[Any] = [aws.copy_client(client, 1.0, 5.0) for client in (static, role)]
     keys = [copy._request_signer._credentials.access_key for copy in copies]
     assert keys == ["static", "from-the-chain"]
+
+
+KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+def describe(client: CloudWatchLogsClient, group: str) -> dict[str, Any]:
+    (found,) = [
+        g
+        for g in client.describe_log_groups(logGroupNamePrefix=group)["logGroups"]
+        if g["logGroupName"] == group
+    ]
+    return dict(found)
+
+
+def test_a_group_the_sink_creates_gets_its_kms_key(endpoint: str) -> None:
+    """CreateLogGroup carries kms_key_id; ensure_stream says it created the group."""
+    client = make_client(endpoint)
+    group = f"g-{uuid.uuid4().hex[:10]}"
+    settings = Settings(log_group=group, kms_key_id=KEY_ARN, retention_days=14)
+    assert aws.ensure_stream(client, settings, "s") is True
+    assert describe(client, group)["kmsKeyId"] == KEY_ARN
+    aws.put_retention(client, settings)
+    assert describe(client, group)["retentionInDays"] == 14
+    assert aws.ensure_stream(client, settings, "other") is False  # the group was there
+
+
+def test_a_group_that_exists_keeps_its_own_settings(endpoint: str) -> None:
+    """A sink never changes the retention or key of a group it did not create."""
+    client = make_client(endpoint)
+    group = f"g-{uuid.uuid4().hex[:10]}"
+    client.create_log_group(logGroupName=group)
+    settings = Settings(log_group=group, kms_key_id=KEY_ARN, retention_days=14)
+    assert aws.ensure_stream(client, settings, "s") is False
+    assert "kmsKeyId" not in describe(client, group)
+    assert "retentionInDays" not in describe(client, group)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 
+import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -121,6 +122,25 @@ def test_fit_message_cuts_at_a_character_boundary_with_a_marker() -> None:
     assert cut.endswith(b"[schemalog: truncated from 1200 bytes]")
     cut.decode("utf-8")  # no broken character
     assert fit_message(b"short", 500) == (b"short", False)
+
+
+def test_fit_message_keeps_a_json_line_json_and_says_what_was_cut() -> None:
+    """A JSON object over the limit stays a JSON object: its longest value is cut, and named."""
+    record = {"event_type": "log", "message": "m" * 5000, "other": "kept"}
+    cut, truncated = fit_message(orjson.dumps(record), 1000)
+    assert truncated
+    assert len(cut) <= 1000
+    parsed = orjson.loads(cut)
+    assert parsed["truncated"] == ["$.message"]
+    assert parsed["message"].startswith("mmm")
+    assert (parsed["event_type"], parsed["other"]) == ("log", "kept")
+
+
+def test_fit_message_cuts_text_that_only_looks_like_json_as_text() -> None:
+    """A message starting with '{' that is not a JSON object is cut with the text marker."""
+    cut, truncated = fit_message(b"{not json" + b"x" * 2000, 500)
+    assert truncated
+    assert cut.endswith(b"[schemalog: truncated from 2009 bytes]")
 
 
 def test_rejected_indexes_follow_the_documented_bounds() -> None:

@@ -16,6 +16,7 @@ import pytest
 
 import schemalog
 from schemalog.sinks.cloudwatch import CloudWatchLogsHandler
+from schemalog.sinks.cloudwatch.batching import DEFAULT_MAX_EVENT_BYTES
 from schemalog.sinks.cloudwatch.faults import FaultProxy
 from tests.paths import ROOT
 from tests.sinks.cloudwatch.support import (
@@ -263,3 +264,28 @@ def test_emf_metrics_reach_cloudwatch(endpoint: str, group: str, tmp_path: Path)
     document = json.loads(line)
     assert emf.problems(document) == []
     assert (document["tool_calls"], document["tool"]) == (3, "search")
+
+
+def test_an_event_cut_by_the_pipeline_reaches_cloudwatch_as_valid_json(
+    endpoint: str, proxy: FaultProxy, group: str, tmp_path: Path
+) -> None:
+    """An event at the pipeline's default size limit arrives whole JSON, never byte-cut."""
+    proxy.aws_rules = True
+    proxy.max_event_bytes = DEFAULT_MAX_EVENT_BYTES  # the limit of older regions and SDKs
+    schemalog.configure(
+        sinks=[
+            f"cloudwatch:{group}/big?endpoint_url={proxy.url}&region=us-east-1"
+            f"&send_interval=0.05&stats_interval=0&spill_dir={tmp_path}"
+        ],
+        schemas=ROOT / "schemas",
+    )
+    (handler,) = [h for h in logging.getLogger().handlers if isinstance(h, CloudWatchLogsHandler)]
+    logging.getLogger("big").warning("%s", "é" * 400_000)  # cut by the pipeline's size guard
+    schemalog.shutdown()
+    assert handler.stats()["truncated"] == 1  # the pipeline's line was over the sink's limit
+    (line,) = read_back(endpoint, group, "big")
+    assert len(line.encode()) <= DEFAULT_MAX_EVENT_BYTES
+    record = json.loads(line)
+    assert record["truncated"] == ["$.message"]
+    assert record["message"].startswith("éé")
+    assert proxy.total("PutLogEvents", "aws_rule") == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import logging.config
+import os
 import subprocess
 import sys
 import textwrap
@@ -13,9 +14,11 @@ from pathlib import Path
 
 import boto3
 
+import schemalog
 from schemalog.sinks.cloudwatch import CloudWatchLogsHandler
 from schemalog.sinks.cloudwatch.faults import FaultProxy
 from schemalog.sinks.cloudwatch.spill import SpillFile
+from tests.paths import ROOT
 from tests.sinks.cloudwatch.support import (
     FAST,
     frames,
@@ -228,7 +231,7 @@ def test_invalid_event_is_isolated_and_the_rest_sent(
 def test_rejected_events_are_counted_not_resent(
     endpoint: str, proxy: FaultProxy, group: str, tmp_path: Path
 ) -> None:
-    """Events CloudWatch reports in rejectedLogEventsInfo are counted once and never resent."""
+    """Events CloudWatch would refuse (3 hours ahead) are counted once as rejected, never sent."""
     handler = make_handler(proxy, group, tmp_path, send_interval=5.0)
     now = int(time.time() * 1000)
     for number in range(9):
@@ -239,6 +242,7 @@ def test_rejected_events_are_counted_not_resent(
     stats = handler.stats()
     assert (stats["sent"], stats["rejected"]) == (9, 1)
     assert proxy.total("PutLogEvents") == 1
+    assert schemalog.stats()["dropped:too_far_ahead"] == 1
     handler.close()
 
 
@@ -286,3 +290,67 @@ def test_a_given_client_is_used(endpoint: str, group: str, tmp_path: Path) -> No
     assert handler.flush(10)
     assert read_back(endpoint, group) == [f"event {n}" for n in range(30)]
     handler.close()
+
+
+def test_a_group_the_sink_creates_gets_retention_and_kms_key_from_the_sink_string(
+    endpoint: str, group: str, tmp_path: Path
+) -> None:
+    """cloudwatch:G?retention_days=30&kms_key_id=ARN creates the group with both applied."""
+    arn = "arn:aws:kms:us-east-1:123456789012:key/k-1"
+    schemalog.configure(
+        sinks=[
+            f"cloudwatch:{group}/s?endpoint_url={endpoint}&region=us-east-1&send_interval=0.05"
+            f"&stats_interval=0&spill_dir={tmp_path}&retention_days=30&kms_key_id={arn}"
+        ],
+        schemas=ROOT / "schemas",
+    )
+    logging.getLogger("app").warning("first")
+    schemalog.shutdown()
+    client = boto3.client("logs", endpoint_url=endpoint, region_name="us-east-1")
+    (created,) = client.describe_log_groups(logGroupNamePrefix=group)["logGroups"]
+    assert (created["retentionInDays"], created["kmsKeyId"]) == (30, arn)
+    assert [json.loads(m)["message"] for m in read_back(endpoint, group)] == ["first"]
+
+
+def test_missing_credentials_are_retried_reported_and_nothing_is_lost(
+    proxy: FaultProxy, group: str, tmp_path: Path
+) -> None:
+    """Without credentials the sender retries with backoff and says why; events wait, kept."""
+    script = textwrap.dedent(
+        f"""
+        import json
+        from schemalog.sinks.cloudwatch import CloudWatchLogsHandler
+        handler = CloudWatchLogsHandler(
+            "{group}", "s", endpoint_url="{proxy.url}", region="us-east-1",
+            spill_dir={str(tmp_path)!r}, send_interval=0.05, backoff_base=0.01,
+            backoff_cap=0.05, stats_interval=0, exit_timeout=0.2,
+        )
+        handler.enqueue((__import__("time").time_ns() // 1_000_000, b"waiting"))
+        print(json.dumps({{"flushed": handler.flush(1.0), **handler.stats()}}))
+        """
+    )
+    environ = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("AWS_") or name == "AWS_EC2_METADATA_DISABLED"
+    }
+    environ |= {
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+        "AWS_CONFIG_FILE": str(tmp_path / "none"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=environ,
+    )
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout)
+    assert outcome["flushed"] is False
+    assert outcome["retried"] >= 2
+    assert (outcome["queued"], outcome["dropped"], outcome["sent"]) == (1, 0, 0)
+    assert "will retry: NoCredentialsError: Unable to locate credentials" in result.stderr
+    assert sum(proxy.counts.values()) == 0  # nothing unsigned ever left the process
