@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+import schemalog
+from schemalog._core import lifecycle
+from schemalog.sinks.cloudwatch import CloudWatchLogsHandler, registry
 from schemalog.sinks.cloudwatch.faults import FaultProxy
 from tests.conftest import wait_for_child
 from tests.paths import ROOT
@@ -121,3 +124,28 @@ def test_forked_child_sends_its_own_events_only(
     assert read_back(endpoint, group, "parent") == [f"parent {n}" for n in range(50)]
     assert read_back(endpoint, group, f"child-{pid}") == [f"child {n}" for n in range(30)]
     handler.close()
+
+
+def test_exit_hooks_run_in_the_close_phase_after_the_metrics_flush() -> None:
+    """The sink's exit hook is registered with the lifecycle registry, in the CLOSE phase."""
+    CloudWatchLogsHandler("g", "s", stats_interval=0).close()
+    phases = {hook: phase for phase, hook in lifecycle._exit_hooks.values()}
+    assert phases[registry.close_all_at_exit] == lifecycle.CLOSE > lifecycle.FLUSH
+    assert registry._after_fork_in_child in lifecycle._fork_hooks.values()
+
+
+def test_close_all_at_exit_keeps_the_deadline_and_counts_the_rest(
+    proxy: FaultProxy, group: str, tmp_path: Path
+) -> None:
+    """With the endpoint hung, the exit hook gives up at exit_timeout and counts what is left."""
+    proxy.set("hang")
+    handler = make_handler(proxy, group, tmp_path, exit_timeout=0.3)
+    for number in range(20):
+        logger_for(handler).info("event %d", number)
+    started = time.monotonic()
+    registry.close_all_at_exit()
+    assert time.monotonic() - started < 2.0
+    assert handler.stats()["dropped"] == 20
+    assert schemalog.stats()["dropped:exit_deadline"] == 20
+    registry.close_all_at_exit()  # the abandoned handler left the live set
+    assert handler.stats()["dropped"] == 20

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -17,6 +18,9 @@ import boto3
 import schemalog
 from schemalog.sinks.cloudwatch import CloudWatchLogsHandler
 from schemalog.sinks.cloudwatch.faults import FaultProxy
+from schemalog.sinks.cloudwatch.queue import EventQueue
+from schemalog.sinks.cloudwatch.sender import Sender
+from schemalog.sinks.cloudwatch.settings import Settings
 from schemalog.sinks.cloudwatch.spill import SpillFile
 from tests.paths import ROOT
 from tests.sinks.cloudwatch.support import (
@@ -354,3 +358,24 @@ def test_missing_credentials_are_retried_reported_and_nothing_is_lost(
     assert (outcome["queued"], outcome["dropped"], outcome["sent"]) == (1, 0, 0)
     assert "will retry: NoCredentialsError: Unable to locate credentials" in result.stderr
     assert sum(proxy.counts.values()) == 0  # nothing unsigned ever left the process
+
+
+def test_a_sender_alone_delivers_a_queue_and_ends_when_stopped(
+    endpoint: str, group: str, tmp_path: Path
+) -> None:
+    """A Sender on a bare EventQueue sends it in order, then calls on_done once stopped."""
+    settings = Settings(
+        log_group=group, endpoint_url=endpoint, spill_dir=tmp_path, **{**FAST, "send_interval": 0}
+    )
+    queue = EventQueue(settings, SpillFile(tmp_path / "own.spill", 1000))
+    done = threading.Event()
+    sender = Sender(queue, "alone", "<test sender>", on_done=done.set)
+    now = int(time.time() * 1000)
+    for number in range(25):
+        queue.put((now + number, b"event %d" % number))
+    sender.start()
+    assert queue.wait_settled(time.monotonic() + 10, sender.is_alive)
+    queue.stop()
+    assert done.wait(5)
+    assert read_back(endpoint, group, "alone") == [f"event {n}" for n in range(25)]
+    assert queue.snapshot()["sent"] == 25

@@ -104,8 +104,9 @@ class Sender:
                 if isinstance(work, Spilled):
                     delivered = self.deliver(work.events)
                     queue.settle(len(work.events), work.end, delivered=delivered)
-                else:
+                elif work:
                     self._batcher.load(work)
+                    return True  # the stats event comes after these are sent, not before
             self.reporter.tick(queue.snapshot())
         except Abandoned:
             raise
