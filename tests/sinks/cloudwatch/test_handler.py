@@ -38,6 +38,7 @@ def test_events_arrive_once_in_order(
     assert handler.flush(10)
     assert read_back(endpoint, group) == [f"event {n}" for n in range(500)]
     assert handler.stats()["sent"] == 500
+    assert schemalog.stats()[f"written:cloudwatch:{group}/s"] == 500
     assert proxy.total("PutLogEvents") >= 500 // 70
     handler.close()
 

@@ -55,9 +55,9 @@ class Sender:
         self._stream_ready = False
         self._retention_due = False  # the sink created the group: set its retention
         self._batcher = Batcher(settings.max_batch_bytes, settings.max_batch_events)
-        self.reporter = StatsReporter(
-            f"cloudwatch:{settings.log_group}/{log_stream}", settings.stats_interval
-        )
+        sink = f"cloudwatch:{settings.log_group}/{log_stream}"
+        self.reporter = StatsReporter(sink, settings.stats_interval)
+        self._count_written = STATS.adder(f"written:{sink}")
         self._thread = threading.Thread(target=self._run, name=f"schemalog-{name}", daemon=True)
 
     def start(self) -> None:
@@ -191,7 +191,7 @@ class Sender:
                     continue
                 elif outcome is aws.Outcome.DONE:
                     parts.pop()
-                    self.queue.count("sent", len(part))
+                    self._sent(len(part))
                     attempt = 0
                     continue
                 self.queue.count("retried", 1)
@@ -202,9 +202,15 @@ class Sender:
             refused = len(rejected_indexes(info, len(part)))
             parts.pop()
             attempt = 0
-            self.queue.count("sent", len(part) - refused)
+            self._sent(len(part) - refused)
             if refused:
                 self._reject(refused, f"CloudWatch rejected {refused} events: {info}")
+
+    def _sent(self, count: int) -> None:
+        """Count events CloudWatch took: the sink's ``sent``, and ``written:<sink>`` in STATS."""
+        self.queue.count("sent", count)
+        for _ in range(count):
+            self._count_written()
 
     def _split(self, parts: list[list[Event]], text: str) -> None:
         """Halve the part CloudWatch refused; a lone event is counted as rejected."""
