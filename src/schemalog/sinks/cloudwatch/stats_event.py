@@ -18,7 +18,8 @@ from schemalog._core.stats import STATS
 
 #: The logger the periodic ``schemalog_sink_stats`` events come from.
 STATS_LOGGER: Final = "schemalog.sink_stats"
-#: The event's counts, in the order its schema lists them.
+#: The event's counts, in the order its schema lists them (``truncated`` is an envelope name:
+#: the sink's count of cut messages goes as ``messages_cut``).
 FIELDS: Final = ("sent", "retried", "rejected", "spilled", "replayed", "adopted", "dropped")
 
 
@@ -50,6 +51,7 @@ class StatsReporter:
             return False
         self._last_at = now
         current = {name: counts[name] for name in FIELDS}
+        current["messages_cut"] = counts["truncated"]
         previous = self._reported
         if current == previous:
             return False
