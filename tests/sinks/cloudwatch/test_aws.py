@@ -122,15 +122,18 @@ def describe(client: CloudWatchLogsClient, group: str) -> dict[str, Any]:
 
 
 def test_a_group_the_sink_creates_gets_its_kms_key(endpoint: str) -> None:
-    """CreateLogGroup carries kms_key_id; ensure_stream says it created the group."""
+    """CreateLogGroup carries kms_key_id; ensure_stream says when it created the group."""
     client = make_client(endpoint)
     group = f"g-{uuid.uuid4().hex[:10]}"
     settings = Settings(log_group=group, kms_key_id=KEY_ARN, retention_days=14)
-    assert aws.ensure_stream(client, settings, "s") is True
+    created: list[str] = []
+    aws.ensure_stream(client, settings, "s", lambda: created.append(group))
+    assert created == [group]
     assert describe(client, group)["kmsKeyId"] == KEY_ARN
     aws.put_retention(client, settings)
     assert describe(client, group)["retentionInDays"] == 14
-    assert aws.ensure_stream(client, settings, "other") is False  # the group was there
+    aws.ensure_stream(client, settings, "other", lambda: created.append("again"))
+    assert created == [group]  # the group was there
 
 
 def test_a_group_that_exists_keeps_its_own_settings(endpoint: str) -> None:
@@ -139,6 +142,8 @@ def test_a_group_that_exists_keeps_its_own_settings(endpoint: str) -> None:
     group = f"g-{uuid.uuid4().hex[:10]}"
     client.create_log_group(logGroupName=group)
     settings = Settings(log_group=group, kms_key_id=KEY_ARN, retention_days=14)
-    assert aws.ensure_stream(client, settings, "s") is False
+    created: list[str] = []
+    aws.ensure_stream(client, settings, "s", lambda: created.append(group))
+    assert created == []
     assert "kmsKeyId" not in describe(client, group)
     assert "retentionInDays" not in describe(client, group)

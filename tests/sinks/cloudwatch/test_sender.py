@@ -322,15 +322,18 @@ def test_missing_credentials_are_retried_reported_and_nothing_is_lost(
     """Without credentials the sender retries with backoff and says why; events wait, kept."""
     script = textwrap.dedent(
         f"""
-        import json
+        import json, time
         from schemalog.sinks.cloudwatch import CloudWatchLogsHandler
         handler = CloudWatchLogsHandler(
             "{group}", "s", endpoint_url="{proxy.url}", region="us-east-1",
             spill_dir={str(tmp_path)!r}, send_interval=0.05, backoff_base=0.01,
             backoff_cap=0.05, stats_interval=0, exit_timeout=0.2,
         )
-        handler.enqueue((__import__("time").time_ns() // 1_000_000, b"waiting"))
-        print(json.dumps({{"flushed": handler.flush(1.0), **handler.stats()}}))
+        handler.enqueue((time.time_ns() // 1_000_000, b"waiting"))
+        deadline = time.monotonic() + 30  # the sender imports boto3 first: slow on a busy machine
+        while handler.stats()["retried"] < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        print(json.dumps({{"flushed": handler.flush(0.2), **handler.stats()}}))
         """
     )
     environ = {

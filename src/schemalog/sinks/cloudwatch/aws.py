@@ -18,6 +18,7 @@ from __future__ import annotations
 import enum
 import threading
 import weakref
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
 import boto3
@@ -156,38 +157,43 @@ def error_code(error: BaseException) -> str | None:
     return None
 
 
-def ensure_stream(client: CloudWatchLogsClient, settings: Settings, stream: str) -> bool:
+def ensure_stream(
+    client: CloudWatchLogsClient,
+    settings: Settings,
+    stream: str,
+    group_created: Callable[[], object] = lambda: None,
+) -> None:
     """Create the log stream, and the group first when it is missing; existing ones are fine.
 
-    A group created here gets ``settings.kms_key_id``; returns whether the group was created
-    (then the caller sets its retention with :func:`put_retention`, retrying as it must).
+    A group created here gets ``settings.kms_key_id``, and ``group_created()`` is called at
+    once (so that its retention is set with :func:`put_retention` even if creating the stream
+    then fails and is retried).
     """
     group = settings.log_group
     try:
         client.create_log_stream(logGroupName=group, logStreamName=stream)
-        return False
+        return
     except botocore.exceptions.ClientError as error:
         code = error_code(error)
         if code == _EXISTS_CODE:
-            return False
+            return
         if code not in _CREATE_CODES or not settings.create_group:
             raise
     options: dict[str, Any] = {}
     if settings.kms_key_id is not None:
         options["kmsKeyId"] = settings.kms_key_id
-    created = True
     try:
         client.create_log_group(logGroupName=group, **options)
+        group_created()
     except botocore.exceptions.ClientError as error:
+        # Made meanwhile by another process: its settings are that process's to set.
         if error_code(error) != _EXISTS_CODE:
             raise
-        created = False  # made meanwhile, by another process: its settings are its own
     try:
         client.create_log_stream(logGroupName=group, logStreamName=stream)
     except botocore.exceptions.ClientError as error:
         if error_code(error) != _EXISTS_CODE:
             raise
-    return created
 
 
 def put_retention(client: CloudWatchLogsClient, settings: Settings) -> None:

@@ -53,7 +53,7 @@ class Sender:
         self._on_done = on_done  # called once the sender ends with everything delivered
         self._client: Any = None
         self._stream_ready = False
-        self._retention_due = False  # the sink created the group: set its retention
+        self._retention_due = False  # the sink created the group: its retention is to be set
         self._batcher = Batcher(settings.max_batch_bytes, settings.max_batch_events)
         sink = f"cloudwatch:{settings.log_group}/{log_stream}"
         self.reporter = StatsReporter(sink, settings.stats_interval)
@@ -172,8 +172,7 @@ class Sender:
             try:
                 client = self.client()
                 if not self._stream_ready:
-                    created = aws.ensure_stream(client, self.settings, self.log_stream)
-                    self._retention_due = self._retention_due or created
+                    aws.ensure_stream(client, self.settings, self.log_stream, self._group_created)
                     self._stream_ready = True
                 if self._retention_due:  # retried with the batch until it is set
                     aws.put_retention(client, self.settings)
@@ -205,6 +204,9 @@ class Sender:
             self._sent(len(part) - refused)
             if refused:
                 self._reject(refused, f"CloudWatch rejected {refused} events: {info}")
+
+    def _group_created(self) -> None:
+        self._retention_due = self.settings.retention_days is not None
 
     def _sent(self, count: int) -> None:
         """Count events CloudWatch took: the sink's ``sent``, and ``written:<sink>`` in STATS."""
