@@ -290,3 +290,34 @@ def test_an_event_cut_by_the_pipeline_reaches_cloudwatch_as_valid_json(
     assert record["truncated"] == ["$.message"]
     assert record["message"].startswith("éé")
     assert proxy.total("PutLogEvents", "aws_rule") == 0
+
+
+def test_public_names_and_the_deprecated_alias_are_kept(tmp_path: Path) -> None:
+    """The sink's public names stay importable, also through schemalog.cwlogs (deprecated)."""
+    import schemalog.sinks.cloudwatch as sink
+
+    assert sink.__all__ == ["CloudWatchLogsHandler", "from_spec", "parse_spec", "stream_name"]
+    sys.modules.pop("schemalog.cwlogs", None)
+    with pytest.warns(DeprecationWarning, match="schemalog.cwlogs is deprecated"):
+        import schemalog.cwlogs as alias
+    assert [getattr(alias, name) for name in sink.__all__] == [
+        getattr(sink, name) for name in sink.__all__
+    ]
+    logging.config.dictConfig(
+        {
+            "version": 1,
+            "disable_existing_loggers": False,
+            "handlers": {
+                "cw": {
+                    "()": "schemalog.cwlogs.CloudWatchLogsHandler",
+                    "log_group": "g",
+                    "spill_dir": str(tmp_path),
+                }
+            },
+            "loggers": {"alias": {"handlers": ["cw"]}},
+        }
+    )
+    (handler,) = logging.getLogger("alias").handlers
+    assert isinstance(handler, CloudWatchLogsHandler)
+    logging.getLogger("alias").handlers.clear()
+    handler.close()
