@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from schemalog.sinks.cloudwatch.batching import (
     MAX_AHEAD_MS,
     Event,
 )
-from schemalog.sinks.cloudwatch.faults import FaultProxy, aws_rule_broken
+from schemalog.sinks.cloudwatch.faults import FaultProxy
 from tests.sinks.cloudwatch.support import make_handler, read_back
 
 HOUR_MS = 3600 * 1000
@@ -135,20 +134,3 @@ def test_events_spanning_more_than_24_hours_go_in_separate_batches(
     assert proxy.total("PutLogEvents", "aws_rule") == 0
     assert proxy.total("PutLogEvents", "pass") == 2
     handler.close()
-
-
-def test_the_strict_proxy_refuses_what_cloudwatch_refuses() -> None:
-    """The test proxy's AWS rules name each broken PutLogEvents limit."""
-
-    def body(*events: tuple[int, str]) -> bytes:
-        log_events = [{"timestamp": t, "message": m} for t, m in events]
-        return json.dumps({"logEvents": log_events}).encode()
-
-    assert aws_rule_broken(body((1, "a"), (2, "b"))) is None
-    assert aws_rule_broken(body((1, "a"), (1 + 25 * HOUR_MS, "b"))) == "a span over 24 hours"
-    assert aws_rule_broken(body((2, "a"), (1, "b"))) == "events out of order"
-    assert aws_rule_broken(body((1, ""))) == "an empty message"
-    assert (
-        aws_rule_broken(body((1, "x" * 11)), max_event_bytes=10) == "an event over the size limit"
-    )
-    assert aws_rule_broken(body(*[(1, "x")] * 10_001)) == "more than 10,000 events"
