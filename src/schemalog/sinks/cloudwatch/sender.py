@@ -58,7 +58,9 @@ class Sender:
         sink = f"cloudwatch:{settings.log_group}/{log_stream}"
         self.reporter = StatsReporter(sink, settings.stats_interval)
         self._count_written = STATS.adder(f"written:{sink}")
-        self._thread = threading.Thread(target=self._run, name=f"schemalog-{name}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, name=f"schemalog-cloudwatch-{settings.log_group}", daemon=True
+        )
 
     def start(self) -> None:
         """Start the thread."""
