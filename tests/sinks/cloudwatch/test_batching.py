@@ -136,6 +136,31 @@ def test_fit_message_keeps_a_json_line_json_and_says_what_was_cut() -> None:
     assert (parsed["event_type"], parsed["other"]) == ("log", "kept")
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    record=st.dictionaries(
+        st.text(min_size=1, max_size=12),
+        st.one_of(
+            st.text(max_size=3000),
+            st.integers(min_value=-(2**63), max_value=2**63 - 1),
+            st.lists(st.text(max_size=800), max_size=5),
+            st.dictionaries(st.text(max_size=5), st.text(max_size=1500), max_size=3),
+        ),
+        max_size=8,
+    ),
+    max_bytes=st.integers(min_value=1024, max_value=4096),
+)
+def test_fit_message_always_gives_a_json_object_within_the_limit(
+    record: dict[str, object], max_bytes: int
+) -> None:
+    """Any JSON object line, cut to any limit from 1 KiB, is a JSON object within the limit."""
+    line = orjson.dumps({"event_type": "x", **record})
+    cut, truncated = fit_message(line, max_bytes)
+    assert len(cut) <= max_bytes
+    assert truncated == (len(line) > max_bytes)
+    assert isinstance(orjson.loads(cut), dict)
+
+
 def test_fit_message_cuts_text_that_only_looks_like_json_as_text() -> None:
     """A message starting with '{' that is not a JSON object is cut with the text marker."""
     cut, truncated = fit_message(b"{not json" + b"x" * 2000, 500)
