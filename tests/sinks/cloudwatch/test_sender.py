@@ -195,6 +195,7 @@ def test_a_cut_last_frame_of_a_leftover_is_dropped_and_the_rest_sent(
     stats = log_one(proxy, group, tmp_path, "mine")
     assert read_back(endpoint, group) == ["left 0", "left 1", "left 2", "mine"]
     assert (stats["adopted"], stats["dropped"]) == (3, 1)
+    assert schemalog.stats()["dropped:cut_frame"] == 1
     assert list(spill_dir.iterdir()) == []
 
 
@@ -230,6 +231,7 @@ def test_invalid_event_is_isolated_and_the_rest_sent(
     stats = handler.stats()
     assert (stats["sent"], stats["rejected"], stats["retried"]) == (19, 1, 0)
     assert proxy.total("PutLogEvents", "invalid") >= 2
+    assert schemalog.stats()["dropped:refused_by_cloudwatch"] == 1
     handler.close()
 
 
@@ -256,6 +258,7 @@ def test_a_batch_that_cannot_be_sent_is_counted_as_dropped(group: str, tmp_path:
     script = textwrap.dedent(
         f"""
         import json, sys, time
+        import schemalog
         sys.modules["boto3"] = None  # as if boto3 were not installed
         from schemalog.sinks.cloudwatch import CloudWatchLogsHandler
         handler = CloudWatchLogsHandler(
@@ -268,7 +271,8 @@ def test_a_batch_that_cannot_be_sent_is_counted_as_dropped(group: str, tmp_path:
         flushed = [handler.flush(5)]
         handler.enqueue((now + 20, b"late"))
         flushed.append(handler.flush(5))
-        print(json.dumps({{"flushed": flushed, **handler.stats()}}))
+        dropped = schemalog.stats()["dropped:send_error"]
+        print(json.dumps({{"flushed": flushed, "send_error": dropped, **handler.stats()}}))
         handler.close()
         """
     )
@@ -279,6 +283,7 @@ def test_a_batch_that_cannot_be_sent_is_counted_as_dropped(group: str, tmp_path:
     outcome = json.loads(result.stdout)
     assert outcome["flushed"] == [True, True]
     assert (outcome["dropped"], outcome["sent"], outcome["queued"]) == (21, 0, 0)
+    assert outcome["send_error"] == 21
     assert outcome["spilled"] > 0
     assert outcome["replayed"] == 0
     assert "1 events not sent, dropped: ModuleNotFoundError" in result.stderr

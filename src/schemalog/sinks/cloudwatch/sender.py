@@ -141,6 +141,7 @@ class Sender:
         except Exception as error:
             lost = sum(len(part) for part in parts)
             self.queue.count("dropped", lost)
+            count_dropped("send_error", lost)
             STATS.add("sink_errors")
             STATS.report(
                 f"cw-lost:{self.name}", f"{self.name}: {lost} events not sent, dropped: {error!r}"
@@ -228,6 +229,7 @@ class Sender:
 
     def _reject(self, count: int, message: str) -> None:
         self.queue.count("rejected", count)
+        count_dropped("refused_by_cloudwatch", count)
         STATS.add("sink_errors")
         STATS.report(f"cw-reject:{self.name}", f"{self.name}: {message} (not resent)")
 
@@ -280,6 +282,7 @@ class Sender:
                 events, end = orphan.read_batch(self._builder(), orphan.written)
                 if not events:
                     self.queue.count("dropped", 1)
+                    count_dropped("cut_frame")
                     STATS.add("sink_errors")
                     STATS.report(
                         f"cw-cut:{orphan.path}",
