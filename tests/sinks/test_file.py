@@ -205,3 +205,79 @@ def test_parent_directories_are_created(tmp_path: Path) -> None:
     sink.handle(record("x"))
     sink.close()
     assert (tmp_path / "deep" / "er" / "a.log").exists()
+
+
+FULL_DISK_WRITER = """
+import json, resource, signal, sys
+import schemalog
+from schemalog.sinks.file import FileSink
+
+path, limit = sys.argv[1], int(sys.argv[2])
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG instead
+sink = FileSink(path)
+schemalog.configure(sinks=[sink], schemas=sys.argv[3], on_invalid="raise")
+log = schemalog.get_logger("writer").bind(session_id="full-disk")
+soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))  # the disk is full past `limit` bytes
+for seq in range(1, 41):
+    log.info("tool_call_started", tool_name="full", call_sequence=seq, tool_params={"p": "x" * 97})
+resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))  # space comes back
+for seq in range(41, 51):
+    log.info("tool_call_started", tool_name="back", call_sequence=seq, tool_params={"p": "x"})
+print(json.dumps(schemalog.stats()))
+"""
+
+
+def test_a_full_disk_never_leaves_a_torn_line(tmp_path: Path) -> None:
+    """Writes failing part-way (file size limit) leave whole lines only; drops are counted."""
+    path = tmp_path / "full.jsonl"
+    limit = 5000  # about 20 lines fit, the next one is cut part-way by the limit
+    result = subprocess.run(
+        [sys.executable, "-c", FULL_DISK_WRITER, str(path), str(limit), str(ROOT / "schemas")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    stats = orjson.loads(result.stdout)
+    lines = path.read_bytes().split(b"\n")
+    assert lines.pop() == b""  # the file ends with a newline
+    sequences = [orjson.loads(line)["call_sequence"] for line in lines]  # every line is whole
+    kept = [n for n in sequences if n <= 40]
+    assert kept == list(range(1, len(kept) + 1))
+    assert 0 < len(kept) < 40
+    assert sequences[len(kept) :] == list(range(41, 51))
+    assert stats["dropped:file_too_large"] == 40 - len(kept)
+    assert stats[f"written:file:{path}"] == len(sequences)
+    assert "counted as dropped:file_too_large" in result.stderr
+
+
+def test_a_line_cut_short_is_taken_back_before_the_next(tmp_path: Path) -> None:
+    """The bytes a failed write left are cut off, so the next line starts on a line of its own."""
+    sink = FileSink(tmp_path / "a.log")
+    sink.handle(record("first"))
+    size = (tmp_path / "a.log").stat().st_size
+    os.write(sink._fd, b'{"partial":')  # what a write cut short by a full disk leaves
+    sink._take_back(len(b'{"partial":'))
+    sink.handle(record("second"))
+    sink.close()
+    assert (tmp_path / "a.log").stat().st_size > size
+    messages = [orjson.loads(line)["message"] for line in (tmp_path / "a.log").read_bytes().split()]
+    assert messages == ["first", "second"]
+    assert schemalog.stats()[f"written:file:{tmp_path / 'a.log'}"] == 2
+
+
+def test_after_another_writer_appended_the_next_line_starts_on_a_new_line(tmp_path: Path) -> None:
+    """When a fragment cannot be cut off (more was appended since), the next line starts fresh."""
+    path = tmp_path / "a.log"
+    sink = FileSink(path)
+    os.write(sink._fd, b'{"partial":')
+    other = os.open(path, os.O_WRONLY | os.O_APPEND)
+    os.write(other, b"other\n")  # another process's line lands after the fragment
+    os.close(other)
+    sink._take_back(len(b'{"partial":'))
+    sink.handle(record("next"))
+    sink.close()
+    last = path.read_bytes().split(b"\n")[-2]
+    assert orjson.loads(last)["message"] == "next"

@@ -75,3 +75,12 @@ def test_stream_sink_rejects_other_streams() -> None:
     """Only stdout and stderr are streams."""
     with pytest.raises(ConfigError, match="'stdout' or 'stderr'"):
         StreamSink("stdin")
+
+
+def test_lines_written_are_counted_per_stream(capsys: pytest.CaptureFixture[str]) -> None:
+    """Each line a stream sink writes counts in schemalog.stats()['written:stdout']."""
+    sink = StreamSink("stdout")
+    for text in ("a", "b"):
+        sink.handle(logging.LogRecord("t", logging.INFO, "", 0, text, None, None))
+    assert len(capsys.readouterr().out.splitlines()) == 2
+    assert schemalog.stats()["written:stdout"] == 2

@@ -11,12 +11,19 @@ reopen it, and a line written a moment late lands in the rotated file rather tha
 ``watch=True`` cooperates with an external logrotate the same way (``create`` mode); with
 ``copytruncate``, ``O_APPEND`` writes simply continue at the new end.
 
+Lines are whole or absent: when a write fails part-way (a full disk), the part written is cut
+off again (or, if another process appended after it, the next line starts on a new line), so
+no line is ever glued to a fragment. Each line lost is counted by reason in
+``schemalog.stats()`` (``dropped:disk_full``, ``dropped:disk_quota``, ``dropped:file_too_large``,
+``dropped:write_error``), each line written in ``written:file:PATH``.
+
 Sink string options: ``file:logs/events.jsonl?max_bytes=10MB&backups=5``,
 ``file:logs/events.jsonl?when=midnight&backups=7``, ``file:/var/log/app.jsonl?watch=true``.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import logging
 import os
@@ -26,6 +33,7 @@ from pathlib import Path
 from typing import Final
 
 from schemalog._core.options import Parser, parse_bool, parse_count, parse_query, parse_size
+from schemalog._core.stats import STATS
 from schemalog.exceptions import ConfigError
 from schemalog.sinks.base import Sink
 
@@ -38,6 +46,12 @@ _PERIODS: Final = {
     "MIDNIGHT": (86400, "%Y-%m-%d"),
 }
 _OPEN_FLAGS: Final = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC
+#: Why a line could not be written, by errno: the ``dropped:<reason>`` it is counted under.
+_WRITE_ERRORS: Final = {
+    errno.ENOSPC: "disk_full",
+    errno.EDQUOT: "disk_quota",
+    errno.EFBIG: "file_too_large",
+}
 
 
 #: The options of a ``file:`` sink string, each with its parser.
@@ -96,6 +110,8 @@ class FileSink(Sink):
         self.watch = watch
         self._checks = watch or max_bytes > 0 or when is not None
         self._fd = -1
+        self._torn = False  # a fragment of ours is in the file, not cut off: start on a new line
+        self._count_written = STATS.adder(f"written:file:{self.path}")
         self._identity = (0, 0)
         self._rollover_at = float("inf")
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -122,14 +138,57 @@ class FileSink(Sink):
     # -- writing ------------------------------------------------------------------------------
 
     def emit(self, record: logging.LogRecord) -> None:
-        """Append the record's line (rotating or reopening first when needed)."""
+        """Append the record's line, whole or not at all (rotating or reopening first if needed)."""
         try:
             data = self.line(record)
             if self._checks:
                 self._prepare(len(data))
-            _write_all(self._fd, data)
+            if self._torn:
+                data = b"\n" + data
+            written = os.write(self._fd, data)  # one write, but for a full disk or a signal
+            if written < len(data):
+                self._write_rest(data, written)
+            self._torn = False
+            self._count_written()
+        except OSError as error:
+            self._drop(error)
         except Exception:
             self.handleError(record)
+
+    def _write_rest(self, data: bytes, written: int) -> None:
+        """Write the rest of a line; if that fails, take back the part written, then raise."""
+        try:
+            while written < len(data):
+                written += os.write(self._fd, data[written:])
+        except OSError:
+            self._take_back(written)
+            raise
+
+    def _take_back(self, written: int) -> None:
+        """Cut off the ``written`` bytes of a failed line, unless another process wrote since.
+
+        With ``O_APPEND`` the offset is the end of our write; if the file still ends there, the
+        fragment is ours to cut. Otherwise our next line starts after a newline instead.
+        """
+        try:
+            end = os.lseek(self._fd, 0, os.SEEK_CUR)
+            if os.fstat(self._fd).st_size == end:
+                os.ftruncate(self._fd, end - written)
+                return
+        except OSError:
+            pass
+        self._torn = True
+
+    def _drop(self, error: OSError) -> None:
+        """Count a line that could not be written under its reason, and report it."""
+        reason = _WRITE_ERRORS.get(error.errno or 0, "write_error")
+        STATS.add("sink_errors")
+        STATS.add(f"dropped:{reason}")
+        STATS.report(
+            f"file-{reason}:{id(self)}",
+            f"sink {self!r}: a line could not be written ({error}): dropped, counted as"
+            f" dropped:{reason}",
+        )
 
     def _prepare(self, incoming: int) -> None:
         try:
@@ -226,12 +285,6 @@ class _NullLock:
 
 
 _NO_LOCK: Final = _NullLock()
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    written = os.write(fd, data)
-    while written < len(data):  # only on a full disk or a signal: the rest follows at once
-        written += os.write(fd, data[written:])
 
 
 def _next_boundary(epoch: float, period: int) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
+from schemalog._core.stats import STATS
 from schemalog.exceptions import ConfigError
 from schemalog.sinks.base import Sink
 
@@ -17,6 +18,7 @@ class StreamSink(Sink):
             raise ConfigError(f"stream must be 'stdout' or 'stderr', not {stream!r}")
         super().__init__(level)
         self.stream_name = stream
+        self._count_written = STATS.adder(f"written:{stream}")
 
     def emit(self, record: logging.LogRecord) -> None:
         """Write one line and flush."""
@@ -26,6 +28,7 @@ class StreamSink(Sink):
                 return
             stream.write(self.format(record) + "\n")
             stream.flush()
+            self._count_written()
         except Exception:
             self.handleError(record)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +12,8 @@ import pytest
 from botocore.credentials import RefreshableCredentials
 
 from schemalog.sinks.cloudwatch import aws
-from schemalog.sinks.cloudwatch.faults import local_cloudwatch, read_messages
+from schemalog.sinks.cloudwatch.faults import read_messages
+from schemalog.sinks.cloudwatch.settings import Settings
 
 if TYPE_CHECKING:
     from mypy_boto3_logs import CloudWatchLogsClient
@@ -26,16 +26,9 @@ MESSAGES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[str]:
-    """Moto's CloudWatch Logs on 127.0.0.1, one per test module."""
-    with local_cloudwatch() as url:
-        yield url
-
-
 def stream_for(client: CloudWatchLogsClient) -> tuple[str, str]:
     group = f"g-{uuid.uuid4().hex[:10]}"
-    aws.ensure_stream(client, group, "s", create_group=True)
+    aws.ensure_stream(client, Settings(log_group=group), "s")
     return group, "s"
 
 
@@ -45,9 +38,10 @@ def events() -> list[tuple[int, bytes]]:
 
 
 def make_client(endpoint: str) -> CloudWatchLogsClient:
-    return aws.make_client(
-        region="us-east-1", endpoint_url=endpoint, connect_timeout=1.0, read_timeout=5.0
+    settings = Settings(
+        log_group="g", region="us-east-1", endpoint_url=endpoint, connect_timeout=1.0
     )
+    return aws.make_client(settings)
 
 
 def test_prepared_body_arrives_exactly(endpoint: str) -> None:
@@ -113,3 +107,43 @@ def test_a_copy_keeps_static_keys_and_looks_temporary_ones_up_again(
     copies: list[Any] = [aws.copy_client(client, 1.0, 5.0) for client in (static, role)]
     keys = [copy._request_signer._credentials.access_key for copy in copies]
     assert keys == ["static", "from-the-chain"]
+
+
+KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+def describe(client: CloudWatchLogsClient, group: str) -> dict[str, Any]:
+    (found,) = [
+        g
+        for g in client.describe_log_groups(logGroupNamePrefix=group)["logGroups"]
+        if g["logGroupName"] == group
+    ]
+    return dict(found)
+
+
+def test_a_group_the_sink_creates_gets_its_kms_key(endpoint: str) -> None:
+    """CreateLogGroup carries kms_key_id; ensure_stream says when it created the group."""
+    client = make_client(endpoint)
+    group = f"g-{uuid.uuid4().hex[:10]}"
+    settings = Settings(log_group=group, kms_key_id=KEY_ARN, retention_days=14)
+    created: list[str] = []
+    aws.ensure_stream(client, settings, "s", lambda: created.append(group))
+    assert created == [group]
+    assert describe(client, group)["kmsKeyId"] == KEY_ARN
+    aws.put_retention(client, settings)
+    assert describe(client, group)["retentionInDays"] == 14
+    aws.ensure_stream(client, settings, "other", lambda: created.append("again"))
+    assert created == [group]  # the group was there
+
+
+def test_a_group_that_exists_keeps_its_own_settings(endpoint: str) -> None:
+    """A sink never changes the retention or key of a group it did not create."""
+    client = make_client(endpoint)
+    group = f"g-{uuid.uuid4().hex[:10]}"
+    client.create_log_group(logGroupName=group)
+    settings = Settings(log_group=group, kms_key_id=KEY_ARN, retention_days=14)
+    created: list[str] = []
+    aws.ensure_stream(client, settings, "s", lambda: created.append(group))
+    assert created == []
+    assert "kmsKeyId" not in describe(client, group)
+    assert "retentionInDays" not in describe(client, group)

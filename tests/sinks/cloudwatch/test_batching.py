@@ -1,19 +1,13 @@
-"""Tests for the sink's pure parts: batch limits, truncation, the spill file, sink strings."""
+"""Tests for the pure batch limits: sizes, counts, the 24-hour span, truncation."""
 
 from __future__ import annotations
 
-import errno
-import os
 from collections import deque
-from pathlib import Path
 
-import pytest
+import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schemalog._core.sinkspec import make_sink
-from schemalog.exceptions import ConfigError
-from schemalog.sinks.cloudwatch import CloudWatchLogsHandler, parse_spec
 from schemalog.sinks.cloudwatch.batching import (
     EVENT_OVERHEAD,
     MAX_BATCH_BYTES,
@@ -26,8 +20,6 @@ from schemalog.sinks.cloudwatch.batching import (
     running_sizes,
     take_batch,
 )
-from schemalog.sinks.cloudwatch.spill import SpillFile
-from tests.conftest import wait_for_child
 
 
 def drain(events: list[Event], **limits: int) -> list[list[Event]]:
@@ -132,173 +124,53 @@ def test_fit_message_cuts_at_a_character_boundary_with_a_marker() -> None:
     assert fit_message(b"short", 500) == (b"short", False)
 
 
+def test_fit_message_keeps_a_json_line_json_and_says_what_was_cut() -> None:
+    """A JSON object over the limit stays a JSON object: its longest value is cut, and named."""
+    record = {"event_type": "log", "message": "m" * 5000, "other": "kept"}
+    cut, truncated = fit_message(orjson.dumps(record), 1000)
+    assert truncated
+    assert len(cut) <= 1000
+    parsed = orjson.loads(cut)
+    assert parsed["truncated"] == ["$.message"]
+    assert parsed["message"].startswith("mmm")
+    assert (parsed["event_type"], parsed["other"]) == ("log", "kept")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    record=st.dictionaries(
+        st.text(min_size=1, max_size=12),
+        st.one_of(
+            st.text(max_size=3000),
+            st.integers(min_value=-(2**63), max_value=2**63 - 1),
+            st.lists(st.text(max_size=800), max_size=5),
+            st.dictionaries(st.text(max_size=5), st.text(max_size=1500), max_size=3),
+        ),
+        max_size=8,
+    ),
+    max_bytes=st.integers(min_value=1024, max_value=4096),
+)
+def test_fit_message_always_gives_a_json_object_within_the_limit(
+    record: dict[str, object], max_bytes: int
+) -> None:
+    """Any JSON object line, cut to any limit from 1 KiB, is a JSON object within the limit."""
+    line = orjson.dumps({"event_type": "x", **record})
+    cut, truncated = fit_message(line, max_bytes)
+    assert len(cut) <= max_bytes
+    assert truncated == (len(line) > max_bytes)
+    assert isinstance(orjson.loads(cut), dict)
+
+
+def test_fit_message_cuts_text_that_only_looks_like_json_as_text() -> None:
+    """A message starting with '{' that is not a JSON object is cut with the text marker."""
+    cut, truncated = fit_message(b"{not json" + b"x" * 2000, 500)
+    assert truncated
+    assert cut.endswith(b"[schemalog: truncated from 2009 bytes]")
+
+
 def test_rejected_indexes_follow_the_documented_bounds() -> None:
     """The too-new index is inclusive; the too-old and expired ones are exclusive."""
     info = {"tooNewLogEventStartIndex": 8, "tooOldLogEventEndIndex": 2}
     assert rejected_indexes(info, 10) == {0, 1, 8, 9}
     assert rejected_indexes({"expiredLogEventEndIndex": 3}, 10) == {0, 1, 2}
     assert rejected_indexes(None, 10) == set()
-
-
-def test_spill_file_replays_in_order_and_empties(tmp_path: Path) -> None:
-    """Spilled events read back in order, across batches, and the file empties when done."""
-    spill = SpillFile(tmp_path / "s.spill", 1_000_000)
-    events = [(n, b"line\nwith newline %d" % n) for n in range(100)]
-    for event in events:
-        assert spill.append(event)
-    replayed: list[Event] = []
-    while spill.pending:
-        batch, end = spill.read_batch(BatchBuilder(max_events=30), spill.written)
-        replayed += batch
-        spill.consumed(end)
-    assert replayed == events
-    assert (tmp_path / "s.spill").stat().st_size == 0
-    spill.close(remove=True)
-    assert not (tmp_path / "s.spill").exists()
-
-
-def test_spill_file_refuses_past_its_bound(tmp_path: Path) -> None:
-    """An event that would take the file past max_bytes is refused and nothing is written."""
-    spill = SpillFile(tmp_path / "s.spill", 100)
-    assert spill.append((1, b"a" * 40))
-    assert not spill.append((2, b"b" * 60))
-    assert spill.written == (tmp_path / "s.spill").stat().st_size < 100
-    spill.close(remove=True)
-
-
-def test_spill_file_leaves_no_partial_frame_when_the_disk_fills(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A write that fails halfway (ENOSPC) leaves no partial frame: later frames read back."""
-    spill = SpillFile(tmp_path / "s.spill", 1_000_000)
-    assert spill.append((1, b"first"))
-    real_write = os.write
-    calls: list[int] = []
-
-    def half_then_full(fd: int, data: bytes | memoryview) -> int:
-        calls.append(len(data))
-        if len(calls) == 1:
-            return real_write(fd, data[: len(data) // 2])
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(os, "write", half_then_full)
-    with pytest.raises(OSError, match="No space"):
-        spill.append((2, b"second, lost"))
-    monkeypatch.setattr(os, "write", real_write)
-    assert spill.append((3, b"third"))
-    assert spill.written == (tmp_path / "s.spill").stat().st_size
-    assert spill.read_batch(BatchBuilder(), spill.written) == (
-        [(1, b"first"), (3, b"third")],
-        spill.written,
-    )
-    spill.close(remove=True)
-
-
-def replay_all(spill: SpillFile) -> list[Event]:
-    replayed: list[Event] = []
-    while spill.pending:
-        batch, end = spill.read_batch(BatchBuilder(max_events=3), spill.written)
-        replayed += batch
-        spill.consumed(end)
-    return replayed
-
-
-def test_spill_file_is_locked_while_open_and_adoptable_once_closed(tmp_path: Path) -> None:
-    """An open spill file cannot be adopted; once closed with frames waiting, it replays them."""
-    spill = SpillFile(tmp_path / "s.spill", 1_000_000)
-    events = [(n, b"event %d" % n) for n in range(10)]
-    for event in events:
-        assert spill.append(event)
-    assert SpillFile.adopt(tmp_path / "s.spill") is None
-    spill.close(remove=False)
-    adopted = SpillFile.adopt(tmp_path / "s.spill")
-    assert adopted is not None
-    assert SpillFile.adopt(tmp_path / "s.spill") is None  # one adopter at a time
-    assert replay_all(adopted) == events
-    adopted.close(remove=True)
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_spill_file_never_overwrites_a_leftover(tmp_path: Path) -> None:
-    """A leftover at the file's name (a dead process with the same pid) keeps its frames."""
-    leftover = b"1 4\nlost\n"
-    (tmp_path / "s.spill").write_bytes(leftover)
-    spill = SpillFile(tmp_path / "s.spill", 1_000_000)
-    assert spill.append((2, b"mine"))
-    assert spill.path == tmp_path / "s-1.spill"
-    assert (tmp_path / "s.spill").read_bytes() == leftover
-    assert spill.read_batch(BatchBuilder(), spill.written)[0] == [(2, b"mine")]
-    spill.close(remove=True)
-
-
-def test_spill_file_closed_midway_names_where_its_adopter_starts(tmp_path: Path) -> None:
-    """Closed with part of it delivered, the file's adopter replays only the rest."""
-    spill = SpillFile(tmp_path / "s.spill", 1_000_000)
-    events = [(n, b"event %d" % n) for n in range(10)]
-    for event in events:
-        assert spill.append(event)
-    batch, end = spill.read_batch(BatchBuilder(max_events=4), spill.written)
-    spill.consumed(end)
-    spill.close(remove=False)
-    (renamed,) = tmp_path.iterdir()
-    assert renamed.name == f"s@{end}.spill"
-    adopted = SpillFile.adopt(renamed)
-    assert adopted is not None
-    assert batch + replay_all(adopted) == events
-    adopted.close(remove=True)
-
-
-def test_forked_child_leaves_the_parents_spill_lock(tmp_path: Path) -> None:
-    """A forked child closes its copy of a spill file: the lock stays the parent's, then goes."""
-    spill = SpillFile(tmp_path / "s.spill", 1_000_000)
-    assert spill.append((1, b"parent"))
-    ready_read, ready_write = os.pipe()
-    go_read, go_write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: stay alive, holding whatever it inherited, until told
-        os.write(ready_write, b"x")
-        os.read(go_read, 1)
-        os._exit(0)
-    try:
-        assert os.read(ready_read, 1) == b"x"
-        assert SpillFile.adopt(tmp_path / "s.spill") is None  # still the parent's
-        spill.close(remove=False)
-        adopted = SpillFile.adopt(tmp_path / "s.spill")  # the live child holds no copy
-        assert adopted is not None
-        adopted.close(remove=True)
-    finally:
-        os.write(go_write, b"x")
-        assert wait_for_child(pid) == 0
-        for fd in (ready_read, ready_write, go_read, go_write):
-            os.close(fd)
-
-
-@pytest.mark.parametrize(
-    ("argument", "group", "stream"),
-    [
-        ("my-group", "my-group", None),
-        ("my-group/api", "my-group", "api"),
-        ("team/app/api", "team/app", "api"),
-        ("/ecs/api", "/ecs/api", None),
-        ("/ecs/api?stream=web-{pid}", "/ecs/api", "web-{pid}"),
-    ],
-)
-def test_sink_string_names_group_and_stream(argument: str, group: str, stream: str | None) -> None:
-    """GROUP[/STREAM] splits at the last slash, unless the group starts with one."""
-    assert parse_spec(argument)[:2] == (group, stream)
-
-
-def test_sink_string_options_and_errors(tmp_path: Path) -> None:
-    """Options are converted and checked; unknown ones and bad groups are ConfigErrors."""
-    handler = make_sink(
-        f"cloudwatch:g/s?region=eu-west-1&max_queue_bytes=1MiB&send_interval=0.5"
-        f"&spill_dir={tmp_path}"
-    )
-    assert isinstance(handler, CloudWatchLogsHandler)
-    assert (handler.log_group, handler.log_stream, handler.region) == ("g", "s", "eu-west-1")
-    assert (handler.max_queue_bytes, handler.send_interval) == (1024 * 1024, 0.5)
-    handler.close()
-    with pytest.raises(ConfigError, match="unknown option 'colour'"):
-        make_sink("cloudwatch:g?colour=red")
-    with pytest.raises(ConfigError, match="log group"):
-        make_sink("cloudwatch:bad group!")

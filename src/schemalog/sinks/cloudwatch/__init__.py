@@ -9,11 +9,7 @@ sender thread on its first batch, never by ``import schemalog`` nor by building 
 
 from __future__ import annotations
 
-from schemalog.sinks.cloudwatch.handler import (
-    CloudWatchLogsHandler,
-    from_spec,
-    parse_spec,
-    stream_name,
-)
+from schemalog.sinks.cloudwatch.handler import CloudWatchLogsHandler, from_spec
+from schemalog.sinks.cloudwatch.settings import parse_spec, stream_name
 
 __all__ = ["CloudWatchLogsHandler", "from_spec", "parse_spec", "stream_name"]

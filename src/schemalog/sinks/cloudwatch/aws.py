@@ -16,9 +16,9 @@ in all). The sink has already checked what the events need (sizes, count, span, 
 from __future__ import annotations
 
 import enum
-import os
 import threading
 import weakref
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
 import boto3
@@ -27,7 +27,9 @@ import botocore.credentials
 import botocore.exceptions
 import orjson
 
+from schemalog._core import lifecycle
 from schemalog.sinks.cloudwatch.batching import Event
+from schemalog.sinks.cloudwatch.settings import Settings
 
 if TYPE_CHECKING:
     from mypy_boto3_logs import CloudWatchLogsClient
@@ -58,21 +60,26 @@ _session: Any = None
 _session_lock = threading.Lock()
 
 
-def make_client(
-    *,
-    session: Any = None,
-    region: str | None,
-    endpoint_url: str | None,
-    connect_timeout: float,
-    read_timeout: float,
-) -> CloudWatchLogsClient:
-    """Return a CloudWatch Logs client with botocore's retries off and the given timeouts.
+def make_client(settings: Settings, session: Any = None) -> CloudWatchLogsClient:
+    """Return a CloudWatch Logs client with botocore's retries off, for ``settings``.
 
-    Its PutLogEvents calls can carry a body written by :func:`put_events`.
+    ``session`` defaults to one boto3 Session per process. Its PutLogEvents calls can carry a
+    body written by :func:`put_events`.
     """
+    return _make_client(
+        session,
+        settings.region,
+        settings.endpoint_url,
+        (settings.connect_timeout, settings.read_timeout),
+    )
+
+
+def _make_client(
+    session: Any, region: str | None, endpoint_url: str | None, timeouts: tuple[float, float]
+) -> CloudWatchLogsClient:
     config = botocore.config.Config(
-        connect_timeout=connect_timeout,
-        read_timeout=read_timeout,
+        connect_timeout=timeouts[0],
+        read_timeout=timeouts[1],
         retries={"total_max_attempts": 1, "mode": "standard"},
         # put_events checks what it sends; the other calls carry names the handler checked.
         parameter_validation=False,
@@ -99,7 +106,7 @@ def _after_fork_in_child() -> None:
     _session_lock = threading.Lock()
 
 
-os.register_at_fork(after_in_child=_after_fork_in_child)
+lifecycle.after_fork_in_child(_after_fork_in_child)
 
 
 def copy_client(client: Any, connect_timeout: float, read_timeout: float) -> CloudWatchLogsClient:
@@ -118,12 +125,11 @@ def copy_client(client: Any, connect_timeout: float, read_timeout: float) -> Clo
             aws_secret_access_key=credentials.secret_key,
             aws_session_token=credentials.token,
         )
-    return make_client(
-        session=session,
-        region=client.meta.region_name,
-        endpoint_url=client.meta.endpoint_url,
-        connect_timeout=connect_timeout,
-        read_timeout=read_timeout,
+    return _make_client(
+        session,
+        client.meta.region_name,
+        client.meta.endpoint_url,
+        (connect_timeout, read_timeout),
     )
 
 
@@ -152,9 +158,18 @@ def error_code(error: BaseException) -> str | None:
 
 
 def ensure_stream(
-    client: CloudWatchLogsClient, group: str, stream: str, create_group: bool
+    client: CloudWatchLogsClient,
+    settings: Settings,
+    stream: str,
+    group_created: Callable[[], object] = lambda: None,
 ) -> None:
-    """Create the log stream, and the group first when it is missing; existing ones are fine."""
+    """Create the log stream, and the group first when it is missing; existing ones are fine.
+
+    A group created here gets ``settings.kms_key_id``, and ``group_created()`` is called at
+    once (so that its retention is set with :func:`put_retention` even if creating the stream
+    then fails and is retried).
+    """
+    group = settings.log_group
     try:
         client.create_log_stream(logGroupName=group, logStreamName=stream)
         return
@@ -162,11 +177,16 @@ def ensure_stream(
         code = error_code(error)
         if code == _EXISTS_CODE:
             return
-        if code not in _CREATE_CODES or not create_group:
+        if code not in _CREATE_CODES or not settings.create_group:
             raise
+    options: dict[str, Any] = {}
+    if settings.kms_key_id is not None:
+        options["kmsKeyId"] = settings.kms_key_id
     try:
-        client.create_log_group(logGroupName=group)
+        client.create_log_group(logGroupName=group, **options)
+        group_created()
     except botocore.exceptions.ClientError as error:
+        # Made meanwhile by another process: its settings are that process's to set.
         if error_code(error) != _EXISTS_CODE:
             raise
     try:
@@ -174,6 +194,14 @@ def ensure_stream(
     except botocore.exceptions.ClientError as error:
         if error_code(error) != _EXISTS_CODE:
             raise
+
+
+def put_retention(client: CloudWatchLogsClient, settings: Settings) -> None:
+    """Set the retention of a group this sink created (when ``retention_days`` is given)."""
+    if settings.retention_days is not None:
+        client.put_retention_policy(
+            logGroupName=settings.log_group, retentionInDays=settings.retention_days
+        )
 
 
 class _Prepared(threading.local):

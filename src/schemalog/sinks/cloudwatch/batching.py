@@ -2,7 +2,8 @@
 
 An event is ``(timestamp_ms, message_bytes)``. CloudWatch Logs counts a batch as the sum of
 the UTF-8 message bytes plus 26 bytes per event, at most 1,048,576 bytes and 10,000 events,
-spanning at most 24 hours, in chronological order. Everything here is pure: no I/O, no boto3.
+spanning at most 24 hours, in chronological order; it refuses events more than 2 hours ahead
+or 14 days old. Everything here is pure: no I/O, no boto3.
 """
 
 from __future__ import annotations
@@ -11,7 +12,11 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from itertools import accumulate, repeat
 from operator import add, itemgetter
-from typing import Final
+from typing import Any, Final
+
+import orjson
+
+from schemalog._core.render import fit
 
 #: One log event: epoch milliseconds and the UTF-8 message.
 Event = tuple[int, bytes]
@@ -26,6 +31,10 @@ LARGEST_EVENT_BYTES: Final = MAX_BATCH_BYTES - EVENT_OVERHEAD
 #: A batch spans at most 24 hours; keep a minute of margin for clock rounding.
 MAX_SPAN_MS: Final = 24 * 3600 * 1000 - 60_000
 TRUNCATION_MARKER: Final = b"...[schemalog: truncated from %d bytes]"
+#: CloudWatch refuses events more than 2 hours ahead or 14 days old; a minute of margin
+#: covers the time a batch takes to arrive and a clock that is a little off.
+MAX_AHEAD_MS: Final = 2 * 3600 * 1000 - 60_000
+MAX_AGE_MS: Final = 14 * 86400 * 1000 - 60_000
 
 
 def event_size(event: Event) -> int:
@@ -34,18 +43,46 @@ def event_size(event: Event) -> int:
 
 
 def fit_message(message: bytes, max_bytes: int) -> tuple[bytes, bool]:
-    """Return ``message`` cut to ``max_bytes`` with a marker (at a UTF-8 boundary), and whether.
+    """Return ``message`` cut to ``max_bytes`` with a marker, and whether it was cut.
 
-    The marker says how long the message was, so a reader knows something is missing.
+    A JSON object stays a JSON object: its longest values are cut as the pipeline's size
+    guard cuts them, and ``truncated`` lists them. Anything else is cut at a UTF-8 boundary
+    and ends with a marker saying how long the message was.
     """
     if len(message) <= max_bytes:
         return message, False
+    if message.startswith(b"{"):
+        line = _fit_json(message, max_bytes)
+        if line is not None:
+            return line, True
     marker = TRUNCATION_MARKER % len(message)
     keep = max(0, max_bytes - len(marker))
     # Step back over UTF-8 continuation bytes (0b10xxxxxx) so no character is split.
     while keep > 0 and (message[keep] & 0xC0) == 0x80:
         keep -= 1
     return message[:keep] + marker, True
+
+
+def _fit_json(message: bytes, max_bytes: int) -> bytes | None:
+    """Cut a JSON object line to ``max_bytes``, keeping it JSON (None: not an object, or no fit)."""
+    try:
+        record: Any = orjson.loads(message)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(record, dict):
+        return None
+    line, _ = fit(record, message, max_bytes)
+    return line if len(line) <= max_bytes else None
+
+
+def out_of_window(event: Event, now_ms: int) -> str | None:
+    """Say why CloudWatch would refuse ``event`` for its time (``too_far_ahead``, ``too_old``)."""
+    timestamp = event[0]
+    if timestamp > now_ms + MAX_AHEAD_MS:
+        return "too_far_ahead"
+    if timestamp < now_ms - MAX_AGE_MS:
+        return "too_old"
+    return None
 
 
 class BatchBuilder:

@@ -12,6 +12,10 @@ For your own tests of what a sink does when CloudWatch misbehaves; schemalog's t
 Modes: ``pass``, ``throttle`` (ThrottlingException), ``error500`` (ServiceUnavailable),
 ``reset`` (the connection is reset), ``hang``. ``latency`` seconds are added to every answer;
 ``reject_marker`` makes a PutLogEvents that contains it fail with InvalidParameterException.
+``aws_rules = True`` makes the proxy refuse, as CloudWatch does and moto does not, a
+PutLogEvents that breaks a limit: more than 10,000 events or 1,048,576 bytes (26 per event
+included), a message over ``max_event_bytes`` or empty, a span over 24 hours, events out of
+order (:func:`aws_rule_broken`); each refusal is counted as ``("PutLogEvents", "aws_rule")``.
 ``local_cloudwatch`` needs moto (``pip install 'moto[server,logs]'``).
 """
 
@@ -35,6 +39,7 @@ _ERRORS: Final = {
     "throttle": (400, "ThrottlingException", "Rate exceeded"),
     "error500": (500, "ServiceUnavailableException", "The service is unavailable"),
     "invalid": (400, "InvalidParameterException", "The proxy refused this event"),
+    "aws_rule": (400, "InvalidParameterException", "The batch breaks a PutLogEvents limit"),
 }
 _HOP_HEADERS: Final = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length"})
 
@@ -95,6 +100,22 @@ def read_messages(endpoint: str, group: str, stream: str, region: str = "us-east
         return found
 
 
+def aws_rule_broken(body: bytes, max_event_bytes: int = 1_048_576 - 26) -> str | None:
+    """Say which PutLogEvents limit that moto does not check a request body breaks, or None."""
+    events = json.loads(body).get("logEvents", [])
+    sizes = [len(event["message"].encode("utf-8", "surrogatepass")) for event in events]
+    stamps = [event["timestamp"] for event in events]
+    problems = {
+        "more than 10,000 events": len(events) > 10_000,
+        "more than 1,048,576 bytes": sum(sizes) + 26 * len(sizes) > 1_048_576,
+        "an event over the size limit": any(size > max_event_bytes for size in sizes),
+        "an empty message": 0 in sizes,
+        "a span over 24 hours": bool(stamps) and max(stamps) - min(stamps) > 24 * 3600 * 1000,
+        "events out of order": stamps != sorted(stamps),
+    }
+    return next((problem for problem, broken in problems.items() if broken), None)
+
+
 class FaultProxy:
     """An HTTP proxy on 127.0.0.1 that forwards to ``upstream`` or injects the current fault."""
 
@@ -107,6 +128,8 @@ class FaultProxy:
         self._remaining: int | None = None
         self.latency = 0.0
         self.reject_marker: bytes | None = None
+        self.aws_rules = False
+        self.max_event_bytes = 1_048_576 - 26
         #: ``(operation, outcome)`` -> how many requests, e.g. ``("PutLogEvents", "pass")``.
         self.counts: Counter[tuple[str, str]] = Counter()
         self._release = threading.Event()
@@ -259,9 +282,13 @@ class FaultProxy:
                 self._remaining -= 1
                 if self._remaining <= 0:
                     self._mode, self._remaining = "pass", None
+        if mode != "pass" or operation != "PutLogEvents":
+            return mode, release
         marker = self.reject_marker
-        if mode == "pass" and marker and operation == "PutLogEvents" and marker in body:
+        if marker and marker in body:
             return "invalid", release
+        if self.aws_rules and aws_rule_broken(body, self.max_event_bytes) is not None:
+            return "aws_rule", release
         return mode, release
 
     @staticmethod

@@ -25,15 +25,20 @@ import contextlib
 import errno
 import fcntl
 import os
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
+from schemalog._core import lifecycle
 from schemalog.sinks.cloudwatch.batching import BatchBuilder, Event
 
 _FLAGS: Final = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_CLOEXEC
 _ORPHAN_FLAGS: Final = os.O_RDWR | os.O_APPEND | os.O_CLOEXEC | os.O_NOFOLLOW
 #: How much the reader takes at a time: more than the largest frame, so one always fits.
 _READ_CHUNK: Final = 2 * 1024 * 1024 + 64
+#: What follows ``<safe group>.`` in a spill file's name: ``PID-N[-M][@OFFSET].spill``.
+_SPILL_NAME: Final = re.compile(r"\d+-\d+(?:-\d+)?(?:@\d+)?\.spill")
 #: How many names ``NAME-1.spill``, ``NAME-2.spill``... a new file tries past leftovers.
 _NAMES: Final = 100
 
@@ -194,6 +199,26 @@ class SpillFile:
         _HELD.discard(self)
 
 
+def find_orphans(spill_dir: Path, prefix: str) -> Iterator[SpillFile]:
+    """Adopt, oldest first, the spill files named ``PREFIX...`` in ``spill_dir`` nobody holds.
+
+    Their locks went with their processes; a file a live handler holds (our own included)
+    is left alone.
+    """
+    found: list[tuple[float, Path]] = []
+    try:
+        for entry in os.scandir(spill_dir):
+            if entry.name.startswith(prefix) and _SPILL_NAME.fullmatch(entry.name[len(prefix) :]):
+                with contextlib.suppress(OSError):  # adopted and removed meanwhile
+                    found.append((entry.stat().st_mtime, Path(entry.path)))
+    except OSError:
+        return  # no spill directory: nothing was left
+    for _, path in sorted(found):
+        orphan = SpillFile.adopt(path)
+        if orphan is not None:
+            yield orphan
+
+
 def _lock(fd: int, path: Path) -> bool:
     """Lock ``fd`` without waiting; False if it is held, or no longer the file at ``path``."""
     try:
@@ -215,4 +240,4 @@ def _forget_in_child() -> None:
         spill.forget()
 
 
-os.register_at_fork(after_in_child=_forget_in_child)
+lifecycle.after_fork_in_child(_forget_in_child)
