@@ -24,6 +24,9 @@ VERB_MODULES: Final = (
     "filters",
     "report",
     "metrics",
+    "insights",
+    "dashboard",
+    "dashboards",
 )
 
 EXIT_OK: Final = 0

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemalog.dashboards import metricmath
-from schemalog.dashboards.definitions import Kpi
+from schemalog.dashboards.definitions import Dashboard, Kpi, all_kpis, load_dashboards
 from schemalog.filters.aggregate import Aggregator
 from schemalog.filters.filters import MetricFilter
 from schemalog.filters.jsonpattern import JsonPattern
@@ -144,3 +144,26 @@ def _value(values: list[Any]) -> float | None:
     if len(values) != 1 or values[0] is None or isinstance(values[0], bool | str):
         return None
     return float(values[0])
+
+
+def report_for(
+    paths: Sequence[str],
+    *,
+    period: int,
+    since: int | None = None,
+    until: int | None = None,
+    dashboards_dir: str | None = None,
+    filters_dir: str | None = None,
+) -> tuple[list[Dashboard], Report]:
+    """Read JSON-lines inputs and compute every KPI of the dashboard definitions over them.
+
+    ``since``/``until`` are epoch milliseconds. Raises DashboardError, FilterDirError or
+    InputError naming what cannot be read.
+    """
+    from schemalog.filters.filterdir import default_filters_dir, load_filters
+    from schemalog.insights.engine import read_events
+
+    dashboards = load_dashboards(dashboards_dir)
+    filters = load_filters(filters_dir or default_filters_dir())
+    events = in_range(read_events(paths), since, until)
+    return dashboards, compute(all_kpis(dashboards), events, period, filters)

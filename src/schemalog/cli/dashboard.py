@@ -1,0 +1,46 @@
+"""``schemalog dashboard FILE... -o PAGE.html``: the four dashboards as one offline page.
+
+The KPIs of ``report kpis`` (the same numbers, written the same way), each with a chart of
+its value per ``--period`` (default 1h), in one HTML file with plotly.js inline: it opens
+without a network. Needs ``pip install 'schemalog[dashboard]'`` (plotly).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from schemalog.cli.main import EXIT_OK, CliError
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``dashboard`` verb."""
+    from schemalog.cli.kpis import add_range_options
+
+    parser = subparsers.add_parser(
+        "dashboard",
+        help="write the dashboards as one self-contained HTML page",
+        description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", help="JSONL file, .gz, or - for stdin")
+    parser.add_argument("-o", "--output", required=True, metavar="PAGE", help="the HTML file")
+    add_range_options(parser, "1h")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compute the KPIs and write the page."""
+    from schemalog.cli.kpis import build_report
+    from schemalog.dashboards.page import render
+    from schemalog.exceptions import DashboardError
+
+    dashboards, report = build_report(args)
+    try:
+        page = render(report, dashboards)
+    except DashboardError as error:
+        raise CliError(str(error)) from None
+    Path(args.output).write_text(page, encoding="utf-8")
+    charts = sum(len(d.kpis) for d in dashboards)
+    print(f"wrote {args.output}: {len(dashboards)} dashboards, {charts} charts")
+    return EXIT_OK
