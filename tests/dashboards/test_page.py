@@ -8,12 +8,15 @@ import subprocess
 import sys
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 import pytest
 
 from schemalog.dashboards.formatting import format_value
+
+if TYPE_CHECKING:
+    from playwright.sync_api import ConsoleMessage
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -72,7 +75,7 @@ def open_page(page_path: Path, user_data: Path) -> dict[str, Any]:
         )
         try:
             page = browser.new_page()
-            page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else 0)
+            page.on("console", lambda message: _keep_error(seen["errors"], message))
             page.on("pageerror", lambda error: seen["errors"].append(str(error)))
             page.on("request", lambda request: seen["requests"].append(request.url))
             page.goto(page_path.as_uri())
@@ -116,6 +119,11 @@ def test_chromium_draws_every_chart_without_errors(
     table = schemalog("report", "kpis", str(lines))
     for kpi in report["kpis"]:
         assert f"{kpi['title']}  " in table and expected[kpi["id"]] in table
+
+
+def _keep_error(errors: list[str], message: ConsoleMessage) -> None:
+    if message.type == "error":
+        errors.append(message.text)
 
 
 def _distinct_bytes(png: bytes) -> int:
