@@ -112,3 +112,12 @@ def test_file_level_problems(tmp_path: Path) -> None:
     assert f"{tmp_path / 'd.json'}: KPI id 'k' is defined twice" in text
     with pytest.raises(DashboardError, match="no dashboard definitions"):
         load_dashboards(tmp_path / "empty")
+
+
+def test_the_docs_list_every_kpi_and_its_decision() -> None:
+    """docs/dashboards.md names each KPI id and says each decision the definitions take."""
+    text = (ROOT / "docs" / "dashboards.md").read_text(encoding="utf-8")
+    for kpi in all_kpis(load_dashboards(ROOT / "dashboards")):
+        assert f"`{kpi.id}`" in text
+        if kpi.decision:
+            assert kpi.decision in text
