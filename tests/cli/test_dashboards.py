@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
 import pytest
 
 from schemalog.cli.main import main
+from tests.aws import moto_endpoint, use_credentials
 from tests.dashboards.traffic import make_traffic, write
 from tests.paths import ROOT
 
@@ -103,26 +103,16 @@ def test_export_cloudformation(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(template["Resources"]) == 4
 
 
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    """Start moto's server on 127.0.0.1 for the deploy command."""
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+endpoint = pytest.fixture(scope="module")(moto_endpoint)
 
 
 def test_deploy_dry_run_then_deploy(
-    moto_endpoint: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    endpoint: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """--dry-run prints the plan and bodies; the real run creates; the next finds them equal."""
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.setenv(name, "testing")
+    use_credentials(monkeypatch)
     monkeypatch.chdir(ROOT)
-    base = ["dashboards", "deploy", "--log-group", "/app/events", "--endpoint-url", moto_endpoint]
+    base = ["dashboards", "deploy", "--log-group", "/app/events", "--endpoint-url", endpoint]
     assert main([*base, "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert out.count("create    schemalog-") == 4

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import orjson
@@ -12,34 +11,17 @@ from schemalog.dashboards import cloud
 from schemalog.dashboards.bodies import body
 from schemalog.dashboards.definitions import load_dashboards
 from schemalog.exceptions import DeployError
+from tests.aws import moto_endpoint, use_credentials
 from tests.paths import ROOT
 
 DASHBOARDS = load_dashboards(ROOT / "dashboards")
-CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-}
-
-
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[str]:
-    """Start moto's server on a free port of 127.0.0.1 for this module's tests."""
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+endpoint = pytest.fixture(scope="module")(moto_endpoint)
 
 
 @pytest.fixture
 def client(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Any:
     """Return a boto3 CloudWatch client for the moto server, with fake credentials."""
-    for name, value in CREDENTIALS.items():
-        monkeypatch.setenv(name, value)
+    use_credentials(monkeypatch)
     return cloud.make_client(endpoint)
 
 
@@ -68,10 +50,9 @@ def test_dry_run_plans_without_putting(client: Any) -> None:
     assert "/app/dry" in client.get_dashboard(DashboardName=name)["DashboardBody"]
 
 
-def test_aws_errors_become_deploy_errors(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_aws_errors_become_deploy_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     """An unreachable endpoint is a DeployError with the reason, not a traceback."""
-    for name, value in CREDENTIALS.items():
-        monkeypatch.setenv(name, value)
+    use_credentials(monkeypatch)
     unreachable = cloud.make_client("http://127.0.0.1:9")
     with pytest.raises(DeployError):
         cloud.deploy(unreachable, bodies("/app/x"))

@@ -18,6 +18,7 @@ import orjson
 from schemalog.dashboards.bodies import body
 from schemalog.dashboards.definitions import Dashboard
 from schemalog.exceptions import DeployError
+from schemalog.filters.deploy import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch import CloudWatchClient
@@ -39,15 +40,8 @@ class Change:
 
 def make_client(endpoint_url: str | None = None, region: str | None = None) -> CloudWatchClient:
     """Return a boto3 CloudWatch client (the default region is us-east-1 for endpoints)."""
-    try:
-        import boto3
-    except ImportError:
-        raise DeployError("boto3 is not installed: pip install 'schemalog[cloudwatch]'") from None
-    session = boto3.session.Session()
-    region = region or session.region_name or ("us-east-1" if endpoint_url else None)
-    if region is None:
-        raise DeployError("no AWS region: pass --region or set AWS_REGION")
-    return session.client("cloudwatch", region_name=region, endpoint_url=endpoint_url)
+    client: CloudWatchClient = aws_client("cloudwatch", endpoint_url, region)
+    return client
 
 
 def deploy(
@@ -102,13 +96,7 @@ def cloudformation(dashboards: Sequence[Dashboard], namespaces: Mapping[str, str
     The bodies use ``Fn::Sub`` for the stack's region and the ``LogGroupName`` parameter.
     """
     resources = {}
-    for dashboard in dashboards:
-        made = body(
-            dashboard,
-            region="${AWS::Region}",
-            log_groups=["${LogGroupName}"],
-            namespaces=namespaces,
-        )
+    for dashboard, made in _templated(dashboards, namespaces, "${AWS::Region}", "${LogGroupName}"):
         text = _text(made)
         resources[_logical_id(dashboard.name)] = {
             "Type": "AWS::CloudWatch::Dashboard",
@@ -139,13 +127,8 @@ def terraform(dashboards: Sequence[Dashboard], namespaces: Mapping[str, str]) ->
         'variable "region" {\n  type        = string\n'
         '  description = "The region of the log group and the metrics."\n}\n',
     ]
-    for dashboard in dashboards:
-        made = body(
-            dashboard,
-            region="${var.region}",
-            log_groups=["${var.log_group_name}"],
-            namespaces=namespaces,
-        )
+    templated = _templated(dashboards, namespaces, "${var.region}", "${var.log_group_name}")
+    for dashboard, made in templated:
         encoded = orjson.dumps(made, option=orjson.OPT_INDENT_2).decode()
         parts.append(
             f'resource "aws_cloudwatch_dashboard" "{_terraform_name(dashboard.name)}" {{\n'
@@ -153,6 +136,16 @@ def terraform(dashboards: Sequence[Dashboard], namespaces: Mapping[str, str]) ->
             f"  dashboard_body = jsonencode({encoded})\n}}\n"
         )
     return "\n".join(parts)
+
+
+def _templated(
+    dashboards: Sequence[Dashboard], namespaces: Mapping[str, str], region: str, log_group: str
+) -> list[tuple[Dashboard, dict[str, Any]]]:
+    """Each dashboard with its body, region and log group given as template references."""
+    return [
+        (d, body(d, region=region, log_groups=[log_group], namespaces=namespaces))
+        for d in dashboards
+    ]
 
 
 def _logical_id(name: str) -> str:
