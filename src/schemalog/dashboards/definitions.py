@@ -105,7 +105,11 @@ def load_dashboards(location: str | os.PathLike[str] | None = None) -> list[Dash
     dashboards = []
     for path, body, kpis in loaded:
         shown = list(kpis)
-        for name in body.get("also", []):
+        also = body.get("also", [])
+        if not isinstance(also, list) or not all(isinstance(name, str) for name in also):
+            problems.append(f"{path}: also: a list of KPI ids")
+            also = []
+        for name in also:
             if name in by_id:
                 shown.append(by_id[name])
             else:
@@ -169,6 +173,11 @@ def _kpi(path: Path, index: int, item: Any, problems: list[str]) -> Kpi | None:
             problems.append(f"{where}: {key}: required, a non-empty string")
     if item.get("unit") not in UNITS:
         problems.append(f"{where}: unit: one of {', '.join(UNITS)}")
+    metrics = item.get("metrics", {})
+    if not isinstance(metrics, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in metrics.items()
+    ):
+        problems.append(f"{where}: metrics: an object of id: metricName")
     if ("query" in item) == ("expression" in item):
         problems.append(f"{where}: give either a query or metrics and an expression")
     if len(problems) > before:
