@@ -15,10 +15,9 @@ from typing import Any
 
 from schemalog.dashboards import metricmath
 from schemalog.dashboards.definitions import Dashboard, Kpi, all_kpis, load_dashboards
-from schemalog.filters.aggregate import Aggregator
 from schemalog.filters.filters import MetricFilter
-from schemalog.filters.jsonpattern import JsonPattern
-from schemalog.insights.engine import Row, execute
+from schemalog.filters.scan import Scanner
+from schemalog.insights.engine import Row, execute, run_commands, split_per_event
 
 
 @dataclass(frozen=True)
@@ -70,14 +69,10 @@ def compute(
     """Compute every KPI over ``events`` (made by ``insights.event`` and placed in time)."""
     periods = timeline(events, period)
     per_period, total = _metric_series(events, period, filters)
-    buckets: dict[int, list[Row]] = {start: [] for start in periods}
-    for event in events:
-        second = event["@timestamp"] // 1000
-        buckets[second - second % period].append(event)
     results = []
     for kpi in kpis:
         if kpi.query is not None:
-            results.append(_query_result(kpi, events, buckets))
+            results.append(_query_result(kpi, events, periods, period))
         else:
             results.append(_math_result(kpi, per_period, total, periods))
     return Report(period, periods, len(events), tuple(results))
@@ -87,15 +82,9 @@ def _metric_series(
     events: Sequence[Row], period: int, filters: Sequence[MetricFilter]
 ) -> tuple[dict[str, metricmath.Series], dict[str, metricmath.Series]]:
     """Return each dimensionless metric's Sum per period, and over everything (at stamp 0)."""
-    aggregator = Aggregator(list(filters), period)
-    for event in events:
-        second = event["@timestamp"] // 1000
-        for index, metric_filter in enumerate(filters):
-            if isinstance(metric_filter.pattern, JsonPattern):
-                point = metric_filter.datapoint_for_document(event)
-            else:
-                point = metric_filter.datapoint(event["@message"])
-            aggregator.add(index, second, point)
+    scanner = Scanner(list(filters), period)  # schemalog count's engine, fast paths included
+    scanner.feed_lines(event["@message"].encode() for event in events)
+    aggregator = scanner.aggregator
     per_period: dict[str, metricmath.Series] = {}
     total: dict[str, metricmath.Series] = {}
     for whole, out in ((False, per_period), (True, total)):
@@ -129,14 +118,21 @@ def _math_result(
     return KpiResult(kpi, whole.get(0), run(per_period, periods))
 
 
-def _query_result(kpi: Kpi, events: Sequence[Row], buckets: dict[int, list[Row]]) -> KpiResult:
-    query = kpi.parsed_query
+def _query_result(
+    kpi: Kpi, events: Sequence[Row], periods: Sequence[int], period: int
+) -> KpiResult:
+    per_event, rest = split_per_event(kpi.parsed_query)
+    selected, _ = run_commands(per_event.commands, events)
+    buckets: dict[int, list[Row]] = {start: [] for start in periods}
+    for row in selected:
+        second = row["@timestamp"] // 1000
+        buckets[second - second % period].append(row)
     series = {}
     for start, bucket in buckets.items():
-        value = _value(execute(query, bucket).column("value"))
+        value = _value(execute(rest, bucket).column("value"))
         if value is not None:
             series[start] = value
-    return KpiResult(kpi, _value(execute(query, events).column("value")), series)
+    return KpiResult(kpi, _value(execute(rest, selected).column("value")), series)
 
 
 def _value(values: list[Any]) -> float | None:

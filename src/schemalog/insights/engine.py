@@ -63,9 +63,32 @@ def run(query: str | nodes.Query, lines: Iterable[str | bytes | Mapping[str, Any
 
 def execute(query: nodes.Query, events: Sequence[Row]) -> Result:
     """Run a parsed query over events made by :func:`event` (which it does not change)."""
+    rows, visible = run_commands(query.commands, events)
+    columns = tuple(visible) if visible is not None else DEFAULT_COLUMNS
+    shown = tuple({name: _shown(lookup(row, name)) for name in columns} for row in rows[:MAX_ROWS])
+    return Result(columns, shown)
+
+
+def split_per_event(query: nodes.Query) -> tuple[nodes.Query, nodes.Query]:
+    """Split off the leading ``filter`` and ``parse`` commands, which see one event at a time.
+
+    Running the first part once and the rest on each slice of its rows gives what the whole
+    query gives on each slice, with the per-event work done once.
+    """
+    commands = query.commands
+    cut = 0
+    while cut < len(commands) and isinstance(commands[cut], nodes.Filter | nodes.Parse):
+        cut += 1
+    return nodes.Query(commands[:cut], query.text), nodes.Query(commands[cut:], query.text)
+
+
+def run_commands(
+    commands: Sequence[nodes.Command], events: Sequence[Row]
+) -> tuple[list[Row], list[str] | None]:
+    """Run commands in order; return the rows and the columns chosen (None: the default)."""
     rows: list[Row] = list(events)
     visible: list[str] | None = None
-    for command in query.commands:
+    for command in commands:
         if isinstance(command, nodes.Filter):
             rows = [row for row in rows if truth(evaluate(command.condition, row))]
         elif isinstance(command, nodes.Fields):
@@ -83,9 +106,7 @@ def execute(query: nodes.Query, events: Sequence[Row]) -> Result:
             rows = rows[: command.count]
         else:
             rows = [_parsed(row, command) for row in rows]
-    columns = tuple(visible) if visible is not None else DEFAULT_COLUMNS
-    shown = tuple({name: _shown(lookup(row, name)) for name in columns} for row in rows[:MAX_ROWS])
-    return Result(columns, shown)
+    return rows, visible
 
 
 def _with_fields(row: Row, items: Iterable[nodes.Named]) -> Row:

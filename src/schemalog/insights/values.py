@@ -11,6 +11,7 @@ import math
 import operator
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any, Final
 
 from schemalog.insights import nodes
@@ -63,12 +64,18 @@ def number(value: Any) -> float | int | None:
     if isinstance(value, int | float):
         return value
     if isinstance(value, str):
-        try:
-            parsed = float(value)
-        except ValueError:
-            return None
-        return int(parsed) if parsed.is_integer() and "." not in value else parsed
+        return _numeric_text(value)
     return None
+
+
+@lru_cache(maxsize=65536)
+def _numeric_text(value: str) -> float | int | None:
+    """Return the number a string spells (cached: filters test the same strings again and again)."""
+    try:
+        parsed = float(value)
+    except ValueError:
+        return None
+    return int(parsed) if parsed.is_integer() and "." not in value else parsed
 
 
 def text(value: Any) -> str:
