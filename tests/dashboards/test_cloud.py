@@ -11,6 +11,7 @@ from schemalog.dashboards import cloud
 from schemalog.dashboards.bodies import body
 from schemalog.dashboards.definitions import load_dashboards
 from schemalog.exceptions import DeployError
+from schemalog.insights import parse_query
 from tests.aws import moto_endpoint, use_credentials
 from tests.paths import ROOT
 
@@ -82,3 +83,18 @@ def test_terraform_has_resources_and_variables() -> None:
     end = text.index(")\n}", start)
     encoded = orjson.loads(text[start:end])  # JSON objects are HCL objects
     assert encoded["widgets"][1]["properties"]["region"] == "${var.region}"
+
+
+def test_deployed_log_widgets_hold_the_queries_checked_against_duckdb(client: Any) -> None:
+    """What moto stores for each log widget is SOURCE + the KPI's query, which parses as is.
+
+    test_queries_duckdb.py runs exactly these queries locally and in DuckDB.
+    """
+    cloud.deploy(client, bodies("/app/checked"))
+    for dashboard in DASHBOARDS:
+        stored = orjson.loads(client.get_dashboard(DashboardName=dashboard.name)["DashboardBody"])
+        logs = [w["properties"]["query"] for w in stored["widgets"] if w["type"] == "log"]
+        wanted = [kpi.query for kpi in dashboard.kpis if kpi.query is not None]
+        assert [q.removeprefix("SOURCE '/app/checked' | ") for q in logs] == wanted
+        for query in logs:
+            parse_query(query.removeprefix("SOURCE '/app/checked' | "))
