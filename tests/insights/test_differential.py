@@ -35,8 +35,40 @@ def local(query: str) -> list[tuple[Any, ...]]:
     return [tuple(row[name] for name in result.columns) for row in result.rows]
 
 
+BIN_30M = "strftime(to_timestamp((ts // 1800000) * 1800)::TIMESTAMP, '%Y-%m-%d %H:%M:%S.000')"
+
 # Each pair: a query in the style of AWS's sample queries, and the same question in SQL.
 PAIRS = [
+    # The console's default query, and AWS's "25 most recently added log events".
+    (
+        "fields @timestamp, @message | sort @timestamp desc | limit 25 | display @timestamp",
+        "SELECT strftime(make_timestamp(ts * 1000), '%Y-%m-%d %H:%M:%S.%g') FROM logs"
+        " ORDER BY ts DESC LIMIT 25",
+    ),
+    # "Number of exceptions logged every hour", with this log's word for them.
+    (
+        "filter @message like /method:PUT/ | stats count(*) as exceptionCount by bin(30m)"
+        " as t | sort exceptionCount desc, t asc",
+        f"SELECT {BIN_30M} AS t, count(*) AS n FROM logs WHERE contains(msg, 'method:PUT')"
+        " GROUP BY t ORDER BY n DESC, t ASC",
+    ),
+    # AWS's parse example, with its @-named fields.
+    (
+        'parse msg "user=*, method:*, latency := *" as @user, @method, @latency'
+        " | stats avg(@latency) as mean by @method, @user | sort @method, @user",
+        "SELECT split_part(split_part(msg, 'method:', 2), ',', 1) AS m,"
+        " split_part(split_part(msg, 'user=', 2), ',', 1) AS u,"
+        " avg(CAST(split_part(msg, 'latency := ', 2) AS DOUBLE)) FROM logs"
+        " GROUP BY m, u ORDER BY m, u",
+    ),
+    # "Average, maximum and minimum duration in 5-minute bins" (the Lambda REPORT example).
+    (
+        'filter level = "error" | stats avg(duration_ms) as a, max(duration_ms) as hi,'
+        " min(duration_ms) as lo by bin(5m) as t | sort t | limit 10",
+        "SELECT strftime(to_timestamp((ts // 300000) * 300)::TIMESTAMP,"
+        " '%Y-%m-%d %H:%M:%S.000') AS t, avg(duration_ms), max(duration_ms), min(duration_ms)"
+        " FROM logs WHERE level = 'error' GROUP BY t ORDER BY t LIMIT 10",
+    ),
     (
         'filter event_type = "proxy_error"'
         " | stats count(*) as errors by bin(1h) as hour | sort hour",
