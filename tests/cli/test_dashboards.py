@@ -24,28 +24,36 @@ def lines(tmp_path: Path) -> Path:
 def test_report_kpis_formats_agree(lines: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The table, JSON and CSV give the same totals; JSON has a series per period."""
     assert main(["report", "kpis", str(lines), "--format", "json"]) == 0
-    report = orjson.loads(capsys.readouterr().out)
-    assert report["period"] == 3600
-    prompts = next(k for k in report["kpis"] if k["id"] == "total_prompts")
+    document = orjson.loads(capsys.readouterr().out)
+    assert (document["schemalog"], document["verb"], document["findings"]) == (
+        1,
+        "report kpis",
+        [],
+    )
+    assert document["summary"]["period"] == 3600
+    assert document["summary"]["lines"] == document["summary"]["events"] > 0
+    prompts = next(k for k in document["rows"] if k["id"] == "total_prompts")
     assert prompts["dashboards"] == ["Business Metrics"]
     assert sum(point["value"] for point in prompts["series"]) == prompts["value"]
     assert main(["report", "kpis", str(lines), "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    total = next(r for r in rows if r["kpi"] == "total_prompts" and r["period_start"] == "total")
+    total = next(r for r in rows if r["kpi"] == "total_prompts" and r["period_start"] == "")
     assert float(total["value"]) == prompts["value"]
     assert main(["report", "kpis", str(lines)]) == 0
     table = capsys.readouterr().out
-    assert f"  Total prompts           {int(prompts['value'])}\n" in table
+    assert table.startswith(f"KPIs over {document['summary']['events']} events, ")
+    line = next(text for text in table.splitlines() if "Total prompts" in text)
+    assert line.split() == ["Business", "Metrics", "Total", "prompts", str(int(prompts["value"]))]
 
 
 def test_report_kpis_period_and_range(lines: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--period 30m cuts half-hours; --since/--until keep part of the traffic."""
     assert main(["report", "kpis", str(lines), "--period", "30m", "--format", "json"]) == 0
-    halves = orjson.loads(capsys.readouterr().out)
+    halves = orjson.loads(capsys.readouterr().out)["summary"]
     assert halves["period"] == 1800
     args = ["--since", "2026-11-22T10:00:00Z", "--until", "2026-11-22T11:00:00Z"]
     assert main(["report", "kpis", str(lines), *args, "--format", "json"]) == 0
-    hour = orjson.loads(capsys.readouterr().out)
+    hour = orjson.loads(capsys.readouterr().out)["summary"]
     assert (hour["since"], hour["until"]) == ("2026-11-22T10:00:00Z", "2026-11-22T11:00:00Z")
     assert 0 < hour["events"] < halves["events"]
 
@@ -80,7 +88,8 @@ def test_dashboard_writes_the_page(
 def test_lint_passes_on_the_bundled_catalog(capsys: pytest.CaptureFixture[str]) -> None:
     """The bundled dashboards read only metrics the bundled filters publish."""
     assert main(["dashboards", "lint"]) == 0
-    assert capsys.readouterr().out == "dashboards: 4 dashboards, 30 widgets, 0 problems\n"
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", "dashboards: 4 dashboards, 30 widgets, 0 problems\n")
 
 
 def test_lint_finds_a_metric_no_filter_publishes(
@@ -91,9 +100,13 @@ def test_lint_finds_a_metric_no_filter_publishes(
     body = {"dashboardName": "d", "title": "D", "period": 60, "kpis": [kpi]}
     (tmp_path / "d.json").write_bytes(orjson.dumps(body))
     assert main(["dashboards", "lint", "--dashboards", str(tmp_path)]) == 1
-    assert "k: metrics.m: no filter in cloudwatch-filters/ publishes metric 'Ghost'" in (
-        capsys.readouterr().out
+    assert capsys.readouterr().out == (
+        f"{tmp_path / 'd.json'}: no-metric: k.metrics.m:"
+        " no filter in cloudwatch-filters/ publishes metric 'Ghost'\n"
     )
+    assert main(["dashboards", "lint", "--dashboards", str(tmp_path), "--json"]) == 1
+    (finding,) = orjson.loads(capsys.readouterr().out)["findings"]
+    assert (finding["field"], finding["rule"]) == ("k.metrics.m", "no-metric")
 
 
 def test_export_cloudformation(capsys: pytest.CaptureFixture[str]) -> None:

@@ -32,18 +32,27 @@ def test_table_lists_rows_under_their_columns(
 ) -> None:
     """The table has the columns in order, one line per row and the row count."""
     assert main(["insights", QUERY, str(logs)]) == 0
-    assert capsys.readouterr().out.splitlines() == [
-        "hour                     n  users",
-        "2026-11-22 10:00:00.000  2  2",
-        "2026-11-22 11:00:00.000  1  1",
-        "(2 rows)",
+    out, err = capsys.readouterr()
+    assert [line.split() for line in out.splitlines()] == [
+        ["hour", "n", "users"],
+        ["2026-11-22", "10:00:00.000", "2", "2"],
+        ["2026-11-22", "11:00:00.000", "1", "1"],
     ]
+    assert err == "schemalog insights: 3 lines, 2 rows\n"
 
 
 def test_json_and_csv(logs: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """JSON is a list of objects; CSV has a header and empty cells for absent values."""
     assert main(["insights", QUERY, str(logs), "--format", "json"]) == 0
-    assert orjson.loads(capsys.readouterr().out)[0] == {
+    document = orjson.loads(capsys.readouterr().out)
+    assert document["summary"] == {
+        "events": 3,
+        "rows": 2,
+        "lines": 3,
+        "not_json": 0,
+        "too_long": 0,
+    }
+    assert document["rows"][0] == {
         "hour": "2026-11-22 10:00:00.000",
         "n": 2,
         "users": 2,
@@ -64,7 +73,7 @@ def test_since_and_until_bound_the_events(logs: Path, capsys: pytest.CaptureFixt
         "json",
     ]
     assert main(["insights", "stats sum(n) as total", str(logs), *args]) == 0
-    assert orjson.loads(capsys.readouterr().out) == [{"total": 2}]
+    assert orjson.loads(capsys.readouterr().out)["rows"] == [{"total": 2}]
 
 
 def test_a_bad_query_exits_2_naming_the_position(

@@ -75,10 +75,10 @@ def test_lint_names_missing_and_dimensioned_metrics() -> None:
     """A metric no filter publishes, or one published with dimensions, is a problem."""
     kpi = Kpi("k", "K", "count", {"a": "Nowhere", "b": "ApiRequests"}, "a + b")
     problems = lint([Dashboard("d", "D", 60, (kpi,))], FILTERS)
-    assert problems == [
-        "d: k: metrics.a: no filter in cloudwatch-filters/ publishes metric 'Nowhere'",
-        "d: k: metrics.b: 'ApiRequests' is published with dimensions (endpoint, method);"
-        " the widget names none",
+    assert [str(problem) for problem in problems] == [
+        "d: no-metric: k.metrics.a: no filter in cloudwatch-filters/ publishes metric 'Nowhere'",
+        "d: dimensioned-metric: k.metrics.b: 'ApiRequests' is published with dimensions"
+        " (endpoint, method); the widget names none",
     ]
 
 

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
-import orjson
-
 from schemalog.dashboards.definitions import Dashboard, Kpi
 from schemalog.dashboards.formatting import (
+    csv_rows,
     format_value,
-    iso,
-    render_csv,
-    render_json,
-    render_table,
+    heading,
+    json_rows,
+    summary,
+    table_rows,
 )
 from schemalog.dashboards.kpis import KpiResult, Report
 
@@ -38,11 +34,15 @@ def test_format_value_per_unit() -> None:
     assert format_value("ratio", None) == "n/a"
 
 
-def test_json_shape() -> None:
-    """JSON lists each KPI with its dashboards, total and one point per period (null if none)."""
-    body = orjson.loads(render_json(REPORT, DASHBOARDS))
-    assert (body["since"], body["until"]) == (iso(0), iso(7200))
-    assert body["kpis"][1] == {
+def test_json_rows_and_summary() -> None:
+    """Each KPI: its dashboards, total and one point per period (null when it has none)."""
+    assert summary(REPORT) == {
+        "period": 3600,
+        "events": 12,
+        "since": "1970-01-01T00:00:00Z",
+        "until": "1970-01-01T02:00:00Z",
+    }
+    assert json_rows(REPORT, DASHBOARDS)[1] == {
         "id": "r",
         "title": "Rate",
         "dashboards": ["D", "E"],
@@ -55,22 +55,22 @@ def test_json_shape() -> None:
     }
 
 
-def test_csv_has_a_total_row_and_a_row_per_period() -> None:
-    """CSV: kpi, unit, period_start (``total`` first), value (empty when none)."""
-    rows = list(csv.reader(io.StringIO(render_csv(REPORT))))
-    assert rows[0] == ["kpi", "unit", "period_start", "value"]
-    assert rows[4:] == [
-        ["r", "ratio", "total", "0.25"],
-        ["r", "ratio", "1970-01-01T00:00:00Z", ""],
-        ["r", "ratio", "1970-01-01T01:00:00Z", "0.25"],
+def test_csv_rows_have_a_whole_range_row_then_one_per_period() -> None:
+    """CSV rows: kpi, unit, period_start (empty for the whole range), value."""
+    assert csv_rows(REPORT)[3:] == [
+        {"kpi": "r", "unit": "ratio", "period_start": None, "value": 0.25},
+        {"kpi": "r", "unit": "ratio", "period_start": "1970-01-01T00:00:00Z", "value": None},
+        {"kpi": "r", "unit": "ratio", "period_start": "1970-01-01T01:00:00Z", "value": 0.25},
     ]
 
 
-def test_table_lists_kpis_per_dashboard() -> None:
-    """The table heads with the range and lists each dashboard's KPIs with formatted values."""
-    table = render_table(REPORT, DASHBOARDS)
-    assert table.splitlines()[0] == (
+def test_table_rows_are_per_dashboard_with_values_for_people() -> None:
+    """The table lists each dashboard's KPIs with formatted values under a heading."""
+    assert heading(REPORT) == (
         "KPIs over 12 events, 1970-01-01T00:00:00Z to 1970-01-01T02:00:00Z (period 3600 s)"
     )
-    assert "D\n  Number  5\n  Rate    25.00%\n" in table
-    assert "E\n  Rate  25.00%\n" in table
+    assert table_rows(REPORT, DASHBOARDS) == [
+        {"dashboard": "D", "kpi": "Number", "value": "5"},
+        {"dashboard": "D", "kpi": "Rate", "value": "25.00%"},
+        {"dashboard": "E", "kpi": "Rate", "value": "25.00%"},
+    ]

@@ -11,7 +11,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from schemalog.cli.main import EXIT_OK, CliError
+from schemalog.cli.inputs import add_input_options, finish
+from schemalog.cli.main import CliError
+from schemalog.cli.output import Report
 
 
 def register(subparsers: Any) -> None:
@@ -23,7 +25,7 @@ def register(subparsers: Any) -> None:
         help="write the dashboards as one self-contained HTML page",
         description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
     )
-    parser.add_argument("files", nargs="+", metavar="FILE", help="JSONL file, .gz, or - for stdin")
+    add_input_options(parser)
     parser.add_argument("-o", "--output", required=True, metavar="PAGE", help="the HTML file")
     add_range_options(parser, "1h")
     parser.set_defaults(func=run)
@@ -35,12 +37,13 @@ def run(args: argparse.Namespace) -> int:
     from schemalog.dashboards.page import render
     from schemalog.exceptions import DashboardError
 
-    dashboards, report = build_report(args)
+    report = Report("dashboard", "table")  # findings only: lines over --max-line-bytes
+    dashboards, kpis, reader = build_report(args, report)
     try:
-        page = render(report, dashboards)
+        page = render(kpis, dashboards)
     except DashboardError as error:
         raise CliError(str(error)) from None
     Path(args.output).write_text(page, encoding="utf-8")
     charts = sum(len(d.kpis) for d in dashboards)
     print(f"wrote {args.output}: {len(dashboards)} dashboards, {charts} charts")
-    return EXIT_OK
+    return finish(report, reader)

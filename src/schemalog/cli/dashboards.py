@@ -16,7 +16,8 @@ from typing import Any
 
 import orjson
 
-from schemalog.cli.main import EXIT_FINDINGS, EXIT_OK, CliError
+from schemalog.cli.main import EXIT_OK, CliError
+from schemalog.cli.output import Report, add_format_option
 
 
 def register(subparsers: Any) -> None:
@@ -33,6 +34,7 @@ def register(subparsers: Any) -> None:
     export.add_argument("--format", choices=("cloudformation", "terraform"), required=True)
     export.set_defaults(func=run_export)
     lint = sub.add_parser("lint", help="check the definitions against the filters")
+    add_format_option(lint)
     lint.set_defaults(func=run_lint)
     for each in (deploy, export, lint):
         each.add_argument("--dashboards", metavar="DIR", help="dashboard definitions directory")
@@ -55,12 +57,17 @@ def run_lint(args: argparse.Namespace) -> int:
     from schemalog.dashboards.bodies import lint
 
     dashboards, filters = _load(args)
-    problems = lint(dashboards, filters)
-    for problem in problems:
-        print(problem)
+    report = Report("dashboards lint", args.format)
+    report.add_findings(lint(dashboards, filters))
     widgets = sum(len(d.kpis) for d in dashboards)
-    print(f"dashboards: {len(dashboards)} dashboards, {widgets} widgets, {len(problems)} problems")
-    return EXIT_FINDINGS if problems else EXIT_OK
+    report.summary.update(dashboards=len(dashboards), widgets=widgets, errors=len(report.findings))
+    report.close()
+    print(
+        f"dashboards: {len(dashboards)} dashboards, {widgets} widgets,"
+        f" {len(report.findings)} problems",
+        file=sys.stderr,
+    )
+    return report.exit_code()
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -84,7 +91,7 @@ def run_deploy(args: argparse.Namespace) -> int:
     dashboards, filters = _load(args)
     problems = lint(dashboards, filters)
     if problems:
-        raise CliError("the definitions do not lint:\n" + "\n".join(problems))
+        raise CliError("the definitions do not lint:\n" + "\n".join(map(str, problems)))
     namespaces = {name: f.metric_namespace for name, f in metric_index(filters).items()}
     try:
         client = cloud.make_client(args.endpoint_url, args.region)

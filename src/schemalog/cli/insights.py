@@ -1,23 +1,21 @@
 """``schemalog insights QUERY FILE...``: a CloudWatch Logs Insights query, run locally.
 
-The query's commands (fields, filter, stats, sort, limit, parse, display) run over the JSON
-lines of the files (``-`` for stdin, gzip), each line an event with ``@timestamp`` from its
-``timestamp`` and ``@message``. Prints the result rows as a table, JSON (a list of objects) or
-CSV. A query AWS would reject exits 2 naming the position. Semantics: docs/insights.md.
+The query's commands (fields, filter, stats, sort, limit, parse, display) run over the lines
+of the files (``-`` for stdin, gzip), each line an event with ``@timestamp`` from its
+``timestamp`` and ``@message`` (a line that is not JSON is an event with ``@message`` only, as
+in CloudWatch). Prints the result rows as a table, JSON or CSV (docs/cli.md). A query AWS
+would reject exits 2 naming the position. Semantics: docs/insights.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import sys
-from collections.abc import Sequence
 from typing import Any
 
-import orjson
-
-from schemalog.cli.main import EXIT_OK, CliError
+from schemalog.cli.inputs import add_input_options, finish, line_reader
+from schemalog.cli.main import CliError
+from schemalog.cli.output import Report, add_format_option
 
 
 def register(subparsers: Any) -> None:
@@ -28,8 +26,8 @@ def register(subparsers: Any) -> None:
         description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
     )
     parser.add_argument("query", metavar="QUERY", help="the Logs Insights query")
-    parser.add_argument("files", nargs="+", metavar="FILE", help="JSONL file, .gz, or - for stdin")
-    parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    add_input_options(parser)
+    add_format_option(parser)
     parser.add_argument("--since", metavar="T", help="RFC 3339 time, or a duration before now")
     parser.add_argument("--until", metavar="T", help="RFC 3339 time, or a duration before now")
     parser.set_defaults(func=run)
@@ -40,49 +38,22 @@ def run(args: argparse.Namespace) -> int:
     from schemalog.cli.kpis import moment_ms
     from schemalog.dashboards.kpis import in_range
     from schemalog.exceptions import QueryError
-    from schemalog.insights import execute, parse_query, read_events
+    from schemalog.insights import event, execute, parse_query
 
     try:
         query = parse_query(args.query)
     except QueryError as error:
         raise CliError(f"query: {error}") from None
-    if args.files.count("-") > 1:
-        raise CliError("stdin (-) can be read only once")
-    events = read_events(args.files)
     since, until = moment_ms("--since", args.since), moment_ms("--until", args.until)
-    chosen = list(events) if since is None and until is None else in_range(events, since, until)
-    result = execute(query, chosen)
-    sys.stdout.write(
-        render(result.columns, [list(row.values()) for row in result.rows], args.format)
-    )
-    return EXIT_OK
-
-
-def render(columns: Sequence[str], rows: Sequence[Sequence[Any]], form: str) -> str:
-    """Write result rows as ``table``, ``json`` (objects) or ``csv``; absent values are empty."""
-    if form == "json":
-        objects = [dict(zip(columns, row, strict=True)) for row in rows]
-        return orjson.dumps(objects, option=orjson.OPT_INDENT_2).decode() + "\n"
-    cells = [[_cell(value) for value in row] for row in rows]
-    if form == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(cells)
-        return out.getvalue()
-    widths = [max(len(line[i]) for line in [list(columns), *cells]) for i in range(len(columns))]
-    lines = [
-        "  ".join(f"{c:<{w}}" for c, w in zip(line, widths, strict=True)).rstrip()
-        for line in [list(columns), *cells]
-    ]
-    return "\n".join(lines) + f"\n({len(rows)} rows)\n"
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return value if isinstance(value, str) else orjson.dumps(value).decode()
+    report = Report("insights", args.format).expect_rows()
+    reader = line_reader(args, report)
+    events = [event(line.data) for line in reader]
+    if since is not None or until is not None:
+        events = in_range(events, since, until)
+    result = execute(query, events)
+    for row in result.rows:
+        report.row(row)
+    report.summary.update(events=len(events), rows=len(result.rows))
+    code = finish(report, reader)
+    print(f"schemalog insights: {reader.note()}, {len(result.rows)} rows", file=sys.stderr)
+    return code

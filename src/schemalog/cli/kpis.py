@@ -1,8 +1,9 @@
 """``schemalog report kpis FILE...``: seed 004's key metrics over JSON-lines logs.
 
 Every KPI of the dashboard definitions (``dashboards/``), over the whole time range and per
-``--period`` (default 1h), as a table, JSON or CSV. ``--since``/``--until`` take an RFC 3339
-time or a duration before now (``2h``, ``30m``). Definitions and formulas: docs/dashboards.md.
+``--period`` (default 1h), as a table, JSON or CSV (docs/cli.md). ``--since``/``--until`` take
+an RFC 3339 time or a duration before now (``2h``, ``30m``). Lines that are not JSON are
+skipped and counted. Definitions and formulas: docs/dashboards.md.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from schemalog.cli.main import EXIT_OK, CliError
+from schemalog.cli.inputs import add_input_options, finish, line_reader
+from schemalog.cli.main import CliError
+from schemalog.cli.output import Report, add_format_option
 
 
 def add_range_options(parser: argparse.ArgumentParser, default_period: str) -> None:
@@ -37,8 +40,8 @@ def register_kpis(sub: Any) -> None:
         help="seed 004's key metrics",
         description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
     )
-    parser.add_argument("files", nargs="+", metavar="FILE", help="JSONL file, .gz, or - for stdin")
-    parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    add_input_options(parser)
+    add_format_option(parser)
     add_range_options(parser, "1h")
     parser.set_defaults(func=run_kpis)
 
@@ -74,36 +77,49 @@ def moment_ms(option: str, text: str | None) -> int | None:
     return int(moment.timestamp() * 1000)
 
 
-def build_report(args: argparse.Namespace) -> tuple[Any, Any]:
-    """Compute the KPIs the way ``report kpis`` and ``dashboard`` both do."""
+def build_report(args: argparse.Namespace, report: Report) -> tuple[Any, Any, Any]:
+    """Read the inputs and compute the KPIs, as ``report kpis`` and ``dashboard`` both do.
+
+    Returns the dashboards, the KPI report and the line reader (for its counts).
+    """
     from schemalog.dashboards.kpis import report_for
     from schemalog.exceptions import DashboardError, FilterDirError
+    from schemalog.insights.engine import event
 
-    if args.files.count("-") > 1:
-        raise CliError("stdin (-) can be read only once")
+    period = period_seconds(args.period)
+    since, until = moment_ms("--since", args.since), moment_ms("--until", args.until)
+    reader = line_reader(args, report)
+    events = (event(line.data, record) for line, record in reader.records())
     try:
-        return report_for(
-            args.files,
-            period=period_seconds(args.period),
-            since=moment_ms("--since", args.since),
-            until=moment_ms("--until", args.until),
+        dashboards, kpis = report_for(
+            events,
+            period=period,
+            since=since,
+            until=until,
             dashboards_dir=args.dashboards,
             filters_dir=args.filters,
         )
     except (DashboardError, FilterDirError) as error:
         raise CliError(str(error)) from None
+    return dashboards, kpis, reader
 
 
 def run_kpis(args: argparse.Namespace) -> int:
     """Compute and print every KPI; exit 2 for unreadable input or definitions."""
     from schemalog.dashboards import formatting
 
-    dashboards, report = build_report(args)
+    report = Report("report kpis", args.format).expect_rows()
+    dashboards, kpis, reader = build_report(args, report)
+    report.summary.update(formatting.summary(kpis))
     if args.format == "json":
-        text = formatting.render_json(report, dashboards)
+        rows = formatting.json_rows(kpis, dashboards)
     elif args.format == "csv":
-        text = formatting.render_csv(report)
+        rows = formatting.csv_rows(kpis)
     else:
-        text = formatting.render_table(report, dashboards)
-    sys.stdout.write(text)
-    return EXIT_OK
+        report.out.write(formatting.heading(kpis) + "\n\n")
+        rows = formatting.table_rows(kpis, dashboards)
+    for row in rows:
+        report.row(row)
+    code = finish(report, reader)
+    print(f"schemalog report kpis: {reader.note()}", file=sys.stderr)
+    return code

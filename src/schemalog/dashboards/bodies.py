@@ -13,6 +13,7 @@ from typing import Any, Final
 
 from schemalog.dashboards.definitions import Dashboard, Kpi
 from schemalog.filters.filters import MetricFilter
+from schemalog.findings import Finding
 
 WIDTH: Final = 12
 HEIGHT: Final = 6
@@ -101,7 +102,7 @@ def _log(kpi: Kpi, region: str, log_groups: Sequence[str]) -> dict[str, Any]:
     }
 
 
-def lint(dashboards: Sequence[Dashboard], filters: Sequence[MetricFilter]) -> list[str]:
+def lint(dashboards: Sequence[Dashboard], filters: Sequence[MetricFilter]) -> list[Finding]:
     """Return the problems CloudWatch would show as empty widgets or reject (empty when none).
 
     Every metric a widget reads must be published by a filter of ``cloudwatch-filters/``
@@ -113,18 +114,21 @@ def lint(dashboards: Sequence[Dashboard], filters: Sequence[MetricFilter]) -> li
     for dashboard in dashboards:
         where = f"{dashboard.path or dashboard.name}"
         if len(dashboard.kpis) + 1 > MAX_WIDGETS:
-            problems.append(f"{where}: more than {MAX_WIDGETS} widgets")
+            message = f"more than {MAX_WIDGETS} widgets"
+            problems.append(Finding(where, message=message, rule="too-many-widgets"))
         for kpi in dashboard.kpis:
             for mid, name in kpi.metrics.items():
                 found = published.get(name)
+                field = f"{kpi.id}.metrics.{mid}"
                 if found is None:
-                    problems.append(
-                        f"{where}: {kpi.id}: metrics.{mid}: no filter in cloudwatch-filters/"
-                        f" publishes metric {name!r}"
-                    )
+                    message = f"no filter in cloudwatch-filters/ publishes metric {name!r}"
+                    problems.append(Finding(where, field=field, message=message, rule="no-metric"))
                 elif found.dimensions:
+                    message = (
+                        f"{name!r} is published with dimensions"
+                        f" ({', '.join(found.dimensions)}); the widget names none"
+                    )
                     problems.append(
-                        f"{where}: {kpi.id}: metrics.{mid}: {name!r} is published with"
-                        f" dimensions ({', '.join(found.dimensions)}); the widget names none"
+                        Finding(where, field=field, message=message, rule="dimensioned-metric")
                     )
     return problems

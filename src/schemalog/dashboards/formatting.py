@@ -1,20 +1,16 @@
 """How KPI values are written, in one place: ``report kpis`` and the dashboard page share it.
 
-``table``, ``json`` and ``csv`` renderings of a :class:`~schemalog.dashboards.kpis.Report`.
-JSON shape (stable): ``{"period": S, "events": N, "since": T, "until": T, "kpis": [{"id",
-"title", "dashboards", "unit", "value", "series": [{"start": T, "value": V}]}]}``, times as
-RFC 3339 UTC, values as numbers or null.
+The command line's one writer (``cli/output.py``) prints the rows made here: ``table`` rows
+hold the values as people read them (:func:`format_value`, also on the page), ``json`` one
+row per KPI with its per-period series, ``csv`` one row per KPI and period (``period_start``
+empty for the whole range). Times are RFC 3339 UTC, values numbers or null.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
-
-import orjson
 
 from schemalog.dashboards.definitions import Dashboard
 from schemalog.dashboards.kpis import Report
@@ -37,6 +33,26 @@ def iso(seconds: int) -> str:
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def span(report: Report) -> tuple[str | None, str | None]:
+    """Return the start of the first period and the end of the last one (None: no events)."""
+    if not report.timeline:
+        return None, None
+    return iso(report.timeline[0]), iso(report.timeline[-1] + report.period)
+
+
+def heading(report: Report) -> str:
+    """Return the line above the table: how many events, over which time, which period."""
+    since, until = span(report)
+    where = f"{since} to {until}" if since else "no events"
+    return f"KPIs over {report.events} events, {where} (period {report.period} s)"
+
+
+def summary(report: Report) -> dict[str, Any]:
+    """Return the JSON summary: period, events, since and until."""
+    since, until = span(report)
+    return {"period": report.period, "events": report.events, "since": since, "until": until}
+
+
 def shown_on(dashboards: Sequence[Dashboard]) -> dict[str, list[str]]:
     """Map each KPI id to the titles of the dashboards that show it."""
     out: dict[str, list[str]] = {}
@@ -46,61 +62,46 @@ def shown_on(dashboards: Sequence[Dashboard]) -> dict[str, list[str]]:
     return out
 
 
-def render_json(report: Report, dashboards: Sequence[Dashboard]) -> str:
-    """Return the report as JSON (the stable shape in this module's docstring)."""
+def json_rows(report: Report, dashboards: Sequence[Dashboard]) -> list[dict[str, Any]]:
+    """One row per KPI: id, title, dashboards, unit, value and the series per period."""
     where = shown_on(dashboards)
-    body: dict[str, Any] = {
-        "period": report.period,
-        "events": report.events,
-        "since": iso(report.timeline[0]) if report.timeline else None,
-        "until": iso(report.timeline[-1] + report.period) if report.timeline else None,
-        "kpis": [
-            {
-                "id": item.kpi.id,
-                "title": item.kpi.title,
-                "dashboards": where.get(item.kpi.id, []),
-                "unit": item.kpi.unit,
-                "value": item.value,
-                "series": [
-                    {"start": iso(start), "value": item.series.get(start)}
-                    for start in report.timeline
-                ],
-            }
-            for item in report.results
-        ],
-    }
-    return orjson.dumps(body, option=orjson.OPT_INDENT_2).decode() + "\n"
+    return [
+        {
+            "id": item.kpi.id,
+            "title": item.kpi.title,
+            "dashboards": where.get(item.kpi.id, []),
+            "unit": item.kpi.unit,
+            "value": item.value,
+            "series": [
+                {"start": iso(start), "value": item.series.get(start)} for start in report.timeline
+            ],
+        }
+        for item in report.results
+    ]
 
 
-def render_csv(report: Report) -> str:
-    """Return one CSV row per KPI and period, plus a ``total`` row per KPI."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["kpi", "unit", "period_start", "value"])
+def csv_rows(report: Report) -> list[dict[str, Any]]:
+    """One row per KPI and period, after the KPI's whole-range row (``period_start`` empty)."""
+    rows = []
     for item in report.results:
-        writer.writerow([item.kpi.id, item.kpi.unit, "total", _csv(item.value)])
-        for start in report.timeline:
-            writer.writerow([item.kpi.id, item.kpi.unit, iso(start), _csv(item.series.get(start))])
-    return out.getvalue()
+        base = {"kpi": item.kpi.id, "unit": item.kpi.unit}
+        rows.append({**base, "period_start": None, "value": item.value})
+        rows += [
+            {**base, "period_start": iso(start), "value": item.series.get(start)}
+            for start in report.timeline
+        ]
+    return rows
 
 
-def render_table(report: Report, dashboards: Sequence[Dashboard]) -> str:
-    """Return the KPIs per dashboard with their value over the whole range."""
-    span = (
-        f"{iso(report.timeline[0])} to {iso(report.timeline[-1] + report.period)}"
-        if report.timeline
-        else "no events"
-    )
-    lines = [f"KPIs over {report.events} events, {span} (period {report.period} s)", ""]
+def table_rows(report: Report, dashboards: Sequence[Dashboard]) -> list[dict[str, Any]]:
+    """One row per dashboard and KPI with the value written for people."""
     values = {item.kpi.id: item.value for item in report.results}
-    for dashboard in dashboards:
-        lines.append(dashboard.title)
-        width = max(len(kpi.title) for kpi in dashboard.kpis)
-        for kpi in dashboard.kpis:
-            lines.append(f"  {kpi.title:<{width}}  {format_value(kpi.unit, values.get(kpi.id))}")
-        lines.append("")
-    return "\n".join(lines)
-
-
-def _csv(value: float | None) -> str:
-    return "" if value is None else repr(value)
+    return [
+        {
+            "dashboard": dashboard.title,
+            "kpi": kpi.title,
+            "value": format_value(kpi.unit, values.get(kpi.id)),
+        }
+        for dashboard in dashboards
+        for kpi in dashboard.kpis
+    ]

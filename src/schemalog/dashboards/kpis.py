@@ -143,7 +143,7 @@ def _value(values: list[Any]) -> float | None:
 
 
 def report_for(
-    paths: Sequence[str],
+    events: Iterable[Row],
     *,
     period: int,
     since: int | None = None,
@@ -151,15 +151,14 @@ def report_for(
     dashboards_dir: str | None = None,
     filters_dir: str | None = None,
 ) -> tuple[list[Dashboard], Report]:
-    """Read JSON-lines inputs and compute every KPI of the dashboard definitions over them.
+    """Compute every KPI of the dashboard definitions over events (``insights.event``).
 
-    ``since``/``until`` are epoch milliseconds. Raises DashboardError, FilterDirError or
-    InputError naming what cannot be read.
+    ``since``/``until`` are epoch milliseconds. Raises DashboardError or FilterDirError naming
+    what cannot be loaded.
     """
     from schemalog.filters.filterdir import default_filters_dir, load_filters
-    from schemalog.insights.engine import read_events
 
     dashboards = load_dashboards(dashboards_dir)
     filters = load_filters(filters_dir or default_filters_dir())
-    events = in_range(read_events(paths), since, until)
-    return dashboards, compute(all_kpis(dashboards), events, period, filters)
+    chosen = in_range(events, since, until)
+    return dashboards, compute(all_kpis(dashboards), chosen, period, filters)

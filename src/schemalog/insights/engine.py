@@ -38,11 +38,17 @@ class Result:
         return [row.get(name) for row in self.rows]
 
 
-def event(line: str | bytes | Mapping[str, Any]) -> Row:
-    """One event as Logs Insights sees it: its JSON fields, ``@timestamp`` and ``@message``."""
+def event(line: str | bytes | Mapping[str, Any], parsed: Mapping[str, Any] | None = None) -> Row:
+    """One event as Logs Insights sees it: its JSON fields, ``@timestamp`` and ``@message``.
+
+    ``parsed`` is the line's JSON object when the caller has already parsed it.
+    """
     if isinstance(line, Mapping):
         record: Row = dict(line)
         message = orjson.dumps(line).decode()
+    elif parsed is not None:
+        record = dict(parsed)
+        message = line.decode("utf-8", "replace") if isinstance(line, bytes) else line
     else:
         message = line.decode("utf-8", "replace") if isinstance(line, bytes) else line
         try:
