@@ -11,6 +11,7 @@ from schemalog.catalog.load import Catalog
 from schemalog.dashboards.definitions import all_kpis, load_dashboards
 from schemalog.exceptions import DashboardError
 from schemalog.insights import nodes
+from schemalog.record import RESERVED_NAMES
 from tests.paths import ROOT
 
 
@@ -121,3 +122,42 @@ def test_the_docs_list_every_kpi_and_its_decision() -> None:
         assert f"`{kpi.id}`" in text
         if kpi.decision:
             assert kpi.decision in text
+
+
+def _fields(expr: nodes.Expr) -> set[str]:
+    if isinstance(expr, nodes.Field):
+        return {expr.name}
+    if isinstance(expr, nodes.Binary):
+        return _fields(expr.left) | _fields(expr.right)
+    if isinstance(expr, nodes.Unary):
+        return _fields(expr.operand)
+    if isinstance(expr, nodes.Call):
+        return {name for arg in expr.args for name in _fields(arg)}
+    return set()
+
+
+def test_queries_read_only_fields_the_record_or_the_catalog_declares() -> None:
+    """Each field a KPI query reads before its first stats is an envelope name or a property."""
+    catalog = Catalog.load(ROOT / "schemas")
+    declared = set(RESERVED_NAMES) | {"@timestamp", "@message"}
+    for event_type in catalog.event_types:
+        for version in catalog.versions(event_type):
+            declared |= set(version.schema.get("properties", {}))
+    for kpi in all_kpis(load_dashboards(ROOT / "dashboards")):
+        if kpi.query is None:
+            continue
+        read: set[str] = set()
+        made: set[str] = set()  # what parse makes is not read from the events
+        for command in kpi.parsed_query.commands:
+            if isinstance(command, nodes.Stats):
+                read |= {
+                    n for item in (*command.aggregates, *command.groups) for n in _fields(item.expr)
+                }
+                break
+            if isinstance(command, nodes.Filter):
+                read |= _fields(command.condition)
+            if isinstance(command, nodes.Parse):
+                read.add(command.source)
+                made |= set(command.names)
+        assert read, kpi.id
+        assert read - made <= declared, (kpi.id, read - made - declared)
