@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from schemalog.dashboards.definitions import all_kpis, load_dashboards
-from schemalog.dashboards.kpis import Report, compute, in_range, timeline
+from schemalog.dashboards.kpis import Report, by_dashboard, compute, in_range, timeline
 from schemalog.filters.filterdir import bundled_filters_dir, load_filters
 from schemalog.insights import event
 from tests.dashboards.traffic import make_traffic
@@ -162,3 +162,22 @@ def test_since_and_until_select_events_by_timestamp() -> None:
     assert len(in_range(events, first + 1, None)) == 49
     assert len(in_range(events, None, last)) == 49
     assert timeline(in_range(events, None, None), 3600)[0] == first // 1000 // 3600 * 3600
+
+
+def test_each_dashboard_gets_its_own_period_with_the_same_values(report: Report) -> None:
+    """``by_dashboard`` cuts Operations per hour, Business Metrics per day; totals do not move."""
+    dashboards = load_dashboards()
+    events = in_range((event(e) for e in EVENTS), None, None)
+    reports = by_dashboard(dashboards, events, load_filters(bundled_filters_dir()))
+    assert {d.title: reports[d.name].period for d in dashboards} == {
+        "Operations": 3600,
+        "Business Metrics": 86400,
+        "Performance": 300,
+        "Feature Adoption": 86400,
+    }
+    for dashboard in dashboards:
+        for kpi in dashboard.kpis:
+            mine = reports[dashboard.name].result(kpi.id).value
+            assert mine == pytest.approx(report.result(kpi.id).value), kpi.id
+    forced = by_dashboard(dashboards, events, load_filters(bundled_filters_dir()), 1800)
+    assert {r.period for r in forced.values()} == {1800}

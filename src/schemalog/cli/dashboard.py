@@ -1,7 +1,8 @@
 """``schemalog dashboard FILE... -o PAGE.html``: the four dashboards as one offline page.
 
 The KPIs of ``report kpis`` (the same numbers, written the same way), each with a chart of
-its value per ``--period`` (default 1h), in one HTML file with plotly.js inline: it opens
+its value per period (each dashboard's own: Operations per hour, Business Metrics per day,
+...; ``--period`` sets one for all), in one HTML file with plotly.js inline: it opens
 without a network. Needs ``pip install 'schemalog[dashboard]'`` (plotly).
 """
 
@@ -27,20 +28,23 @@ def register(subparsers: Any) -> None:
     )
     add_input_options(parser)
     parser.add_argument("-o", "--output", required=True, metavar="PAGE", help="the HTML file")
-    add_range_options(parser, "1h")
+    add_range_options(parser, None)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Compute the KPIs and write the page."""
-    from schemalog.cli.kpis import build_report
+    from schemalog.cli.kpis import period_seconds, read_inputs
+    from schemalog.dashboards.kpis import by_dashboard
     from schemalog.dashboards.page import render
     from schemalog.exceptions import DashboardError
 
+    period = None if args.period is None else period_seconds(args.period)
     report = Report("dashboard", "table")  # findings only: lines over --max-line-bytes
-    dashboards, kpis, reader = build_report(args, report)
+    dashboards, filters, events, reader = read_inputs(args, report)
+    reports = by_dashboard(dashboards, events, filters, period)
     try:
-        page = render(kpis, dashboards)
+        page = render(reports, dashboards, len(events))
     except DashboardError as error:
         raise CliError(str(error)) from None
     Path(args.output).write_text(page, encoding="utf-8")

@@ -19,13 +19,14 @@ from schemalog.cli.main import CliError
 from schemalog.cli.output import Report, add_format_option
 
 
-def add_range_options(parser: argparse.ArgumentParser, default_period: str) -> None:
+def add_range_options(parser: argparse.ArgumentParser, default_period: str | None) -> None:
     """Add ``--period``, ``--since``, ``--until``, ``--dashboards`` and ``--filters``."""
+    shown = default_period or "each dashboard's own"
     parser.add_argument(
         "--period",
         default=default_period,
         metavar="P",
-        help=f"period of each value: 300, 5m, 1h, 1d ... (default {default_period})",
+        help=f"period of each value: 300, 5m, 1h, 1d ... (default {shown})",
     )
     parser.add_argument("--since", metavar="T", help="RFC 3339 time, or a duration before now")
     parser.add_argument("--until", metavar="T", help="RFC 3339 time, or a duration before now")
@@ -77,23 +78,21 @@ def moment_ms(option: str, text: str | None) -> int | None:
     return int(moment.timestamp() * 1000)
 
 
-def build_report(args: argparse.Namespace, report: Report) -> tuple[Any, Any, Any]:
-    """Read the inputs and compute the KPIs, as ``report kpis`` and ``dashboard`` both do.
+def read_inputs(args: argparse.Namespace, report: Report) -> tuple[Any, Any, Any, Any]:
+    """Read the definitions, the filters and the events, as ``report kpis`` and ``dashboard`` do.
 
-    Returns the dashboards, the KPI report and the line reader (for its counts).
+    Returns the dashboards, the filters, the events in range and the line reader (its counts).
     """
-    from schemalog.dashboards.kpis import report_for
+    from schemalog.dashboards.kpis import load_inputs
     from schemalog.exceptions import DashboardError, FilterDirError
     from schemalog.insights.engine import event
 
-    period = period_seconds(args.period)
     since, until = moment_ms("--since", args.since), moment_ms("--until", args.until)
     reader = line_reader(args, report)
     events = (event(line.data, record) for line, record in reader.records())
     try:
-        dashboards, kpis = report_for(
+        dashboards, filters, chosen = load_inputs(
             events,
-            period=period,
             since=since,
             until=until,
             dashboards_dir=args.dashboards,
@@ -101,15 +100,19 @@ def build_report(args: argparse.Namespace, report: Report) -> tuple[Any, Any, An
         )
     except (DashboardError, FilterDirError) as error:
         raise CliError(str(error)) from None
-    return dashboards, kpis, reader
+    return dashboards, filters, chosen, reader
 
 
 def run_kpis(args: argparse.Namespace) -> int:
     """Compute and print every KPI; exit 2 for unreadable input or definitions."""
     from schemalog.dashboards import formatting
+    from schemalog.dashboards.definitions import all_kpis
+    from schemalog.dashboards.kpis import compute
 
+    period = period_seconds(args.period)
     report = Report("report kpis", args.format).expect_rows()
-    dashboards, kpis, reader = build_report(args, report)
+    dashboards, filters, events, reader = read_inputs(args, report)
+    kpis = compute(all_kpis(dashboards), events, period, filters)
     report.summary.update(formatting.summary(kpis))
     if args.format == "json":
         rows = formatting.json_rows(kpis, dashboards)

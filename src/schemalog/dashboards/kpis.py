@@ -142,23 +142,41 @@ def _value(values: list[Any]) -> float | None:
     return float(values[0])
 
 
-def report_for(
+def load_inputs(
     events: Iterable[Row],
     *,
-    period: int,
     since: int | None = None,
     until: int | None = None,
     dashboards_dir: str | None = None,
     filters_dir: str | None = None,
-) -> tuple[list[Dashboard], Report]:
-    """Compute every KPI of the dashboard definitions over events (``insights.event``).
+) -> tuple[list[Dashboard], list[MetricFilter], list[Row]]:
+    """Load the definitions and the filters, and keep the events in ``[since, until)`` (ms).
 
-    ``since``/``until`` are epoch milliseconds. Raises DashboardError or FilterDirError naming
-    what cannot be loaded.
+    Raises DashboardError or FilterDirError naming what cannot be loaded.
     """
     from schemalog.filters.filterdir import default_filters_dir, load_filters
 
     dashboards = load_dashboards(dashboards_dir)
     filters = load_filters(filters_dir or default_filters_dir())
-    chosen = in_range(events, since, until)
-    return dashboards, compute(all_kpis(dashboards), chosen, period, filters)
+    return dashboards, filters, in_range(events, since, until)
+
+
+def by_dashboard(
+    dashboards: Sequence[Dashboard],
+    events: Sequence[Row],
+    filters: Sequence[MetricFilter],
+    period: int | None = None,
+) -> dict[str, Report]:
+    """Each dashboard's KPIs per its own period (or per ``period`` for all of them).
+
+    The values over the whole range do not depend on the period, so they equal
+    ``report kpis``'s whatever period each dashboard is drawn with.
+    """
+    groups: dict[int, list[Dashboard]] = {}
+    for dashboard in dashboards:
+        groups.setdefault(period or dashboard.period, []).append(dashboard)
+    out = {}
+    for length, group in groups.items():
+        report = compute(all_kpis(group), events, length, filters)
+        out.update(dict.fromkeys((dashboard.name for dashboard in group), report))
+    return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from typing import Any, Final
 
@@ -50,13 +50,14 @@ def plotly_js() -> str:
         ) from None
 
 
-def render(report: Report, dashboards: Sequence[Dashboard]) -> str:
-    """Return the page: every dashboard, a chart per KPI over time, and the KPI values."""
-    results = {item.kpi.id: item for item in report.results}
+def render(reports: Mapping[str, Report], dashboards: Sequence[Dashboard], events: int) -> str:
+    """Return the page: every dashboard (its report by name), a chart per KPI, the KPI values."""
     charts: dict[str, Any] = {}
     sections = []
-    stamps = [iso(start) for start in report.timeline]
     for number, dashboard in enumerate(dashboards):
+        report = reports[dashboard.name]
+        results = {item.kpi.id: item for item in report.results}
+        stamps = [iso(start) for start in report.timeline]
         cards = []
         for index, kpi in enumerate(dashboard.kpis):
             chart_id = f"chart-{number}-{index}"
@@ -73,17 +74,16 @@ def render(report: Report, dashboards: Sequence[Dashboard]) -> str:
             )
         sections.append(
             f'<section class="dashboard"><h2>{html.escape(dashboard.title)}</h2>'
-            f'<p class="note">{html.escape(dashboard.description)}</p>'
+            f'<p class="note">{html.escape(dashboard.description)}'
+            f" Period {report.period} s.</p>"
             f'<div class="grid">{"".join(cards)}</div></section>'
         )
-    span = f"{stamps[0]} to {iso(report.timeline[-1] + report.period)}" if stamps else "no events"
     data = _script_safe(orjson.dumps(charts).decode())
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         "<title>schemalog dashboards</title>"
         f"<style>{_STYLE}</style><script>{_script_safe(plotly_js())}</script></head><body>"
-        f'<h1>schemalog dashboards</h1><p class="note">{report.events} events, {span},'
-        f" period {report.period} s.</p>{''.join(sections)}"
+        f'<h1>schemalog dashboards</h1><p class="note">{events} events.</p>{"".join(sections)}'
         f"<script>const CHARTS = {data};{_SCRIPT}</script></body></html>\n"
     )
 
