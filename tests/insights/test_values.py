@@ -49,6 +49,8 @@ def test_arithmetic_and_number_coercion() -> None:
     assert arithmetic("%", 10, 3) == 1
     assert arithmetic("/", 1, 0) is None
     assert arithmetic("*", "x", 2) is None
+    assert arithmetic("^", 10.0, 1000) is None  # overflow
+    assert arithmetic("^", -8, 0.5) is None  # not a real number
     assert number(True) is None and number("1e3") == 1000.0 and number("7") == 7
 
 

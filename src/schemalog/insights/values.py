@@ -110,22 +110,29 @@ def compare(op: str, left: Any, right: Any) -> bool:
     return _ORDER[op](a, b)
 
 
+_ARITHMETIC: Final[dict[str, Callable[[Any, Any], Any]]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "%": operator.mod,
+    "^": operator.pow,
+}
+
+
 def arithmetic(op: str, left: Any, right: Any) -> float | int | None:
-    """``+ - * / % ^`` on numbers; None when a side is not a number or on division by zero."""
+    """Compute ``+ - * / % ^`` on numbers (None: not numbers, division by zero, overflow).
+
+    A result that is not a real number (``(-8) ^ 0.5``) is None as well.
+    """
     a, b = number(left), number(right)
     if a is None or b is None:
         return None
-    if op in "/%" and b == 0:
+    try:
+        result = _ARITHMETIC[op](a, b)
+    except (ArithmeticError, ValueError):  # division by zero, overflow
         return None
-    result: float | int = {
-        "+": operator.add,
-        "-": operator.sub,
-        "*": operator.mul,
-        "/": operator.truediv,
-        "%": operator.mod,
-        "^": operator.pow,
-    }[op](a, b)
-    return result
+    return result if isinstance(result, int | float) else None  # (-8) ^ 0.5 is complex
 
 
 def truth(value: Any) -> bool:
