@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schemalog.dashboards.metricmath import evaluate, parse_expression, references
 from schemalog.exceptions import QueryError
@@ -78,3 +80,21 @@ def test_unknown_id_at_evaluation_names_it() -> None:
     """An id that is neither a metric nor an expression is reported with its position."""
     with pytest.raises(QueryError, match="no metric or expression with id 'c'"):
         run("a + c")
+
+
+MATH_PIECES = [
+    "a", "b", "c", "1", "0", "2.5", "+", "-", "*", "/", "(", ")", ",", ">", "==", "AND", "NOT",
+    "SUM(", "AVG(", "FILL(", "IF(", "METRICS()", "OR", "!=",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(MATH_PIECES), max_size=10))
+def test_any_expression_evaluates_or_raises_query_error(pieces: list[str]) -> None:
+    """Whatever the text, metric math gives a value or a QueryError, nothing else."""
+    try:
+        value = run(" ".join(pieces))
+    except QueryError as error:
+        assert error.position >= 0  # noqa: PT017 - the error is the outcome under test
+        return
+    assert value is None or isinstance(value, float | dict | list)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schemalog.exceptions import QueryError
-from schemalog.insights import nodes
+from schemalog.insights import event, execute, nodes
 from schemalog.insights.parser import parse_query
 
 
@@ -79,6 +81,9 @@ def test_regex_after_like_and_division_elsewhere() -> None:
         ("filter x in [1, 2", 18, "expected ']'"),
         ("filter x = 1 y", 14, "expected '|' or the end"),
         ("filter x ! 1", 10, "unexpected character '!'"),
+        ("filter count(*) > 1", 8, "count() is an aggregate: use it in stats"),
+        ("stats avg(max(x))", 11, "max() is an aggregate"),
+        ("fields strlen(*)", 15, "expected a value"),
     ],
 )
 def test_errors_name_the_position(query: str, position: int, reason: str) -> None:
@@ -88,3 +93,31 @@ def test_errors_name_the_position(query: str, position: int, reason: str) -> Non
     assert caught.value.position == position
     assert reason in caught.value.reason
     assert str(caught.value).startswith(f"position {position}: ")
+
+
+SOUP_EVENTS = [
+    '{"timestamp": "2026-01-01T00:00:00.000Z", "x": 3, "s": "a"}',
+    '{"timestamp": "2026-01-01T00:10:00.000Z", "x": "b", "y": [1, {"z": 2}]}',
+    "not json",
+]
+PIECES = [
+    "filter", "stats", "fields", "sort", "limit", "parse", "display", "by", "as", "and", "or",
+    "not", "in", "like", "count(*)", "bin(5m)", "x", "@message", "'s'", "/r/", "1", "2.5", "(",
+    ")", "[", "]", ",", "|", "=", "!=", "<", ">=", "+", "-", "*", "/", "^", "pct(x, 50)", "desc",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=12))
+def test_any_token_soup_parses_or_raises_query_error(pieces: list[str]) -> None:
+    """Whatever the text, parsing and running give rows or a QueryError, nothing else."""
+    query = " ".join(pieces)
+    position = None
+    try:
+        parsed = parse_query(query)
+        execute(parsed, [event(line) for line in SOUP_EVENTS])
+    except QueryError as error:
+        position = error.position
+    else:
+        assert parsed.commands
+    assert position is None or 0 <= position <= len(query) + 1

@@ -81,6 +81,8 @@ class _Parser:
         self.text = text
         self.tokens = tokenize(text)
         self.at = 0
+        #: True only where a stats aggregate may start (not inside one, not elsewhere).
+        self.aggregate_here = False
 
     @property
     def token(self) -> Token:
@@ -151,7 +153,9 @@ class _Parser:
 
     def aggregate(self) -> nodes.Named:
         position = self.token.position
+        self.aggregate_here = True
         item = self.named()
+        self.aggregate_here = False
         if not isinstance(item.expr, nodes.Call) or item.expr.name not in AGGREGATES:
             raise QueryError(position, "stats takes aggregate functions: " + ", ".join(AGGREGATES))
         return item
@@ -275,12 +279,15 @@ class _Parser:
         name = token.text.lower()
         if name not in FUNCTIONS and name not in AGGREGATES:
             raise QueryError(token.position, f"unknown function {token.text!r}")
+        if name in AGGREGATES and not self.aggregate_here:
+            raise QueryError(token.position, f"{name}() is an aggregate: use it in stats")
+        self.aggregate_here = False  # no aggregate inside another
         self.expect(OP, "(", "'('")
         args: list[nodes.Expr] = []
         if name == "bin":
             span = self.expect(DURATION, None, "a period such as 5m, 1h or 1d")
             args.append(nodes.Literal(span_milliseconds(span)))
-        elif self.take(OP, "*"):
+        elif name == "count" and self.take(OP, "*"):
             args.append(nodes.Star())
         elif self.token.text != ")":
             args = self.comma_list(self.expression)
