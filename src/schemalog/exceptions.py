@@ -17,7 +17,9 @@ or ``RuntimeError``) as its second base, so ``except ValueError`` in existing co
     ├── DeployError            deploying to AWS failed or would exceed a quota (RuntimeError)
     ├── GitRefError            schemas check --against names no usable git ref (ValueError)
     ├── MetricLimitError       a metric breaks a CloudWatch EMF limit (ValueError)
-    └── ToolSchemaError        an agent tool's parameter schema is not valid (ValueError)
+    ├── ToolSchemaError        an agent tool's parameter schema is not valid (ValueError)
+    ├── QueryError             a Logs Insights query or metric math is not valid (ValueError)
+    └── DashboardError         a dashboard or KPI definition is not valid (ValueError)
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from schemalog.record import SchemaIssue
 __all__ = [
     "CatalogError",
     "ConfigError",
+    "DashboardError",
     "DeployError",
     "ExportError",
     "FilterDirError",
@@ -39,6 +42,7 @@ __all__ = [
     "MetricLimitError",
     "PatternError",
     "ProcessorError",
+    "QueryError",
     "SchemalogError",
     "ToolSchemaError",
     "UnknownEventError",
@@ -126,3 +130,20 @@ class MetricLimitError(SchemalogError, ValueError):
 
 class ToolSchemaError(SchemalogError, ValueError):
     """A tool's parameter schema is not a valid JSON Schema."""
+
+
+class QueryError(SchemalogError, ValueError):
+    """A Logs Insights query or metric math expression that cannot be parsed or run.
+
+    ``position`` is the 1-based character position of the problem (0 when it is not a place
+    in the text, such as an unknown field at run time); ``str()`` says where and what.
+    """
+
+    def __init__(self, position: int, reason: str) -> None:
+        super().__init__(f"position {position}: {reason}" if position else reason)
+        self.position = position
+        self.reason = reason
+
+
+class DashboardError(_ProblemList):
+    """Dashboard or KPI definitions cannot be loaded; the message names each file and field."""

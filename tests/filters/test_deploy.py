@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,34 +23,17 @@ from schemalog.filters.deploy import (
     make_client,
     plan,
 )
+from tests.aws import CREDENTIALS, moto_endpoint, use_credentials
 from tests.filters.cases import metric
 from tests.paths import ROOT
 
-CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-}
-
-
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[str]:
-    """Start moto's server on a free port of 127.0.0.1 for this module's tests."""
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+endpoint = pytest.fixture(scope="module")(moto_endpoint)
 
 
 @pytest.fixture
 def client(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Any:
     """Return a boto3 CloudWatch Logs client for the moto server, with fake credentials."""
-    for name, value in CREDENTIALS.items():
-        monkeypatch.setenv(name, value)
+    use_credentials(monkeypatch)
     return make_client(endpoint)
 
 

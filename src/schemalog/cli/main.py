@@ -25,6 +25,9 @@ VERB_MODULES: Final = (
     "filters",
     "report",
     "metrics",
+    "insights",
+    "dashboard",
+    "dashboards",
 )
 
 EXIT_OK: Final = 0

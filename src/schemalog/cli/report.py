@@ -55,6 +55,9 @@ def register(subparsers: Any) -> None:
         "--by", choices=("session", "user", "tool"), help="one row per session, user or tool"
     )
     agent.set_defaults(func=run_agent)
+    from schemalog.cli.kpis import register_kpis
+
+    register_kpis(sub)
 
 
 def run_agent(args: argparse.Namespace) -> int:

@@ -102,6 +102,12 @@ def plan(
 
 def make_client(endpoint_url: str | None = None, region: str | None = None) -> CloudWatchLogsClient:
     """Return a boto3 CloudWatch Logs client (the default region is us-east-1 for endpoints)."""
+    client: CloudWatchLogsClient = aws_client("logs", endpoint_url, region)
+    return client
+
+
+def aws_client(service: str, endpoint_url: str | None, region: str | None) -> Any:
+    """Return a boto3 client for ``service``; DeployError without boto3 or a region."""
     try:
         import boto3
     except ImportError:
@@ -110,7 +116,7 @@ def make_client(endpoint_url: str | None = None, region: str | None = None) -> C
     region = region or session.region_name or ("us-east-1" if endpoint_url else None)
     if region is None:
         raise DeployError("no AWS region: pass --region or set AWS_REGION")
-    return session.client("logs", region_name=region, endpoint_url=endpoint_url)
+    return session.client(service, region_name=region, endpoint_url=endpoint_url)  # type: ignore[call-overload]
 
 
 def existing_filters(client: CloudWatchLogsClient, log_group: str) -> list[dict[str, Any]]:
