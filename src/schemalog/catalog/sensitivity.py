@@ -17,36 +17,97 @@ Action = Literal["hash", "mask", "drop"]
 ACTIONS: Final[frozenset[str]] = frozenset({"hash", "mask", "drop"})
 REDACTED: Final = "[REDACTED]"
 
-#: Name endings, compared after lower-casing and removing everything but letters and digits.
-SECRET_NAME_ENDINGS: Final = (
+#: The one list of secret words, each compared with a key's last word or last words joined
+#: (``api_key`` -> ``apikey``), after splitting at case changes and separators, lower-casing and
+#: dropping a plural ``s``. Extend it with :func:`add_secret_names`.
+SECRET_WORDS: set[str] = {
     "password",
     "passwd",
+    "pwd",
     "passphrase",
     "secret",
     "token",
     "apikey",
     "privatekey",
+    "secretkey",
+    "accesskey",
+    "sessionkey",
     "authorization",
+    "auth",
     "cookie",
     "credential",
-    "credentials",
-)
-_NOT_ALNUM: Final = re.compile(r"[^a-z0-9]")
+}
+#: Words that make a secret-looking name a quantity or a description (``max_tokens``,
+#: ``password_length``, ``api_key_id``): such names are never redacted.
+NOT_SECRET_WORDS: Final = frozenset(
+    {
+        "count", "total", "max", "min", "num", "number", "limit", "used", "usage", "remaining",
+        "input", "output", "prompt", "completion", "cached", "reasoning", "length", "len",
+        "size", "id", "prefix", "type", "name", "provider", "method", "hash", "expiry",
+        "expires", "ttl", "age", "rate", "budget", "present", "valid", "required",
+    }
+)  # fmt: skip
+#: Words after which a strong secret word still means a secret: ``aws_secret_access_key``.
+_STRONG_WORDS: Final = frozenset({"password", "passwd", "pwd", "passphrase", "secret", "private"})
+_WORDS: Final = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 #: Verdicts of is_secret_name by key, read directly by the redactor's hot path.
 SECRET_NAME_VERDICTS: dict[str, bool] = {}
 _SECRET_NAME_CACHE_LIMIT: Final = 4096
 
 
+def add_secret_names(*names: str) -> None:
+    """Add words to the list that :func:`is_secret_name` (and so every record) redacts.
+
+    A name is compared as a word (``add_secret_names("pin")`` redacts ``pin``, ``card_pin`` and
+    ``PINs``), with case, separators and a plural ``s`` ignored.
+    """
+    for name in names:
+        word = "".join(_singular(w) for w in _words(name))
+        if not word:
+            raise ValueError(f"secret name {name!r} has no letters or digits")
+        SECRET_WORDS.add(word)
+    SECRET_NAME_VERDICTS.clear()
+
+
+def secret_names() -> frozenset[str]:
+    """Return the words :func:`is_secret_name` redacts (the built-in ones and those added)."""
+    return frozenset(SECRET_WORDS)
+
+
+def _words(name: str) -> list[str]:
+    return [word.lower() for word in _WORDS.findall(name)]
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
 def is_secret_name(key: str) -> bool:
-    """Return whether a key's name says it holds a secret (``API-Key``, ``db_password``...)."""
+    """Return whether a key's name says it holds a secret (``API-Key``, ``db_passwords``...).
+
+    The name's last word, or its last two or three words joined, must be one of
+    :data:`SECRET_WORDS`; or it must hold a strong word (``secret``, ``password``...) and end in
+    ``key``; and it must hold none of :data:`NOT_SECRET_WORDS`.
+    """
     verdict = SECRET_NAME_VERDICTS.get(key)
     if verdict is None:
-        squashed = _NOT_ALNUM.sub("", key.lower())
-        verdict = squashed.endswith(SECRET_NAME_ENDINGS)
+        verdict = _judge([_singular(word) for word in _words(key)])
         if len(SECRET_NAME_VERDICTS) >= _SECRET_NAME_CACHE_LIMIT:
             SECRET_NAME_VERDICTS.clear()  # keys from unbounded sources must not grow memory
         SECRET_NAME_VERDICTS[key] = verdict
     return verdict
+
+
+def _judge(words: list[str]) -> bool:
+    if not words or not NOT_SECRET_WORDS.isdisjoint(words):
+        return False
+    for size in (1, 2, 3):
+        if len(words) >= size and "".join(words[-size:]) in SECRET_WORDS:
+            return True
+    if words[-1] == "key" and not _STRONG_WORDS.isdisjoint(words):
+        return True
+    # One long word such as ``dbpassword`` or ``xapikey``.
+    return len(words) == 1 and any(len(s) > 4 and words[0].endswith(s) for s in SECRET_WORDS)
 
 
 @dataclass(frozen=True)
