@@ -26,9 +26,11 @@ from schemalog._core.logrecord import make_record
 from schemalog._core.normalize import normalize, normalize_fields, safe_repr
 from schemalog._core.redact import Redactor
 from schemalog._core.render import escape_line_breaks, fit, render, render_within
+from schemalog._core.scan import scrub_text
 from schemalog._core.settings import Settings
 from schemalog._core.stats import STATS
 from schemalog.catalog.load import Catalog, SchemaVersion
+from schemalog.catalog.sensitivity import EMPTY_PLAN
 from schemalog.exceptions import InvalidEventError, UnknownEventError
 from schemalog.record import (
     CONTEXT_NAMES,
@@ -86,6 +88,7 @@ class Pipeline:
         self._caller = settings.caller
         self._on_invalid = settings.on_invalid
         self._max_bytes = settings.max_event_bytes
+        self._preview = settings.on_invalid != "raise"  # production: quote values shortly
 
     # -- events from schemalog loggers -------------------------------------------------------
 
@@ -97,6 +100,8 @@ class Pipeline:
         fields: dict[str, Any],
         logger_context: _context.Split,
         frame: FrameType | None,
+        *,
+        notes: list[SchemaIssue] | None = None,
     ) -> None:
         """Process one call and hand its record to the handlers.
 
@@ -112,6 +117,7 @@ class Pipeline:
                 fields = {**bound_fields, **logger_fields, **fields}
             envelope = {**bound_envelope, **logger_envelope} if logger_envelope else bound_envelope
             issues: list[SchemaIssue] = []
+            notes = [] if notes is None else notes  # values made representable (normalize)
             if type(event_type) is not str or "event_type" in fields:
                 event_type = _event_type_text(event_type, fields, issues)
             pin: Any = None
@@ -122,7 +128,7 @@ class Pipeline:
                 try:
                     orjson.dumps(fields, option=_PLAIN_ONLY)  # C speed: anything to normalize?
                 except TypeError:
-                    fields = normalize_fields(fields)
+                    fields = normalize_fields(fields, notes=notes)
             try:
                 valid = schema is not None and schema.validator.is_valid(fields)
             except ValueError:  # jsonschema_rs refuses some types (UUID...): normalize first
@@ -134,7 +140,9 @@ class Pipeline:
                     if envelope.get(name) is None:
                         issues.append(SchemaIssue(f"$.{name}", "required context is missing"))
             if issues:
-                fields = normalize_fields(fields)  # NaN and the like, as the line will carry them
+                fields = normalize_fields(fields, notes=notes)  # NaN..., as the line carries them
+                plan = EMPTY_PLAN if schema is None else schema.redaction
+                issues = self.redactor.redact_issues(issues, fields, plan, preview=self._preview)
                 if not self._accept_invalid(event_type, issues):
                     return
 
@@ -181,8 +189,8 @@ class Pipeline:
                 exception = _exception_text(exc_info)
                 if exception is not None:
                     record["exception"] = exception
-            if issues:
-                record["schema_errors"] = [str(issue) for issue in issues]
+            if issues or notes:
+                record["schema_errors"] = [str(issue) for issue in [*issues, *notes]]
 
             try:  # render(), inlined: this is the hot path
                 line = orjson.dumps(record)
@@ -197,9 +205,10 @@ class Pipeline:
                         stdlib_logger,
                         levelno,
                         event_type,
-                        normalize_fields(fields),
+                        normalize_fields(fields, notes=notes),
                         (envelope, {}),
                         frame,
+                        notes=notes,
                     )
                     return
                 line = render(record)
@@ -217,7 +226,7 @@ class Pipeline:
             raise
         except Exception as error:
             STATS.add("internal_errors")
-            STATS.report("internal", f"an event was lost to an internal error: {error!r}")
+            STATS.drop("internal_error", f"an event was lost to an internal error: {error!r}")
             return
         try:
             if stdlib_logger.filters or stdlib_logger.disabled:
@@ -226,7 +235,7 @@ class Pipeline:
                 stdlib_logger.callHandlers(log_record)
         except Exception as error:  # a handler that raises instead of calling handleError
             STATS.add("sink_errors")
-            STATS.report("sink", f"a handler raised: {error!r}")
+            STATS.drop("handler_raised", f"a handler raised: {error!r}")
         else:
             _count_emitted()
 
@@ -269,6 +278,7 @@ class Pipeline:
             return True
         if self._on_invalid == "drop":
             STATS.add("invalid_dropped")
+            STATS.drop("invalid", f"on_invalid='drop' dropped an invalid {event_type!r} event")
             return False
         STATS.add("invalid_raised")
         raise InvalidEventError(event_type, issues)
@@ -316,14 +326,17 @@ class Pipeline:
             for key, value in record.__dict__.items()
             if key not in _STANDARD_RECORD_ATTRIBUTES and key not in RESERVED_NAMES
         }
-        fields = self.redactor.redact(normalize_fields({**bound_fields, **extras}))
+        notes: list[SchemaIssue] = []
+        fields = self.redactor.redact(normalize_fields({**bound_fields, **extras}, notes=notes))
         out["message"] = _message(record)
         out.update(fields)
         exception = _exception_text(record.exc_info) if record.exc_info else record.exc_text
         if record.stack_info:
             exception = f"{exception}\n{record.stack_info}" if exception else record.stack_info
         if exception:
-            out["exception"] = exception
+            out["exception"] = scrub_text(exception)
+        if notes:
+            out["schema_errors"] = [str(note) for note in notes]
         return render_within(out, self._max_bytes)[0]
 
 
@@ -406,14 +419,14 @@ def _exception_text(exc_info: Any) -> str | None:
     if not isinstance(exc_info, tuple) or len(exc_info) != 3 or exc_info[1] is None:
         return None
     try:
-        return "".join(traceback.format_exception(*exc_info)).rstrip("\n")
+        return scrub_text("".join(traceback.format_exception(*exc_info)).rstrip("\n"))
     except Exception:
         return safe_repr(exc_info[1])
 
 
 def _message(record: logging.LogRecord) -> str:
     try:
-        return record.getMessage()
+        return scrub_text(record.getMessage())
     except Exception:  # args that do not fit the format string
         return f"{safe_repr(record.msg)} % {safe_repr(record.args)}"
 
