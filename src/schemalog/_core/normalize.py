@@ -37,8 +37,9 @@ _INT64_MIN: Final = -(2**63)
 _UINT64_MAX: Final = 2**64 - 1
 #: Deeper structures are cut here: orjson refuses more than 254 levels, and no event needs 32.
 MAX_DEPTH: Final = 32
-#: Values normalized per call at most; a shared sub-structure counts each time it appears.
-MAX_NODES: Final = 100_000
+#: Values normalized per call at most; a shared sub-structure counts each time it appears, so
+#: a value shared at every level (2**32 paths in 64 objects) is cut too.
+MAX_NODES: Final = 10_000
 #: Decimals whose exponent is beyond this become strings (a float would be infinite or zero).
 _DECIMAL_EXPONENT_LIMIT: Final = 300
 _SURROGATES: Final = re.compile("[\ud800-\udfff]")
@@ -72,7 +73,11 @@ def normalize_fields(
             changed[key] = new
     if odd_keys:
         walker = walker or _Normalizer(notes)
-        return {walker.key(k, []): (changed or {}).get(k, v) for k, v in fields.items()}
+        changed = {walker.key(k, []): (changed or {}).get(k, v) for k, v in fields.items()}
+    if walker is not None:
+        walker.finish()
+    if odd_keys:
+        return changed or {}
     if changed is None:
         return fields if type(fields) is dict else dict(fields)
     return {**fields, **changed}
@@ -83,7 +88,10 @@ def normalize(value: Any, depth: int = 0, *, notes: list[SchemaIssue] | None = N
     kind = type(value)
     if (kind is str and value.isascii()) or kind is bool or value is None:
         return value
-    return _Normalizer(notes).value(value, depth, [])
+    walker = _Normalizer(notes)
+    new = walker.value(value, depth, [])
+    walker.finish()
+    return new
 
 
 def _encodable(text: str) -> bool:
@@ -97,16 +105,26 @@ def _encodable(text: str) -> bool:
 class _Normalizer:
     """One normalization: the notes it makes, the containers being walked, the values seen."""
 
-    __slots__ = ("active", "budget", "notes")
+    __slots__ = ("active", "budget", "notes", "seen")
 
     def __init__(self, notes: list[SchemaIssue] | None) -> None:
         self.notes = notes
         self.active: set[int] = set()  # ids of the containers on the current path: cycles
         self.budget = MAX_NODES
+        self.seen: dict[str, tuple[str, int]] = {}  # reason: first path, count
 
     def note(self, path: list[str | int], reason: str) -> None:
+        """Note a problem; a reason met many times is noted once, at its first place."""
         if self.notes is not None:
-            self.notes.append(SchemaIssue(json_path(path), reason))
+            first, count = self.seen.get(reason) or (json_path(path), 0)
+            self.seen[reason] = (first, count + 1)
+
+    def finish(self) -> None:
+        """Add the notes, each with how many more places it applies to."""
+        for reason, (path, count) in self.seen.items():
+            more = f" (and {count - 1} more places)" if count > 1 else ""
+            self.notes.append(SchemaIssue(path, reason + more))  # type: ignore[union-attr]
+        self.seen.clear()
 
     def value(self, value: Any, depth: int, path: list[str | int]) -> Any:  # noqa: PLR0911
         kind = type(value)
@@ -150,7 +168,8 @@ class _Normalizer:
     def big_int(self, value: int, path: list[str | int]) -> str:
         # Exact as a string where orjson would refuse it (and a float would round it).
         self.note(path, "integer beyond 64 bits, written as a string")
-        if value.bit_length() > sys.get_int_max_str_digits() * 3:  # str() would refuse it
+        digits = sys.get_int_max_str_digits()  # 0: no limit
+        if digits and value.bit_length() > digits * 3:  # str() would refuse it
             return f"<integer of {value.bit_length()} bits>"
         return str(value)
 

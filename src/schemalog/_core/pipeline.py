@@ -124,11 +124,13 @@ class Pipeline:
             if not RESERVED_NAMES.isdisjoint(fields):
                 fields, envelope, pin = _take_envelope_names(fields, envelope, issues)
             schema = self._newest.get(event_type) if pin is None else None
+            normalized = False
             if schema is None or not schema.scalar_only:
                 try:
                     orjson.dumps(fields, option=_PLAIN_ONLY)  # C speed: anything to normalize?
                 except TypeError:
                     fields = normalize_fields(fields, notes=notes)
+                    normalized = True
             try:
                 valid = schema is not None and schema.validator.is_valid(fields)
             except ValueError:  # jsonschema_rs refuses some types (UUID...): normalize first
@@ -140,7 +142,8 @@ class Pipeline:
                     if envelope.get(name) is None:
                         issues.append(SchemaIssue(f"$.{name}", "required context is missing"))
             if issues:
-                fields = normalize_fields(fields, notes=notes)  # NaN..., as the line carries them
+                if not normalized:  # NaN and the like, as the line will carry them
+                    fields = normalize_fields(fields, notes=notes)
                 plan = EMPTY_PLAN if schema is None else schema.redaction
                 issues = self.redactor.redact_issues(issues, fields, plan, preview=self._preview)
                 if not self._accept_invalid(event_type, issues):
@@ -249,7 +252,7 @@ class Pipeline:
         if issues and any(issue.path == "$.event_type" for issue in issues):
             return None
         try:
-            schema = self.catalog.get(event_type, None if pin is None else str(pin))
+            schema = self.catalog.get(event_type, None if pin is None else str(normalize(pin)))
         except UnknownEventError as error:
             path = "$.event_type" if pin is None else "$.schema_version"
             issues.append(SchemaIssue(path, str(error)))

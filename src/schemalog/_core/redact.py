@@ -26,7 +26,7 @@ from typing import Any, Final
 import orjson
 
 from schemalog._core.normalize import normalize
-from schemalog._core.scan import scrub_text
+from schemalog._core.scan import may_hold_secrets, scrub_text
 from schemalog.catalog.sensitivity import (
     EMPTY_PLAN,
     REDACTED,
@@ -128,10 +128,10 @@ class Redactor:
                     secret = is_secret_name(key)
                 if secret:
                     return REDACTED
-            if kind is dict:
-                return self._redact_all(value, {})
-            if kind is list:
-                return self._redact_list(value)
+            if kind is dict or kind is list:
+                if _clean(value):
+                    return value
+                return self._redact_all(value, {}) if kind is dict else self._redact_list(value)
             return scrub_text(value) if kind is str else value
         if isinstance(action, RedactionPlan):
             return self._redact_all(value, action.actions) if type(value) is dict else value
@@ -161,14 +161,16 @@ class Redactor:
         cannot be found. ``preview=True`` (production) also cuts every quoted value to
         :data:`PREVIEW_CHARS` characters.
         """
-        redacted = self.redact(fields, plan)
         out = []
         for issue in issues:
             found, value = _at_path(fields, issue.path)
             reason = issue.reason
             if found:
                 quoted = show_value(value)
-                now_found, now = _at_path(redacted, issue.path)
+                # Redact only the top-level field holding the value (all of them for ``$``).
+                top = _first_key(fields, issue.path[1:])
+                part = fields if top is None else {top: fields[top]}
+                now_found, now = _at_path(self.redact(part, plan), issue.path)
                 if not now_found or now is not value:
                     shown = show_value(now, PREVIEW_CHARS) if now_found else REDACTED
                     reason = (
@@ -202,18 +204,23 @@ def mask(value: Any) -> str:
 _DROPPED: Final = object()
 
 
+def _clean(value: dict[str, Any] | list[Any]) -> bool:
+    """Return whether a container certainly holds nothing to redact (checked on its JSON)."""
+    try:
+        return not may_hold_secrets(orjson.dumps(value))
+    except TypeError:  # not plain JSON data: walk it
+        return False
+
+
 def _at_path(value: Any, path: str) -> tuple[bool, Any]:
     """Return whether ``$.a[0]``-style ``path`` is in ``value``, and what is there."""
     rest = path[1:] if path.startswith("$") else path
     while rest:
         if type(value) is dict:
-            for key, item in value.items():
-                step = json_path([key])[1:]
-                if rest.startswith(step) and rest[len(step) : len(step) + 1] in ("", ".", "["):
-                    value, rest = item, rest[len(step) :]
-                    break
-            else:
+            key = _first_key(value, rest)
+            if key is None:
                 return False, None
+            value, rest = value[key], rest[len(json_path([key])) - 1 :]
         elif type(value) is list and rest.startswith("[") and "]" in rest:
             index, _, rest = rest[1:].partition("]")
             if not index.isdigit() or int(index) >= len(value):
@@ -222,6 +229,15 @@ def _at_path(value: Any, path: str) -> tuple[bool, Any]:
         else:
             return False, None
     return True, value
+
+
+def _first_key(value: dict[str, Any], rest: str) -> str | None:
+    """Return the key of ``value`` that the path ``rest`` (``.a.b``, ``["x y"]``) starts with."""
+    for key in value:
+        step = json_path([key])[1:]
+        if rest.startswith(step) and rest[len(step) : len(step) + 1] in ("", ".", "["):
+            return key
+    return None
 
 
 def _store(

@@ -19,15 +19,20 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from schemalog.catalog.sensitivity import REDACTED, is_secret_name
+from schemalog.catalog.sensitivity import (
+    REDACTED,
+    SECRET_NAME_VERDICTS,
+    SECRET_WORDS,
+    is_secret_name,
+)
 
 _KEY_VALUE: Final = r"""
     (?<![\w.\-\\])(?P<key>\\?["']?[A-Za-z_][\w.\-]{0,63}+\\?["']?)
     (?P<sep>[ \t]{0,3}[:=][ \t]{0,3})
-    (?P<value>
+    (?=(?P<value>  # looked at, not taken: the value may hold a secret of its own (a URL's)
         (?P<scheme>(?i:bearer|basic|digest|token|negotiate)[ \t]+)?
         (?:\\?"(?:[^"\\\n]|\\[^"\n])*\\?"|'(?:[^'\\\n]|\\.)*'|[^\s&,;"'<>()\[\]{}\\:=]+)
-    )
+    ))
 """
 _SHAPES: Final = r"""
     (?P<bearer>(?i:bearer)[ \t]+)[\w.~+/\-]{6,}=*
@@ -48,35 +53,61 @@ _SHAPE_STARTS: Final = ("earer", "EARER", "AKIA", "ASIA", "eyJ", "-----BEGIN")
 _VALUE_END: Final = re.compile(r"""[\s&,;"'<>()\[\]{}]|\Z""")
 
 
+#: Besides the secret words, what a secret in text or a token shape always holds (lower-cased,
+#: everything but letters and digits removed).
+_STEMS: Final = (b"private", b"bearer", b"basic", b"digest", b"negotiate", b"akia", b"asia", b"eyj")
+_NOT_ALNUM: Final = bytes(set(range(256)) - set(b"abcdefghijklmnopqrstuvwxyz0123456789"))
+
+
+def may_hold_secrets(data: bytes) -> bool:
+    """Return whether JSON or text ``data`` may hold a secret-named key or a secret in text.
+
+    False is certain: every secret name holds a secret word once case and separators are
+    gone, and so does every key=value the scan masks. A few C-speed passes, so a large
+    value can skip the walk.
+    """
+    squashed = data.lower().translate(None, _NOT_ALNUM)
+    return any(stem in squashed for stem in _STEMS) or any(
+        word.encode() in squashed for word in SECRET_WORDS
+    )
+
+
 def scrub_text(text: str) -> str:
     """Return ``text`` with secret values masked (the same object when there is none)."""
     shapes = any(start in text for start in _SHAPE_STARTS)
     pattern = _PATTERNS.get((shapes, "=" in text or ":" in text))
-    match = None if pattern is None else pattern.search(text)
-    if pattern is None or match is None:
+    if pattern is None:
         return text
-    has_key = "key" in pattern.groupindex
+    if "key" not in pattern.groupindex:
+        return _mask_all(text, pattern)
     out: list[str] = []
     done = 0  # text[:done] is in out
-    while match is not None:
-        resume = match.end()
-        if not has_key or match.group("key") is None:
-            bearer = match.group("bearer") or ""
-            out.append(f"{text[done : match.start()]}{bearer}{REDACTED}")
-            done = resume
-        elif match.group("scheme") or is_secret_name(match.group("key").strip("\\\"'")):
-            value_start = match.start("value")
-            if match.group("scheme"):
-                value_start += len(match.group("scheme"))
+    verdicts = SECRET_NAME_VERDICTS
+    for match in pattern.finditer(text):
+        start = match.start()
+        if start < done:  # inside a value already masked
+            continue
+        key, scheme = match.group("key", "scheme")
+        if key is None:  # a token shape
+            out.append(f"{text[done:start]}{match.group('bearer') or ''}{REDACTED}")
+            done = match.end()
+            continue
+        name = key.strip("\\\"'")
+        secret = verdicts.get(name)
+        if scheme or (is_secret_name(name) if secret is None else secret):
+            value_start = match.start("value") + len(scheme or "")
             out.append(text[done:value_start])
             done, masked = _mask_value(text, value_start)
             out.append(masked)
-            resume = done
-        else:  # an ordinary key: its value may still hold a secret (``url: https://...?token=``)
-            resume = match.start("value")
-        match = pattern.search(text, resume)
+    if not out:
+        return text
     out.append(text[done:])
     return "".join(out)
+
+
+def _mask_all(text: str, pattern: re.Pattern[str]) -> str:
+    """Mask every match of the token shapes alone (``Bearer`` itself kept)."""
+    return pattern.sub(lambda m: f"{m.group('bearer') or ''}{REDACTED}", text)
 
 
 def _mask_value(text: str, start: int) -> tuple[int, str]:

@@ -115,8 +115,9 @@ class RedactionPlan:
     """What a schema declares sensitive: an action per property, or a plan for a nested object.
 
     ``visit`` names the properties a *valid* event may need redacted in (sensitive, secret-named,
-    or able to hold nested objects); ``closed`` says the schema admits no other property. For a
-    valid event of a closed schema only ``visit`` is walked, and often that is nothing.
+    able to hold nested objects, or free text such as URLs and error messages); ``closed`` says
+    the schema admits no other property. For a valid event of a closed schema only ``visit`` is
+    walked, and often that is nothing.
     """
 
     actions: Mapping[str, Action | RedactionPlan] = field(default_factory=dict)
@@ -148,9 +149,33 @@ class RedactionPlan:
                 nested = cls.from_schema(subschema)
                 if nested.actions:
                     actions[name] = nested
-            if name in actions or is_secret_name(name) or _may_hold_containers(subschema):
+            if (
+                name in actions
+                or is_secret_name(name)
+                or _may_hold_containers(subschema)
+                or _may_hold_free_text(name, subschema)
+            ):
                 visit.append(name)
         return cls(actions, tuple(visit), schema.get("additionalProperties") is False)
+
+
+#: Last words of string properties that hold free text, scanned for secrets even in valid
+#: events (``proxy_router_url``, ``error_message``): URLs carry ``?token=``, errors quote input.
+FREE_TEXT_WORDS: Final = frozenset(
+    {
+        "url", "uri", "href", "link", "endpoint", "query", "header", "message", "error",
+        "detail", "reason", "text", "traceback", "stack", "exception", "command", "body",
+        "content", "payload", "argument", "arg", "param",
+    }
+)  # fmt: skip
+_FREE_TEXT_FORMATS: Final = frozenset({"uri", "uri-reference", "iri", "iri-reference"})
+
+
+def _may_hold_free_text(name: str, schema: Mapping[str, Any]) -> bool:
+    words = _words(name)
+    return bool(words) and (
+        _singular(words[-1]) in FREE_TEXT_WORDS or schema.get("format") in _FREE_TEXT_FORMATS
+    )
 
 
 def _may_hold_containers(schema: Mapping[str, Any]) -> bool:
