@@ -98,7 +98,7 @@ def test_a_10000_node_value_is_written_in_under_50ms(tmp_path: Path, shape: str)
     lines = path.read_bytes().splitlines()
     assert len(lines) == 4
     assert json.loads(lines[-1])["event_type"] == "big_value"
-    assert not any(name.startswith("dropped:") for name in schemalog.stats())
+    assert not any(n for name, n in schemalog.stats().items() if name.startswith("dropped:"))
 
 
 def test_dense_secrets_cost_linear_time(tmp_path: Path) -> None:

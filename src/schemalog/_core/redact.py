@@ -157,9 +157,9 @@ class Redactor:
         """Return ``issues`` quoting values as the record will carry them (redacted).
 
         A reason that quotes a value which redaction changes (a sensitive or secret-named field,
-        or an object holding one) quotes the redacted value instead, or none when the quote
-        cannot be found. ``preview=True`` (production) also cuts every quoted value to
-        :data:`PREVIEW_CHARS` characters.
+        or an object holding one) quotes the redacted value instead; a reason that holds a
+        redacted part some other way is withheld. ``preview=True`` (production) also cuts every
+        quoted value to :data:`PREVIEW_CHARS` characters.
         """
         out = []
         for issue in issues:
@@ -173,11 +173,10 @@ class Redactor:
                 now_found, now = _at_path(self.redact(part, plan), issue.path)
                 if not now_found or now is not value:
                     shown = show_value(now, PREVIEW_CHARS) if now_found else REDACTED
-                    reason = (
-                        reason.replace(quoted, shown)
-                        if quoted in reason
-                        else "invalid (the value is sensitive: not shown)"
-                    )
+                    if quoted in reason:
+                        reason = reason.replace(quoted, shown)
+                    elif any(leaf in reason for leaf in _leaves(value) - _leaves(now)):
+                        reason = "invalid (the value is sensitive: not shown)"
                 elif preview and len(quoted) > PREVIEW_CHARS:
                     reason = reason.replace(quoted, show_value(value, PREVIEW_CHARS))
             out.append(issue if reason is issue.reason else SchemaIssue(issue.path, reason))
@@ -202,6 +201,21 @@ def mask(value: Any) -> str:
 
 
 _DROPPED: Final = object()
+
+
+def _leaves(value: Any) -> set[str]:
+    """Return the scalars inside ``value`` as text (what a reason could quote of it)."""
+    out: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif item is not None and not isinstance(item, bool):
+            out.add(str(item))
+    return out
 
 
 def _clean(value: dict[str, Any] | list[Any]) -> bool:

@@ -22,7 +22,7 @@ from typing import Final
 from schemalog.catalog.sensitivity import (
     REDACTED,
     SECRET_NAME_VERDICTS,
-    SECRET_WORDS,
+    SECRET_WORD_BYTES,
     is_secret_name,
 )
 
@@ -63,17 +63,28 @@ def may_hold_secrets(data: bytes) -> bool:
     """Return whether JSON or text ``data`` may hold a secret-named key or a secret in text.
 
     False is certain: every secret name holds a secret word once case and separators are
-    gone, and so does every key=value the scan masks. A few C-speed passes, so a large
-    value can skip the walk.
+    gone, and so does every key=value the scan masks. Two C-speed passes and one search, so
+    most strings and large clean values skip the scan and the walk.
     """
-    squashed = data.lower().translate(None, _NOT_ALNUM)
-    return any(stem in squashed for stem in _STEMS) or any(
-        word.encode() in squashed for word in SECRET_WORDS
-    )
+    return _stems().search(data.lower().translate(None, _NOT_ALNUM)) is not None
+
+
+_stem_pattern: list[tuple[int, re.Pattern[bytes]]] = []
+
+
+def _stems() -> re.Pattern[bytes]:
+    """Return one pattern of every stem, rebuilt when secret words were added."""
+    if not _stem_pattern or _stem_pattern[0][0] != len(SECRET_WORD_BYTES):
+        stems = sorted({*_STEMS, *SECRET_WORD_BYTES}, key=len, reverse=True)
+        pattern = re.compile(b"|".join(re.escape(stem) for stem in stems))
+        _stem_pattern[:] = [(len(SECRET_WORD_BYTES), pattern)]
+    return _stem_pattern[0][1]
 
 
 def scrub_text(text: str) -> str:
     """Return ``text`` with secret values masked (the same object when there is none)."""
+    if not may_hold_secrets(text.encode("utf-8", "surrogatepass")):
+        return text
     shapes = any(start in text for start in _SHAPE_STARTS)
     pattern = _PATTERNS.get((shapes, "=" in text or ":" in text))
     if pattern is None:

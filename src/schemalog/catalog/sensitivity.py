@@ -37,6 +37,8 @@ SECRET_WORDS: set[str] = {
     "cookie",
     "credential",
 }
+#: The same words as bytes, for scanning JSON and text at C speed (kept in step).
+SECRET_WORD_BYTES: list[bytes] = [word.encode() for word in sorted(SECRET_WORDS)]
 #: Words that make a secret-looking name a quantity or a description (``max_tokens``,
 #: ``password_length``, ``api_key_id``): such names are never redacted.
 NOT_SECRET_WORDS: Final = frozenset(
@@ -65,7 +67,9 @@ def add_secret_names(*names: str) -> None:
         word = "".join(_singular(w) for w in _words(name))
         if not word:
             raise ValueError(f"secret name {name!r} has no letters or digits")
-        SECRET_WORDS.add(word)
+        if word not in SECRET_WORDS:
+            SECRET_WORDS.add(word)
+            SECRET_WORD_BYTES.append(word.encode())
     SECRET_NAME_VERDICTS.clear()
 
 
