@@ -94,6 +94,11 @@ def normalize(value: Any, depth: int = 0, *, notes: list[SchemaIssue] | None = N
     return new
 
 
+def _path_text(path: list[str | int]) -> str:
+    """Return ``path`` as ``$.a[0]``, its names made writable (a key may hold a surrogate)."""
+    return json_path(p if isinstance(p, int) else _SURROGATES.sub("\ufffd", p) for p in path)
+
+
 def _encodable(text: str) -> bool:
     try:
         text.encode("utf-8")
@@ -116,7 +121,7 @@ class _Normalizer:
     def note(self, path: list[str | int], reason: str) -> None:
         """Note a problem; a reason met many times is noted once, at its first place."""
         if self.notes is not None:
-            first, count = self.seen.get(reason) or (json_path(path), 0)
+            first, count = self.seen.get(reason) or (_path_text(path), 0)
             self.seen[reason] = (first, count + 1)
 
     def finish(self) -> None:
