@@ -1,8 +1,10 @@
 """``schemalog count [--filters DIR] [--period S] [--format table|json|csv] FILE...``.
 
 Streams JSON lines (files, ``-`` for stdin, gzip) through every metric filter of a directory in
-one pass and prints per-filter, per-period statistics: Sum, SampleCount, Min, Max and Average,
-per dimension set, as CloudWatch would publish them. Memory stays flat whatever the input size.
+one pass and prints per-filter, per-period statistics: Sum, SampleCount, Minimum, Maximum and
+Average, per dimension set, as CloudWatch would publish them (one row each; the filters that
+counted nothing are listed on stderr and in the JSON summary). Memory stays flat whatever the
+input size.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import argparse
 import sys
 from typing import Any, Final
 
-from schemalog.cli.main import EXIT_OK, CliError
+from schemalog.cli.main import CliError
+from schemalog.cli.output import Report, add_format_option
 
 #: The longest --period: 366 days (--total gives one row over the whole input).
 MAX_PERIOD: Final = 366 * 86400
@@ -38,7 +41,7 @@ def register(subparsers: Any) -> None:
         metavar="S",
         help=f"period in seconds, 1 to {MAX_PERIOD} (default 60)",
     )
-    parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    add_format_option(parser)
     parser.add_argument(
         "--total", action="store_true", help="one row per series over the whole input"
     )
@@ -59,9 +62,11 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Count and print; return the exit code."""
     from schemalog.exceptions import FilterDirError
-    from schemalog.filters import counting, report
+    from schemalog.filters import counting
     from schemalog.filters.filterdir import default_filters_dir, load_filters
+    from schemalog.filters.report import row_dict
     from schemalog.lines import progress
+    from schemalog.lines.reader import check_inputs, input_size
 
     if args.period < 1:
         raise CliError(f"--period must be at least 1 second, not {args.period}")
@@ -72,15 +77,12 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.jobs is not None and args.jobs < 1:
         raise CliError(f"--jobs must be at least 1, not {args.jobs}")
-    if args.files.count("-") > 1:
-        raise CliError("stdin (-) can be read only once")
     try:
         filters = load_filters(args.filters or default_filters_dir())
     except FilterDirError as error:
         raise CliError(str(error)) from None
-    known = [size for path in args.files if (size := counting.input_size(path)) is not None]
-    total = sum(known) if len(known) == len(args.files) else None
-    bar = progress.Progress(total) if progress.wanted(sys.stderr, total) else None
+    check_inputs(args.files)
+    bar = progress.bar(input_size(args.files))
     try:
         aggregator = counting.count(
             args.files,
@@ -93,13 +95,15 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.close()
-    rows = aggregator.rows(total=args.total)
-    if args.format == "json":
-        text = report.render_json(rows, total=args.total)
-    elif args.format == "csv":
-        text = report.render_csv(rows, total=args.total)
-    else:
-        silent = list(aggregator.filters_without_data())
-        text = report.render_table(rows, silent, total=args.total)
-    sys.stdout.write(text)
-    return EXIT_OK
+    report = Report("count", args.format).expect_rows()
+    for row in aggregator.rows(total=args.total):
+        report.row(row_dict(row, total=args.total))
+    silent = [f.name for f in aggregator.filters_without_data()]
+    report.summary.update(series=len(report.rows), filters_without_data=silent)
+    report.close()
+    if silent:
+        print(
+            f"schemalog count: no data for {len(silent)} filters: {', '.join(silent)}",
+            file=sys.stderr,
+        )
+    return report.exit_code()
