@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 import schemalog
+from schemalog.agent import AgentTracker
 
 log = schemalog.get_logger("corpus")
 stdlog = logging.getLogger("corpus.stdlib")
@@ -46,6 +47,13 @@ def _log_exception(text: str, via_stdlib: bool) -> None:
             stdlog.exception("request failed")
         else:
             log.error("request_failed", exc_info=True)
+
+
+def _agent_call(params: dict[str, Any]) -> None:
+    """Call a tool that does not exist in an agent session: its params are logged, redacted."""
+    tracker = AgentTracker("corpus", ["search"])
+    with tracker.session(user_id="u-1", session_id="s-agent"):
+        tracker.call("serch", **params)
 
 
 def _jwt(secret: str) -> str:
@@ -103,6 +111,10 @@ ROUTES: dict[str, Callable[[str], object]] = {
     "header under another name": lambda s: log.info(
         "corpus_event", headers={"X-Upstream": f"Bearer {s}"}
     ),
+    "agent tool params secret_key": lambda s: _agent_call({"q": "x", "secret_key": s}),
+    "agent tool params pwd": lambda s: _agent_call({"q": "x", "pwd": s}),
+    "agent tool params header": lambda s: _agent_call({"headers": {"X-Upstream": f"Bearer {s}"}}),
+    "agent tool params url": lambda s: _agent_call({"url": f"https://x.example/?token={s}"}),
     "free-text field": lambda s: log.info("corpus_event", note=f"retry with secret={s}"),
 }
 

@@ -24,7 +24,7 @@ import math
 import re
 import sys
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Any, Final
@@ -92,6 +92,24 @@ def normalize(value: Any, depth: int = 0, *, notes: list[SchemaIssue] | None = N
     new = walker.value(value, depth, [])
     walker.finish()
     return new
+
+
+def format_datetime(value: dt.datetime) -> str:
+    """Return an aware datetime in UTC as RFC 3339 with ``Z``; a naive one as written."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        return value.isoformat()
+    text = value.astimezone(dt.UTC).replace(tzinfo=None).isoformat()
+    return text + "Z"
+
+
+#: Exact types normalized by one call, looked up before the isinstance chain.
+_EXACT: Final[dict[type, Callable[[Any], Any]]] = {
+    uuid.UUID: str,
+    dt.datetime: format_datetime,
+    dt.date: dt.date.isoformat,
+    dt.time: dt.time.isoformat,
+    dt.timedelta: dt.timedelta.total_seconds,
+}
 
 
 def _path_text(path: list[str | int]) -> str:
@@ -179,6 +197,9 @@ class _Normalizer:
         return str(value)
 
     def other(self, value: Any, depth: int, path: list[str | int]) -> Any:  # noqa: PLR0911, PLR0912
+        exact = _EXACT.get(type(value))
+        if exact is not None:  # the common non-JSON types, without the isinstance chain
+            return exact(value)
         if isinstance(value, Mapping):
             return self.mapping(value, depth, path)
         if isinstance(value, enum.Enum):
@@ -275,14 +296,6 @@ def _normalize_bytes(value: bytes) -> str:
         return value.decode("utf-8")
     except UnicodeDecodeError:
         return "base64:" + base64.b64encode(value).decode("ascii")
-
-
-def format_datetime(value: dt.datetime) -> str:
-    """Return an aware datetime in UTC as RFC 3339 with ``Z``; a naive one as written."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        return value.isoformat()
-    text = value.astimezone(dt.UTC).replace(tzinfo=None).isoformat()
-    return text + "Z"
 
 
 def safe_repr(value: object, limit: int = 1000) -> str:

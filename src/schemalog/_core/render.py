@@ -109,7 +109,7 @@ def _string_leaves(record: dict[str, Any]) -> list[_Leaf]:
     while stack:
         value, container, key, trail = stack.pop()
         if isinstance(value, str):
-            if len(value) * 4 >= _MIN_CUT_BYTES:  # 4: the most bytes one character takes
+            if _cuttable(value):
                 leaves.append((value, container, key, trail))
         elif isinstance(value, dict):
             stack.extend((item, value, name, (trail, name)) for name, item in value.items())
@@ -117,6 +117,15 @@ def _string_leaves(record: dict[str, Any]) -> list[_Leaf]:
             stack.extend((item, value, index, (trail, index)) for index, item in enumerate(value))
     leaves.sort(key=lambda leaf: len(leaf[0]))
     return leaves
+
+
+def _cuttable(text: str) -> bool:
+    """Return whether ``text`` takes at least :data:`_MIN_CUT_BYTES` bytes in UTF-8."""
+    if len(text) >= _MIN_CUT_BYTES:
+        return True
+    if text.isascii() or len(text) * 4 < _MIN_CUT_BYTES:  # 4: the most bytes a character takes
+        return False
+    return len(text.encode("utf-8", "surrogatepass")) >= _MIN_CUT_BYTES
 
 
 def _top(trail: Any) -> Any:
@@ -139,8 +148,6 @@ def _cut_longest_strings(leaves: list[_Leaf], excess: int, cut: list[str]) -> bo
     while leaves and saved < excess:
         text, container, key, trail = leaves.pop()
         encoded_length = len(text.encode("utf-8", "surrogatepass"))
-        if encoded_length < _MIN_CUT_BYTES:
-            continue
         # Keep at least a little of the string; 64 bytes of slack covers the marker and escaping.
         keep = max(16, len(text) - (excess - saved + 64) * len(text) // max(encoded_length, 1))
         if keep >= len(text):
