@@ -67,9 +67,14 @@ def fit(record: dict[str, Any], line: bytes, max_bytes: int) -> tuple[bytes, lis
     """Cut a record whose ``line`` is over ``max_bytes``; return the new line and what was cut.
 
     Cuts the longest strings first, then replaces the largest remaining values, and as a last
-    resort keeps only the envelope. ``record`` is updated in place (with ``truncated``). The
-    strings are collected once, so the cost stays linear in the size of the record.
+    resort keeps only the envelope. ``record`` is updated in place (with ``truncated``), its
+    values replaced by copies first, so the caller's own objects are never cut. The strings are
+    collected once, so the cost stays linear in the size of the record.
     """
+    # Cut a copy, read back from the line: the values may be the caller's own dicts and lists.
+    fresh = orjson.loads(line)
+    record.clear()
+    record.update(fresh)
     cut: list[str] = []
     leaves = _string_leaves(record)
     for _ in range(8):
