@@ -463,3 +463,22 @@ def test_dropped_invalid_events_are_counted_by_reason(schemas_dir: Path) -> None
     for _ in range(2):
         schemalog.get_logger("app").info("stream_completed", total_chunks="many")
     assert schemalog.stats()["dropped:invalid"] == 2
+
+
+def test_raise_mode_errors_never_quote_a_sensitive_value(schemas_dir: Path) -> None:
+    """InvalidEventError, which applications log, quotes the masked value, not the secret."""
+    schemalog.configure(sinks=[], schemas=schemas_dir, on_invalid="raise")
+    with pytest.raises(schemalog.InvalidEventError) as error:
+        schemalog.get_logger("app").info("api_key_validation_failed", key_prefix=["sk-0123456789"])
+    assert "sk-0123456789" not in str(error.value)
+    assert [str(i) for i in error.value.issues] == ['$.key_prefix: expected a string, got "****"']
+
+
+def test_keep_mode_quotes_only_a_preview_of_a_value(collector: LineCollector) -> None:
+    """In production a schema error shows the start of a long value, not all of it."""
+    note = "customer wrote: " + "z" * 100
+    schemalog.get_logger("app").info("cache_hit", cache_expires_in_seconds=note)
+    (record,) = collector.records
+    (error,) = record["schema_errors"]
+    assert error.startswith('$.cache_expires_in_seconds: expected a number, got "customer wrote')
+    assert "z" * 20 not in error
