@@ -89,6 +89,24 @@ def setup_schemalog(directory: Path, work: Workload) -> Emit:
     return emit
 
 
+def setup_schemalog_extra(directory: Path, work: Workload) -> Emit:
+    import schemalog
+
+    # A stdlib logger with extra=, under configure(): the record is validated and rendered by
+    # the chain, through the same FileHandler python-json-logger writes with.
+    schemalog.configure(service="bench", sinks=[], schemas=ROOT / "schemas", on_invalid="raise")
+    handler = _file_handler(directory, f"schemalog-extra-{work.name}")
+    handler.setFormatter(schemalog.JsonFormatter())
+    logger = _isolated_logger(f"extra.{work.name}", handler)
+    extra = {"event_type": work.event_type, **CONTEXT, **work.fields}
+    event_type = work.event_type
+
+    def emit() -> None:
+        logger.info(event_type, extra=extra)
+
+    return emit
+
+
 def setup_json_logger(directory: Path, work: Workload) -> Emit:
     from pythonjsonlogger.json import JsonFormatter
 
@@ -175,6 +193,7 @@ def setup_floor(directory: Path, work: Workload) -> Emit:
 
 SETUPS = {
     "schemalog": setup_schemalog,
+    "schemalog (stdlib extra=)": setup_schemalog_extra,
     "python-json-logger": setup_json_logger,
     "structlog (stdlib ProcessorFormatter)": setup_structlog,
     "jupyter_events": setup_jupyter_events,
@@ -315,6 +334,11 @@ def main() -> None:
         ("ratio", *(w.name for w in WORKLOADS), "target"),
         [
             ("schemalog / python-json-logger", *ratio("schemalog", "python-json-logger"), "<= 0.5"),
+            (
+                "schemalog extra= / python-json-logger",
+                *ratio("schemalog (stdlib extra=)", "python-json-logger"),
+                "<= 0.6",
+            ),
             ("schemalog / jupyter_events", *ratio("schemalog", "jupyter_events"), "<= 0.1"),
             (
                 "schemalog / stdlib floor",

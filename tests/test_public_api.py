@@ -20,9 +20,11 @@ PUBLIC: dict[str, set[str]] = {
         "Catalog",
         "CatalogError",
         "ConfigError",
+        "Event",
         "FileSink",
         "InvalidEventError",
         "JsonFormatter",
+        "ProcessorError",
         "SchemaVersion",
         "SchemalogError",
         "Sink",
@@ -37,7 +39,7 @@ PUBLIC: dict[str, set[str]] = {
         "shutdown",
         "stats",
     },
-    "schemalog.testing": {"CapturedEvents", "capture_events", "captured_events"},
+    "schemalog.testing": {"CaptureHandler", "CapturedEvents", "capture_events", "captured_events"},
     "schemalog.metrics": {"configure", "counter", "flush", "gauge", "histogram", "timer"},
     "schemalog.agent": {
         "AGENT_EVENT_TYPES",
@@ -53,7 +55,13 @@ PUBLIC: dict[str, set[str]] = {
     },
     "schemalog.filters": {"Datapoint", "MetricFilter", "PatternError", "parse_pattern"},
     "schemalog.sinks.cloudwatch": {"CloudWatchLogsHandler", "from_spec", "parse_spec"},
-    "schemalog.exceptions": {"SchemalogError", "ConfigError", "InvalidEventError", "PatternError"},
+    "schemalog.exceptions": {
+        "SchemalogError",
+        "ConfigError",
+        "InvalidEventError",
+        "PatternError",
+        "ProcessorError",
+    },
     "schemalog.record": {"CONTEXT_NAMES", "RESERVED_NAMES", "LEVELS", "level_name"},
 }
 #: Old paths kept as deprecated aliases of the new rooms.

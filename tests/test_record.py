@@ -68,3 +68,11 @@ def test_json_paths_quote_odd_names(parts: tuple[str | int, ...], path: str) -> 
 def test_a_schema_issue_reads_path_then_reason() -> None:
     """str(SchemaIssue) is the ``$.path: reason`` form schema_errors carry."""
     assert str(SchemaIssue("$.total", "expected an integer")) == "$.total: expected an integer"
+
+
+def test_experiment_context_sampling_and_stack_are_envelope_names() -> None:
+    """experiment_id and variant are context; sample_rate and stack only schemalog sets."""
+    assert {"experiment_id", "variant"} <= CONTEXT_NAMES
+    assert {"sample_rate", "stack"} <= STAMPED_NAMES
+    assert ENVELOPE_ORDER.index("variant") < ENVELOPE_ORDER.index("sample_rate")
+    assert ENVELOPE_ORDER.index("message") < ENVELOPE_ORDER.index("stack")

@@ -21,6 +21,7 @@ from schemalog._version import __version__
 if TYPE_CHECKING:
     from schemalog._core.configure import configure, shutdown
     from schemalog._core.context import bound, current_context
+    from schemalog._core.event import Event
     from schemalog._core.formatter import JsonFormatter
     from schemalog._core.logger import BoundLogger, get_logger
     from schemalog.catalog.load import Catalog, SchemaVersion
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
         CatalogError,
         ConfigError,
         InvalidEventError,
+        ProcessorError,
         SchemalogError,
         UnknownEventError,
     )
@@ -42,9 +44,11 @@ _PUBLIC: dict[str, str] = {
     "Catalog": "schemalog.catalog.load",
     "CatalogError": "schemalog.exceptions",
     "ConfigError": "schemalog.exceptions",
+    "Event": "schemalog._core.event",
     "FileSink": "schemalog.sinks.file",
     "InvalidEventError": "schemalog.exceptions",
     "JsonFormatter": "schemalog._core.formatter",
+    "ProcessorError": "schemalog.exceptions",
     "SchemaVersion": "schemalog.catalog.load",
     "SchemalogError": "schemalog.exceptions",
     "Sink": "schemalog.sinks.base",
@@ -76,9 +80,11 @@ __all__ = [
     "Catalog",
     "CatalogError",
     "ConfigError",
+    "Event",
     "FileSink",
     "InvalidEventError",
     "JsonFormatter",
+    "ProcessorError",
     "SchemaVersion",
     "SchemalogError",
     "Sink",

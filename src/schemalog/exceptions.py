@@ -8,6 +8,7 @@ or ``RuntimeError``) as its second base, so ``except ValueError`` in existing co
     ├── CatalogError           the catalog cannot be loaded (ValueError)
     │   └── UnknownEventError  no schema for an event type or pinned version (LookupError)
     ├── InvalidEventError      an event failed validation under on_invalid="raise" (ValueError)
+    ├── ProcessorError         a configure(processors=...) function raised, under "raise"
     ├── InputError             an input file cannot be read (OSError)
     ├── PatternError           a filter pattern CloudWatch Logs would reject (ValueError)
     ├── FilterError            a metric filter body PutMetricFilter would reject (ValueError)
@@ -37,6 +38,7 @@ __all__ = [
     "InvalidEventError",
     "MetricLimitError",
     "PatternError",
+    "ProcessorError",
     "SchemalogError",
     "ToolSchemaError",
     "UnknownEventError",
@@ -75,6 +77,10 @@ class InvalidEventError(SchemalogError, ValueError):
         self.issues = list(issues)
         details = "; ".join(str(issue) for issue in issues)
         super().__init__(f"invalid {event_type!r} event: {details}")
+
+
+class ProcessorError(SchemalogError, RuntimeError):
+    """A processor given to ``configure(processors=[...])`` raised, under ``on_invalid="raise"``."""
 
 
 class InputError(SchemalogError, OSError):

@@ -29,8 +29,18 @@ __all__ = [
     "level_number",
 ]
 
+#: The context names, in the order a record carries them.
+_CONTEXT_ORDER: Final = (
+    "session_id",
+    "user_id",
+    "request_id",
+    "trace_id",
+    "span_id",
+    "experiment_id",
+    "variant",
+)
 #: Context names that ``schemalog.bound(...)``, ``logger.bind(...)`` or a call may set.
-CONTEXT_NAMES: Final = frozenset({"session_id", "user_id", "request_id", "trace_id", "span_id"})
+CONTEXT_NAMES: Final = frozenset(_CONTEXT_ORDER)
 
 #: Every envelope name, in the order a record carries them.
 ENVELOPE_ORDER: Final = (
@@ -42,12 +52,10 @@ ENVELOPE_ORDER: Final = (
     "event_id",
     "service",
     "caller",
-    "session_id",
-    "user_id",
-    "request_id",
-    "trace_id",
-    "span_id",
+    *_CONTEXT_ORDER,
+    "sample_rate",
     "message",
+    "stack",
     "exception",
     "schema_errors",
     "truncated",

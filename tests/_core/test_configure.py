@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import logging.config
+import sys
 from pathlib import Path
 
 import orjson
@@ -114,3 +115,62 @@ def test_shutdown_removes_and_closes_sinks(tmp_path: Path, schemas_dir: Path) ->
     assert not [h for h in logging.getLogger().handlers if isinstance(h, schemalog.Sink)]
     assert state.pipeline is not None  # events still flow to whatever handlers remain
     assert config._installed == []
+
+
+def _dict_config(path: Path) -> None:
+    logging.config.dictConfig(
+        {
+            "version": 1,
+            "disable_existing_loggers": False,
+            "formatters": {"json": {"()": "schemalog.JsonFormatter"}},
+            "handlers": {
+                "out": {
+                    "class": "logging.StreamHandler",
+                    "stream": "ext://sys.stdout",
+                    "formatter": "json",
+                },
+                "file": {
+                    "class": "logging.FileHandler",
+                    "filename": str(path),
+                    "formatter": "json",
+                },
+            },
+            "root": {"level": "INFO", "handlers": ["out", "file"]},
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        ["dictConfig", "configure"],
+        ["configure", "dictConfig"],
+        ["configure", "dictConfig", "configure", "configure"],
+        ["basicConfig", "configure"],
+        ["configure", "basicConfig", "dictConfig", "basicConfig", "configure"],
+    ],
+)
+def test_any_order_of_set_up_writes_each_event_once_per_sink(
+    steps: list[str], tmp_path: Path, schemas_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """dictConfig, basicConfig and configure() in any order: one line per event per sink."""
+    path = tmp_path / "events.jsonl"
+    root = logging.getLogger()
+    root.handlers[:] = []  # as in a fresh process: pytest's own handlers are not stdout
+    for step in steps:
+        if step == "dictConfig":
+            _dict_config(path)
+        elif step == "basicConfig":
+            logging.basicConfig(stream=sys.stdout, level=logging.INFO)
+        else:
+            schemalog.configure(sinks=["stdout", f"file:{path}"], schemas=schemas_dir)
+    schemalog.get_logger("app").info("cache_miss")
+    logging.getLogger("lib").info("m", extra={"event_type": "cache_miss"})
+    for handler in root.handlers:
+        handler.flush()
+    printed = [orjson.loads(line) for line in capsys.readouterr().out.splitlines()]
+    written = [orjson.loads(line) for line in path.read_text().splitlines()]
+    assert [r["event_type"] for r in printed] == ["cache_miss", "cache_miss"]
+    assert [r["event_id"] for r in written] == [r["event_id"] for r in printed]
+    for handler in root.handlers:
+        handler.close()

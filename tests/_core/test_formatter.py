@@ -11,7 +11,7 @@ import schemalog
 
 
 def test_stack_info_and_caller_on_plain_records(schemas_dir: Path) -> None:
-    """stack_info is kept in `exception`; caller comes from the record when enabled."""
+    """stack_info becomes `stack`; caller comes from the record when enabled."""
     schemalog.configure(sinks=[], schemas=schemas_dir, caller=True)
     record = logging.LogRecord(
         "lib",
@@ -26,7 +26,7 @@ def test_stack_info_and_caller_on_plain_records(schemas_dir: Path) -> None:
     )
     out = orjson.loads(schemalog.JsonFormatter().format(record))
     assert out["caller"] == "mod:fn:12"
-    assert out["exception"].startswith("Stack (most recent call last)")
+    assert out["stack"].startswith("Stack (most recent call last)")
     assert out["message"] == "hi" and out["event_type"] == "log"
 
 

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import schemalog
+from schemalog._core import state
 from schemalog._core.pipeline import LINE_ATTRIBUTE
 from tests.conftest import LineCollector
 
@@ -164,7 +165,9 @@ def test_required_context(collector: LineCollector) -> None:
     log.info("stream_completed", total_chunks=1)
     log.info("stream_completed", total_chunks=1, session_id="s-2")
     missing, passed = collector.records
-    assert missing["schema_errors"] == ["$.session_id: required context is missing"]
+    assert missing["schema_errors"] == [
+        "$.session_id: required context is missing (bind it or pass it)"
+    ]
     assert passed["session_id"] == "s-2" and "schema_errors" not in passed
 
 
@@ -379,7 +382,7 @@ def test_never_raises_in_keep_and_drop(
 
 def test_skipped_modules_are_never_the_caller(schemas_dir: Path) -> None:
     """skip_caller_modules makes caller name the first frame outside those modules."""
-    from schemalog._core.pipeline import _CALLER_SKIPS, skip_caller_modules
+    from schemalog._core.steps import _CALLER_SKIPS, skip_caller_modules
 
     handler = LineCollector()
     schemalog.configure(sinks=[handler], schemas=schemas_dir, caller=True)
@@ -482,3 +485,155 @@ def test_keep_mode_quotes_only_a_preview_of_a_value(collector: LineCollector) ->
     (error,) = record["schema_errors"]
     assert error.startswith('$.cache_expires_in_seconds: expected a number, got "customer wrote')
     assert "z" * 20 not in error
+
+
+def test_user_processors_run_after_normalize_before_validate(schemas_dir: Path) -> None:
+    """A processor sees normalized fields and its changes are validated and redacted."""
+    seen: list[dict[str, Any]] = []
+
+    def add_expiry(event: schemalog.Event) -> schemalog.Event:
+        seen.append(dict(event.fields))
+        if event.event_type == "cache_hit":
+            event.fields["cache_expires_in_seconds"] = 60
+        return event
+
+    def drop_misses(event: schemalog.Event) -> schemalog.Event | None:
+        return None if event.event_type == "cache_miss" else event
+
+    handler = LineCollector()
+    schemalog.configure(sinks=[handler], schemas=schemas_dir, processors=[add_expiry, drop_misses])
+    log = schemalog.get_logger("app")
+    log.info("cache_hit", when=None)
+    log.info("cache_miss")
+    logging.getLogger("lib").info("plain")
+    assert [r["event_type"] for r in handler.records] == ["cache_hit", "log"]
+    assert handler.records[0]["cache_expires_in_seconds"] == 60
+    assert seen[0] == {"when": None}
+
+
+def test_failing_processor_is_counted_not_raised(schemas_dir: Path) -> None:
+    """keep: a processor that raises is counted and the event carries why; raise: it raises."""
+
+    def broken(event: schemalog.Event) -> schemalog.Event:
+        raise RuntimeError("boom")
+
+    handler = LineCollector()
+    schemalog.configure(
+        sinks=[handler], schemas=schemas_dir, processors=[broken], on_invalid="keep"
+    )
+    schemalog.get_logger("app").info("cache_miss")
+    (record,) = handler.records
+    assert record["schema_errors"] == [
+        "$: processor test_failing_processor_is_counted_not_raised.<locals>.broken raised"
+        " RuntimeError('boom')"
+    ]
+    assert schemalog.stats()["processor_errors"] == 1
+    schemalog.configure(
+        sinks=[handler], schemas=schemas_dir, processors=[broken], on_invalid="raise"
+    )
+    with pytest.raises(schemalog.ProcessorError, match="boom"):
+        schemalog.get_logger("app").info("cache_miss")
+
+
+def test_sample_rates_from_configure_and_schema(tmp_path: Path, schemas_dir: Path) -> None:
+    """configure(sample_rates=) and x-sample-rate keep a share of info events, marked."""
+    catalog = tmp_path / "schemas"
+    (catalog / "ping").mkdir(parents=True)
+    (catalog / "ping" / "1.0.0.json").write_bytes(
+        orjson.dumps(
+            {
+                "type": "object",
+                "description": "d",
+                "properties": {},
+                "additionalProperties": False,
+                "x-sample-rate": 0.5,
+            }
+        )
+    )
+    handler = LineCollector()
+    schemalog.configure(sinks=[handler], schemas=catalog)
+    log = schemalog.get_logger("app")
+    for _ in range(400):
+        log.info("ping")
+    log.error("ping")
+    kept = handler.records
+    assert 120 < len(kept) - 1 < 280
+    assert {r.get("sample_rate") for r in kept[:-1]} == {0.5}
+    assert "sample_rate" not in kept[-1]
+    handler.lines.clear()
+    schemalog.configure(sinks=[handler], schemas=catalog, sample_rates={"ping": 1})
+    log.info("ping")
+    assert "sample_rate" not in handler.records[0]
+
+
+def test_bad_sample_rate_is_a_config_error(schemas_dir: Path) -> None:
+    """A rate outside (0, 1] is refused, naming the event type."""
+    with pytest.raises(schemalog.ConfigError, match=r"sample_rates\['ping'\]=0"):
+        schemalog.configure(sinks=[], schemas=schemas_dir, sample_rates={"ping": 0})
+
+
+def test_experiment_context_is_envelope(collector: LineCollector) -> None:
+    """experiment_id and variant are context that bound() accepts, rendered in the envelope."""
+    with schemalog.bound(experiment_id="exp-1", variant="b"):
+        schemalog.get_logger("app").info("stream_completed", total_chunks=1)
+    (record,) = collector.records
+    assert list(record)[6:10] == ["service", "experiment_id", "variant", "total_chunks"]
+
+
+def test_open_telemetry_span_ids_on_every_event(collector: LineCollector) -> None:
+    """Inside a recording span every event carries its trace_id and span_id."""
+    from opentelemetry.sdk.trace import TracerProvider
+
+    tracer = TracerProvider().get_tracer("tests")
+    with tracer.start_as_current_span("work") as span:
+        schemalog.get_logger("app").info("stream_completed", total_chunks=1)
+        logging.getLogger("lib").info("plain")
+    ids = span.get_span_context()
+    for record in collector.records:
+        assert record["trace_id"] == f"{ids.trace_id:032x}"
+        assert record["span_id"] == f"{ids.span_id:016x}"
+
+
+@pytest.mark.parametrize("caller", [False, True])
+def test_fast_path_line_equals_the_chain_line(schemas_dir: Path, caller: bool) -> None:
+    """The fast path and the full chain write the same line, for calls and stdlib events."""
+    handler = LineCollector()
+    schemalog.configure(
+        sinks=[handler],
+        schemas=schemas_dir,
+        service="s",
+        static_fields={"env": "t"},
+        clock=lambda: 1.0,
+        caller=caller,
+    )
+    pipeline = state.pipeline
+    assert pipeline is not None and "tool_call_started" in pipeline._fast
+    log = schemalog.get_logger("app")
+    fields = {"tool_name": "t", "call_sequence": 1, "tool_params": {"q": "x", "api_key": "k"}}
+
+    tool_log = log.bind(mcp_name="m", request_id="r")
+
+    def emit() -> None:
+        tool_log.info("tool_call_started", **fields)
+        log.info("cache_hit", cache_expires_in_seconds=2)
+        logging.getLogger("lib").info("m %s", 1, extra={"event_type": "cache_miss"})
+
+    chained: list[str] = []
+
+    def note(event: schemalog.Event) -> schemalog.Event:
+        chained.append(event.event_type)
+        return event
+
+    pipeline.chain = (note, *pipeline.chain)
+    with schemalog.bound(session_id="s-1"):
+        emit()
+        assert chained == []  # all three took the fast path
+        pipeline._fast.clear()
+        emit()
+    assert len(chained) == 3
+    lines = [{**record, "event_id": "", "timestamp": ""} for record in handler.records]
+    assert lines[:3] == lines[3:]
+    assert [list(record) for record in lines[:3]] == [list(record) for record in lines[3:]]
+    assert lines[0]["tool_params"]["api_key"] == "[REDACTED]"
+    assert (lines[0]["mcp_name"], lines[0]["request_id"]) == ("m", "r")
+    assert ("caller" in lines[0]) is caller

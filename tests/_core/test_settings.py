@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from schemalog._core import settings
+from schemalog._core.event import Event
 from schemalog._core.options import parse_size
 from schemalog._core.settings import resolve, static_field_names
 from schemalog.exceptions import ConfigError
@@ -105,3 +106,36 @@ def test_unknown_settings_are_refused() -> None:
     """A misspelt setting is a TypeError, as for any keyword-only signature."""
     with pytest.raises(TypeError, match="unexpected keyword argument 'servce'"):
         resolve(environ={}, servce="api")  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"processors": [42]}, "processors: 42 is not callable"),
+        ({"context_fields": "hostname"}, "a list of names"),
+        ({"context_fields": ["host name"]}, r"\['host name'\] are not names"),
+        ({"context_fields": ["session_id"]}, "envelope names"),
+        ({"sample_rates": {"ping": 2}}, r"sample_rates\['ping'\]=2 is not a number in \(0, 1\]"),
+    ],
+)
+def test_chain_settings_are_checked(options: dict[str, object], message: str) -> None:
+    """Processors, context fields and sample rates are checked with a clear error."""
+    with pytest.raises(ConfigError, match=message):
+        resolve(environ={}, **options)  # type: ignore[arg-type]
+
+
+def test_chain_settings_are_kept() -> None:
+    """Processors keep their order; context fields and rates are normalized."""
+
+    def first(event: Event) -> Event:
+        return event
+
+    def second(event: Event) -> None:
+        return None
+
+    settings_ = resolve(
+        environ={}, processors=[first, second], context_fields=["host"], sample_rates={"ping": 1}
+    )
+    assert settings_.processors == (first, second)
+    assert settings_.context_fields == frozenset({"host"})
+    assert settings_.sample_rates == {"ping": 1.0}

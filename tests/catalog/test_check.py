@@ -92,6 +92,7 @@ RULES: list[tuple[Mutation, str]] = [
     (lambda s: s.update({"x-context": ["tenant_id"]}), '"x-context" must list distinct names'),
     (lambda s: s.update({"x-context": [{}]}), '"x-context" must list distinct names'),
     (lambda s: s.pop("x-domain"), '"x-domain" must name the docs section'),
+    (lambda s: s.update({"x-sample-rate": 1.5}), '"x-sample-rate" must be a number in (0, 1]'),
     (lambda s: s.update(type="array"), 'must have "type": "object"'),
     (lambda s: s.update(title="other"), '"title" must be the event type'),
     (

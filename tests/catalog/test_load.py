@@ -96,6 +96,13 @@ def test_unknown_event_type_suggests_the_nearest(tmp_path: Path) -> None:
             "x-sensitive",
         ),
         ("ok_event", "1.0.0", json.dumps({"type": "object", "x-context": [{}]}), "x-context"),
+        ("ok_event", "1.0.0", json.dumps({"type": "object", "x-sample-rate": 0}), "x-sample-rate"),
+        (
+            "ok_event",
+            "1.0.0",
+            json.dumps({"type": "object", "x-sample-rate": "0.5"}),
+            r"x-sample-rate must be a number in \(0, 1\]",
+        ),
         (
             "ok_event",
             "1.0.0",

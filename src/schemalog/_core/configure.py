@@ -7,6 +7,8 @@ anybody called ``configure()``.
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import threading
 from typing import Final, Unpack
 
@@ -39,9 +41,16 @@ def configure(**options: Unpack[Options]) -> Settings:
         max_event_bytes: the largest line written; longer ones are cut (see ``truncated``).
         hash_key: key for ``x-sensitive: hash`` (HMAC-SHA-256); without one, plain SHA-256.
         clock: returns the current epoch seconds (for tests and simulations).
+        processors: your own functions ``(Event) -> Event | None``, run in order after
+            normalize and before validate (see docs/guide.md, "Processors").
+        context_fields: extra names that are context rather than event fields (such as an
+            attribute a ``logging.Filter`` sets): rendered flat, never validated.
+        sample_rates: ``{event_type: rate}``, a number in (0, 1]; overrides ``x-sample-rate``.
 
     Raises ConfigError or CatalogError naming what is wrong. Calling it again replaces the
-    previous configuration and closes the sinks it installed.
+    previous configuration and closes the sinks it installed. Handlers it did not install stay
+    on the root logger, except one that writes to the same stream or file as one of its sinks:
+    that one is replaced, so each line is written once per destination.
     """
     settings = resolve(**options)
     catalog = Catalog.load(settings.schemas)
@@ -50,17 +59,55 @@ def configure(**options: Unpack[Options]) -> Settings:
     return settings
 
 
+class ProcessRecords(logging.Filter):
+    """Runs each stdlib record through the pipeline before a sink configure() installed sees it.
+
+    The record's line is computed once and kept on it, so every sink writes the same bytes; a
+    record the chain drops (sampled out, invalid under ``drop``) is not written; under
+    ``on_invalid="raise"`` an invalid ``extra=`` event raises at the logging call.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Return whether the record is written."""
+        pipeline = state.pipeline
+        return pipeline is None or pipeline.process_record(record) is not None
+
+
+_PROCESS_RECORDS: Final = ProcessRecords()
+
+
 def _install(settings: Settings, pipeline: Pipeline, handlers: list[logging.Handler]) -> None:
     root = logging.getLogger()
     for old in _installed:
         root.removeHandler(old)
         old.close()
     _installed[:] = handlers
+    destinations = {_destination(handler) for handler in handlers} - {None}
+    for other in list(root.handlers):
+        if _destination(other) in destinations:  # e.g. dictConfig's stdout handler
+            root.removeHandler(other)
+    level = settings.level
+    if state.capture_level is not None and state.capture_level < level:
+        for handler in handlers:  # the sinks keep the configured level; the capture sees all
+            if handler.level == logging.NOTSET:
+                handler.setLevel(level)
+        level = state.capture_level
     for handler in handlers:
+        handler.addFilter(_PROCESS_RECORDS)
         root.addHandler(handler)
-    root.setLevel(settings.level)
-    state.set_min_level(settings.level)
+    root.setLevel(level)
+    state.set_min_level(level)
     state.pipeline = pipeline
+
+
+def _destination(handler: logging.Handler) -> tuple[str, object] | None:
+    """Where a handler writes: ("file", real path) or ("stream", the stream); None if unknown."""
+    path = getattr(handler, "baseFilename", None) or getattr(handler, "path", None)
+    if isinstance(path, str | os.PathLike):
+        return ("file", os.path.realpath(path))
+    name = getattr(handler, "stream_name", None)
+    stream = getattr(sys, name, None) if isinstance(name, str) else getattr(handler, "stream", None)
+    return None if stream is None else ("stream", id(stream))
 
 
 def configure_on_first_use() -> None:

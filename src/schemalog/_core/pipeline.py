@@ -1,98 +1,134 @@
-"""The emission pipeline: from a call's fields to one JSON line handed to stdlib handlers.
+"""The emission pipeline: a chain of small processors from a call to one JSON line.
 
-``Pipeline.emit`` runs the steps in order, each a small function of its own module:
-context merge (:mod:`schemalog._core.context`), normalization (:mod:`schemalog._core.normalize`),
-validation (:mod:`schemalog.catalog.load`), redaction (:mod:`schemalog._core.redact`), envelope
-(:mod:`schemalog._core.envelope`) and rendering with the size guard (:mod:`schemalog._core.render`).
+The chain, in order (each step a function ``(Event) -> Event | None`` of its own module)::
+
+    context    bound context and the span's ids          steps.add_context
+    envelope   event_type, envelope names, stamps        steps.make_envelope
+    sample     per-type sampling (when rates are set)    steps.make_sampler
+    normalize  plain JSON data                           steps.normalize_step
+    (the user's processors from configure(processors=[...]) run here)
+    validate   schema, issues, on_invalid                validate.make_validate
+    redact     x-sensitive and secret-named keys         finish.make_redact
+    render     the flat record as one line               finish.make_render
+    size guard cut to max_event_bytes                    finish.make_size_guard
+
 The line is rendered once and carried on a stdlib ``LogRecord``, so every handler writes the
-same bytes.
+same bytes. A common valid event (a known, unsampled type; plain fields; its required
+context; nothing to take out of the fields; no span, no user processors) takes a fast path
+that gives the same line without building an :class:`Event` or calling the nine steps. Stdlib
+records (``extra=``) run the same chain from :meth:`Pipeline.process_record`; ``log`` records
+skip sampling and validation.
 """
 
 from __future__ import annotations
 
-import enum
 import logging
 import sys
-import traceback
-from collections.abc import Mapping
-from types import FrameType, TracebackType
+from collections.abc import Sequence
+from types import FrameType
 from typing import Any, Final
 
 import orjson
 
 from schemalog._core import context as _context
-from schemalog._core.envelope import Stamper
+from schemalog._core import stdlib
+from schemalog._core.event import LINE_ATTRIBUTE, Event, Processor
+from schemalog._core.finish import count_redacted, make_redact, make_render, make_size_guard
 from schemalog._core.logrecord import make_record
-from schemalog._core.normalize import normalize, normalize_fields, safe_repr
+from schemalog._core.normalize import safe_repr
+from schemalog._core.otel import OTEL_MODULE, span_ids
 from schemalog._core.redact import Redactor
-from schemalog._core.render import escape_line_breaks, fit, render, render_within
-from schemalog._core.scan import scrub_text
+from schemalog._core.render import escape_line_breaks
 from schemalog._core.settings import Settings
 from schemalog._core.stats import STATS
+from schemalog._core.steps import (
+    CALL_OPTIONS,
+    PLAIN_ONLY,
+    STAMP,
+    add_context,
+    caller_text,
+    make_envelope,
+    make_sampler,
+    normalize_step,
+    pop_context,
+    skip_caller_modules,
+)
+from schemalog._core.validate import make_validate
 from schemalog.catalog.load import Catalog, SchemaVersion
-from schemalog.catalog.sensitivity import EMPTY_PLAN
-from schemalog.exceptions import InvalidEventError, UnknownEventError
+from schemalog.exceptions import InvalidEventError, ProcessorError
 from schemalog.record import (
     CONTEXT_NAMES,
     LEVEL_NAMES,
     LOG_EVENT_TYPE,
     RESERVED_NAMES,
-    STAMPED_NAMES,
     SchemaIssue,
     level_name,
 )
 
-ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
-#: Attribute of a LogRecord that holds schemalog's rendered line (bytes, without newline).
-LINE_ATTRIBUTE: Final = "schemalog_line"
-#: LogRecord attributes every record has; anything else on a foreign record is an ``extra``.
-_STANDARD_RECORD_ATTRIBUTES: Final = frozenset(
-    logging.LogRecord("", 0, "", 0, "", None, None).__dict__
-) | {"message", "asctime", LINE_ATTRIBUTE}
+__all__ = ["LINE_ATTRIBUTE", "Pipeline", "skip_caller_modules"]
 
-_STAMP: Final = Stamper()
 _count_emitted: Final = STATS.adder("emitted")
-_count_redacted: Final = STATS.adder("redacted")
-#: orjson refuses (TypeError) anything that is not plain JSON data under these options.
-_PLAIN_ONLY: Final = (
-    orjson.OPT_PASSTHROUGH_DATETIME
-    | orjson.OPT_PASSTHROUGH_DATACLASS
-    | orjson.OPT_PASSTHROUGH_SUBCLASS
-)
-
-
-class Capture:
-    """Receives records instead of the sinks while ``schemalog.testing`` captures."""
-
-    def __init__(self, records: list[dict[str, Any]], invalid: list[InvalidEventError]) -> None:
-        self.records = records
-        self.invalid = invalid
-
-
-#: Active captures, innermost last; process-wide so that threads under test are captured too.
-CAPTURES: Final[list[Capture]] = []
+#: An absent optional field of the fast path's record (never changed).
+_NONE: Final[dict[str, str]] = {}
+_modules: Final = sys.modules
 
 
 class Pipeline:
-    """Turns calls into records for one configuration; immutable once built."""
+    """Turns calls and stdlib records into lines for one configuration; immutable once built."""
 
     def __init__(self, settings: Settings, catalog: Catalog) -> None:
         self.settings = settings
         self.catalog = catalog
+        #: The redactor of this configuration (also used by schemalog.agent for tool params).
         self.redactor = Redactor(settings.hash_key)
-        self._newest = {name: catalog.get(name) for name in catalog}
-        self._static = dict(settings.static_fields)
-        self._service = settings.service
-        self._service_field = {} if settings.service is None else {"service": settings.service}
         self._clock = settings.clock
         self._caller = settings.caller
-        self._on_invalid = settings.on_invalid
         self._max_bytes = settings.max_event_bytes
-        self._preview = settings.on_invalid != "raise"  # production: quote values shortly
+        self._service_field = {} if settings.service is None else {"service": settings.service}
+        self._static = dict(settings.static_fields)
+        self._special = RESERVED_NAMES | CALL_OPTIONS | settings.context_fields
+        rates = self._sample_rates(settings, catalog)
+        envelope = make_envelope(settings.context_fields, settings.caller)
+        user = [_guarded(processor, settings.on_invalid) for processor in settings.processors]
+        tail = (
+            make_redact(self.redactor),
+            make_render(settings.service, settings.static_fields),
+            make_size_guard(settings.max_event_bytes),
+        )
+        sample = [make_sampler(rates)] if rates else []
+        validate = make_validate(catalog, settings.on_invalid, redactor=self.redactor)
+        #: The chain for events, in order.
+        self.chain: tuple[Processor, ...] = (
+            add_context,
+            envelope,
+            *sample,
+            normalize_step,
+            *user,
+            validate,
+            *tail,
+        )
+        #: The chain for stdlib ``log`` records: nothing to sample or validate.
+        self.log_chain: tuple[Processor, ...] = (
+            add_context,
+            envelope,
+            normalize_step,
+            *user,
+            *tail,
+        )
+        fast_possible = not settings.processors
+        self._fast: dict[str, SchemaVersion] = {
+            name: catalog.get(name)
+            for name in (catalog if fast_possible else ())
+            if name not in rates
+        }
 
-    # -- events from schemalog loggers -------------------------------------------------------
+    @staticmethod
+    def _sample_rates(settings: Settings, catalog: Catalog) -> dict[str, float]:
+        rates = {name: catalog.get(name).sample_rate for name in catalog}
+        rates.update(settings.sample_rates)
+        return {name: rate for name, rate in rates.items() if rate is not None and rate < 1}
 
-    def emit(  # noqa: PLR0912, PLR0915, PLR0917 - one hot path, kept flat on purpose
+    def emit(  # noqa: PLR0917 - the loggers' one call, positional for speed
         self,
         stdlib_logger: logging.Logger,
         levelno: int,
@@ -100,132 +136,32 @@ class Pipeline:
         fields: dict[str, Any],
         logger_context: _context.Split,
         frame: FrameType | None,
-        *,
-        notes: list[SchemaIssue] | None = None,
     ) -> None:
-        """Process one call and hand its record to the handlers.
+        """Run one call through the chain and hand its line to the handlers.
 
         ``fields`` is the call's own ``**kwargs`` dict (it may be changed). Never raises, except
-        InvalidEventError under ``on_invalid="raise"``.
+        InvalidEventError under ``on_invalid="raise"`` (and a user processor's error there).
         """
         try:
             now = self._clock()
-            exc_info = fields.pop("exc_info") if "exc_info" in fields else None
-            bound_envelope, bound_fields = _context.bound_split()
-            logger_envelope, logger_fields = logger_context
-            if bound_fields or logger_fields:
-                fields = {**bound_fields, **logger_fields, **fields}
-            envelope = {**bound_envelope, **logger_envelope} if logger_envelope else bound_envelope
-            issues: list[SchemaIssue] = []
-            notes = [] if notes is None else notes  # values made representable (normalize)
-            if type(event_type) is not str or "event_type" in fields:
-                event_type = _event_type_text(event_type, fields, issues)
-            pin: Any = None
-            if not RESERVED_NAMES.isdisjoint(fields):
-                fields, envelope, pin = _take_envelope_names(fields, envelope, issues)
-            schema = self._newest.get(event_type) if pin is None else None
-            normalized = False
-            if schema is None or not schema.scalar_only:
-                try:
-                    orjson.dumps(fields, option=_PLAIN_ONLY)  # C speed: anything to normalize?
-                except TypeError:
-                    fields = normalize_fields(fields, notes=notes)
-                    normalized = True
-            try:
-                valid = schema is not None and schema.validator.is_valid(fields)
-            except ValueError:  # jsonschema_rs refuses some types (UUID...): normalize first
-                valid = False
-            if not valid:
-                schema = self._validate(event_type, pin, fields, issues)
-            if schema is not None:
-                for name in schema.required_context:
-                    if envelope.get(name) is None:
-                        issues.append(SchemaIssue(f"$.{name}", "required context is missing"))
-            if issues:
-                if not normalized:  # NaN and the like, as the line will carry them
-                    fields = normalize_fields(fields, notes=notes)
-                plan = EMPTY_PLAN if schema is None else schema.redaction
-                issues = self.redactor.redact_issues(issues, fields, plan, preview=self._preview)
-                if not self._accept_invalid(event_type, issues):
-                    return
-
-            if schema is None:
-                redacted = self.redactor.redact(fields)
-            elif issues or schema.redaction.needed:
-                redacted = self.redactor.redact(fields, schema.redaction, valid=not issues)
-            else:  # a valid event of a schema with nothing that could need redacting
-                redacted = fields
-            if redacted is not fields:
-                _count_redacted()
-            timestamp, event_id = _STAMP(now)
-            if schema is not None and not self._caller:
-                # The common case as one literal: cheaper than building the dict step by step.
-                record: dict[str, Any] = {
-                    "timestamp": timestamp,
-                    "level": LEVEL_NAMES.get(levelno) or level_name(levelno),
-                    "logger": stdlib_logger.name,
-                    "event_type": event_type,
-                    "schema_version": schema.version_text,
-                    "event_id": event_id,
-                    **self._service_field,
-                    **envelope,
-                    **self._static,
-                    **redacted,
-                }
-            else:
-                record = {
-                    "timestamp": timestamp,
-                    "level": LEVEL_NAMES.get(levelno) or level_name(levelno),
-                    "logger": stdlib_logger.name,
-                    "event_type": event_type,
-                }
-                if schema is not None:
-                    record["schema_version"] = schema.version_text
-                record["event_id"] = event_id
-                record.update(self._service_field)
-                if self._caller and frame is not None:
-                    record["caller"] = _caller_text(frame)
-                record.update(envelope)
-                record.update(self._static)
-                record.update(redacted)
-            if exc_info is not None:
-                exception = _exception_text(exc_info)
-                if exception is not None:
-                    record["exception"] = exception
-            if issues or notes:
-                record["schema_errors"] = [str(issue) for issue in [*issues, *notes]]
-
-            try:  # render(), inlined: this is the hot path
-                line = orjson.dumps(record)
-            except TypeError:
-                if schema is not None and schema.scalar_only and not issues:
-                    # Only an int beyond 64 bits gets here unnormalized: judge it as written.
-                    if exc_info is not None:
-                        fields["exc_info"] = exc_info
-                    if pin is not None:
-                        fields["schema_version"] = pin
-                    self.emit(
-                        stdlib_logger,
-                        levelno,
-                        event_type,
-                        normalize_fields(fields, notes=notes),
-                        (envelope, {}),
-                        frame,
-                        notes=notes,
-                    )
-                    return
-                line = render(record)
-            if not line.isascii():
-                line = escape_line_breaks(line)
-            if len(line) > self._max_bytes:
-                line = fit(record, line, self._max_bytes)[0]
-                STATS.add("truncated")
-            if CAPTURES:
-                CAPTURES[-1].records.append(orjson.loads(line))
-                return
+            caller = _NONE
+            if self._caller and frame is not None:
+                caller = {"caller": caller_text(frame)}
+            line = self._fast_line(
+                stdlib_logger.name, levelno, event_type, fields, logger_context, now, caller, _NONE
+            )
+            if line is None:
+                event: Event | None = Event(
+                    stdlib_logger.name, levelno, event_type, fields, logger_context, now, frame
+                )
+                for step in self.chain:  # _run(), inlined: this is the hot path
+                    event = step(event)  # type: ignore[arg-type]  # None returns below
+                    if event is None:
+                        return
+                line = event.line  # type: ignore[union-attr]
             log_record = make_record(stdlib_logger.name, levelno, frame, line.decode(), now)
             log_record.__dict__[LINE_ATTRIBUTE] = line
-        except InvalidEventError:
+        except (InvalidEventError, ProcessorError):
             raise
         except Exception as error:
             STATS.add("internal_errors")
@@ -236,207 +172,179 @@ class Pipeline:
                 stdlib_logger.handle(log_record)
             else:  # what handle() would do, without two Python frames that decide nothing
                 stdlib_logger.callHandlers(log_record)
+        except (InvalidEventError, ProcessorError):
+            raise  # a capturing handler under on_invalid="raise"
         except Exception as error:  # a handler that raises instead of calling handleError
             STATS.add("sink_errors")
             STATS.drop("handler_raised", f"a handler raised: {error!r}")
         else:
             _count_emitted()
 
-    def _validate(
-        self, event_type: str, pin: Any, fields: dict[str, Any], issues: list[SchemaIssue]
-    ) -> SchemaVersion | None:
-        """Find the schema (unknown or pinned event types) and explain why ``fields`` fail it.
+    def _fast_line(  # noqa: PLR0917
+        self,
+        logger: str,
+        levelno: int,
+        event_type: Any,
+        fields: dict[str, Any],
+        logger_context: _context.Split,
+        now: float,
+        caller: dict[str, str],
+        message: dict[str, str],
+    ) -> bytes | None:
+        """Return the line of a common valid event, else None (the chain then takes it).
 
-        The hot path has already tried the newest version's compiled validator.
+        Common: a known, unsampled type called with plain fields and its required context,
+        nothing to take out of the fields (no envelope names or ``exc_info``, also among
+        bound fields), no recording span and no user processors. ``caller`` and ``message``
+        are ``{}`` or that field. Gives exactly the chain's line for it, calling the same
+        helpers, without building an Event or calling nine steps.
         """
-        if issues and any(issue.path == "$.event_type" for issue in issues):
+        schema = self._fast.get(event_type) if type(event_type) is str else None
+        if schema is None or (OTEL_MODULE in _modules and span_ids() is not None):
             return None
-        try:
-            schema = self.catalog.get(event_type, None if pin is None else str(normalize(pin)))
-        except UnknownEventError as error:
-            path = "$.event_type" if pin is None else "$.schema_version"
-            issues.append(SchemaIssue(path, str(error)))
+        bound_context, bound_fields = _context.bound_split()
+        if bound_fields or logger_context[1]:
+            fields = {**bound_fields, **logger_context[1], **fields}
+        if not self._special.isdisjoint(fields):
             return None
-        validator = schema.validator
+        context = {**bound_context, **logger_context[0]} if logger_context[0] else bound_context
+        redacted = self._fast_fields(schema, fields, context)
+        if redacted is None:
+            return None
+        timestamp, event_id = STAMP(now)
         try:
-            if validator.is_valid(fields):
-                return schema
-        except ValueError:
-            pass
-        plain = normalize_fields(fields)  # a UUID or an Enum may be fine once normalized
-        if not validator.is_valid(plain):
-            issues.extend(validator.issues(plain))
-        return schema
+            line = orjson.dumps(
+                {
+                    "timestamp": timestamp,
+                    "level": LEVEL_NAMES.get(levelno) or level_name(levelno),
+                    "logger": logger,
+                    "event_type": event_type,
+                    "schema_version": schema.version_text,
+                    "event_id": event_id,
+                    **self._service_field,
+                    **caller,
+                    **context,
+                    **self._static,
+                    **message,
+                    **redacted,
+                }
+            )
+        except TypeError:  # an int beyond 64 bits: the chain normalizes and judges it
+            return None
+        if redacted is not fields:
+            count_redacted()
+        if not line.isascii():
+            line = escape_line_breaks(line)
+        return line if len(line) <= self._max_bytes else None
 
-    def _accept_invalid(self, event_type: str, issues: list[SchemaIssue]) -> bool:
-        """Count an invalid event; return whether it is still emitted (``keep``)."""
-        STATS.add("invalid")
-        if CAPTURES:
-            error = InvalidEventError(event_type, issues)
-            CAPTURES[-1].invalid.append(error)
-            STATS.add("invalid_raised")
-            raise error
-        if self._on_invalid == "keep":
-            STATS.add("invalid_kept")
-            return True
-        if self._on_invalid == "drop":
-            STATS.add("invalid_dropped")
-            STATS.drop("invalid", f"on_invalid='drop' dropped an invalid {event_type!r} event")
-            return False
-        STATS.add("invalid_raised")
-        raise InvalidEventError(event_type, issues)
+    def _fast_fields(
+        self, schema: SchemaVersion, fields: dict[str, Any], context: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """Return the redacted fields of a valid event with plain fields, else None."""
+        for name in schema.required_context:
+            if context.get(name) is None:
+                return None
+        try:
+            if not schema.scalar_only:  # a scalar-only schema's valid fields are plain already
+                orjson.dumps(fields, option=PLAIN_ONLY)
+            valid = schema.validator.is_valid(fields)
+        except (TypeError, ValueError):  # something to normalize first
+            return None
+        if not valid:
+            return None
+        if schema.redaction.needed:
+            return self.redactor.redact(fields, schema.redaction, valid=True)
+        return fields
 
-    # -- plain stdlib records from other libraries ------------------------------------------
+    @staticmethod
+    def _run(chain: Sequence[Processor], event: Event) -> bytes | None:
+        for step in chain:
+            result = step(event)
+            if result is None:
+                return None
+            event = result
+        return event.line
 
-    def foreign_line(self, record: logging.LogRecord) -> bytes:
-        """Render a stdlib record from another library as an ``event_type: log`` line."""
-        line: bytes | None = getattr(record, LINE_ATTRIBUTE, None)
+    def process_record(self, record: logging.LogRecord) -> bytes | None:
+        """Return a stdlib record's line (None when the chain drops it), computed once per record.
+
+        A schemalog record carries its line already; any other record runs the chain (see
+        :mod:`schemalog._core.stdlib`) and keeps its line, so every handler writes the same
+        bytes with the same ``event_id``. Raises only what ``on_invalid="raise"`` raises.
+        """
+        attributes = record.__dict__
+        line: bytes | None = attributes.get(LINE_ATTRIBUTE)
         if line is not None:
             return line
+        line = attributes.get(stdlib.EVENT_LINE_ATTRIBUTE)
+        if line is None:
+            line = self._record_line(record)
+            attributes[stdlib.EVENT_LINE_ATTRIBUTE] = line
+        return line or None
+
+    def _fast_record_line(self, record: logging.LogRecord) -> bytes | None:
+        """Return the fast path's line for a stdlib event record (see :meth:`_fast_line`)."""
+        fields = stdlib.extras(record)
+        event_type = fields.pop("event_type")
+        context = pop_context(fields, CONTEXT_NAMES)
+        caller = {"caller": stdlib.caller_of(record)} if self._caller else _NONE
+        message = {"message": stdlib.message_of(record)}
+        return self._fast_line(
+            record.name,
+            record.levelno,
+            event_type,
+            fields,
+            (context, {}),
+            record.created,
+            caller,
+            message,
+        )
+
+    def _record_line(self, record: logging.LogRecord) -> bytes:
         try:
-            return self._foreign_line(record)
+            if stdlib.is_event(record) and not (record.exc_info or record.stack_info):
+                line = self._fast_record_line(record)
+                if line is not None:
+                    return line
+            event = stdlib.event_from_record(record, self.settings.caller)
+            if stdlib.is_event(record):
+                return self._run(self.chain, event) or b""
+            event.event_type = LOG_EVENT_TYPE
+            return self._run(self.log_chain, event) or b""
+        except (InvalidEventError, ProcessorError):
+            raise
         except Exception as error:
             STATS.add("internal_errors")
+            timestamp, event_id = STAMP(record.created)
             return orjson.dumps(
                 {
-                    "timestamp": _STAMP.timestamp(record.created),
+                    "timestamp": timestamp,
                     "level": level_name(record.levelno),
                     "logger": record.name,
                     "event_type": LOG_EVENT_TYPE,
-                    "event_id": _STAMP(record.created)[1],
+                    "event_id": event_id,
                     "message": f"<unformattable record: {safe_repr(error)}>",
                 }
             )
 
-    def _foreign_line(self, record: logging.LogRecord) -> bytes:
-        envelope, bound_fields = _context.bound_split()
-        timestamp, event_id = _STAMP(record.created)
-        out: dict[str, Any] = {
-            "timestamp": timestamp,
-            "level": level_name(record.levelno),
-            "logger": record.name,
-            "event_type": LOG_EVENT_TYPE,
-            "event_id": event_id,
-        }
-        if self._service is not None:
-            out["service"] = self._service
-        if self._caller:
-            out["caller"] = f"{record.module}:{record.funcName}:{record.lineno}"
-        out.update(envelope)
-        out.update(self._static)
-        extras = {
-            key: value
-            for key, value in record.__dict__.items()
-            if key not in _STANDARD_RECORD_ATTRIBUTES and key not in RESERVED_NAMES
-        }
-        notes: list[SchemaIssue] = []
-        fields = self.redactor.redact(normalize_fields({**bound_fields, **extras}, notes=notes))
-        out["message"] = _message(record)
-        out.update(fields)
-        exception = _exception_text(record.exc_info) if record.exc_info else record.exc_text
-        if record.stack_info:
-            exception = f"{exception}\n{record.stack_info}" if exception else record.stack_info
-        if exception:
-            out["exception"] = scrub_text(exception)
-        if notes:
-            out["schema_errors"] = [str(note) for note in notes]
-        return render_within(out, self._max_bytes)[0]
 
+def _guarded(processor: Processor, on_invalid: str) -> Processor:
+    """Wrap a user's processor: an error it raises becomes a schema issue of the event.
 
-def _take_envelope_names(
-    fields: dict[str, Any], envelope: Mapping[str, Any], issues: list[SchemaIssue]
-) -> tuple[dict[str, Any], dict[str, Any], Any]:
-    """Move context names into the envelope, take a version pin, reject stamped names."""
-    fields = dict(fields)
-    new_envelope = dict(envelope)
-    for name in CONTEXT_NAMES.intersection(fields):
-        new_envelope[name] = normalize(fields.pop(name))
-    pin = fields.pop("schema_version", None)
-    for name in sorted(STAMPED_NAMES.intersection(fields)):
-        del fields[name]
-        issues.append(SchemaIssue(f"$.{name}", "is an envelope name that schemalog sets"))
-    return fields, new_envelope, pin
-
-
-def _event_type_text(positional: Any, fields: dict[str, Any], issues: list[SchemaIssue]) -> str:
-    """Return the event type, given first or as ``event_type=`` (taken out of ``fields``)."""
-    event_type = positional
-    if "event_type" in fields:
-        event_type = fields.pop("event_type")
-        if positional is not None and positional != event_type:
-            issues.append(
-                SchemaIssue(
-                    "$.event_type",
-                    f"given twice, as {safe_repr(positional)}"
-                    f" and event_type={safe_repr(event_type)}",
-                )
-            )
-    if type(event_type) is str:
-        return event_type
-    if isinstance(event_type, enum.Enum):
-        event_type = event_type.value
-    if isinstance(event_type, str):
-        return str(event_type)
-    if event_type is None:
-        issues.append(SchemaIssue("$.event_type", "missing: pass it first or as event_type="))
-        return ""
-    text = safe_repr(normalize(event_type))
-    issues.append(SchemaIssue("$.event_type", f"must be a string, got {text}"))
-    return text
-
-
-#: Module name prefixes that are never the caller: helpers that log on the application's behalf.
-_CALLER_SKIPS: list[str] = []
-
-
-def skip_caller_modules(*prefixes: str) -> None:
-    """Never report a frame of these modules (or their submodules) as ``caller``.
-
-    For libraries that emit events on the application's behalf, as ``schemalog.agent`` does:
-    ``caller`` then names the application's line that called the library.
+    Under ``on_invalid="raise"`` the error propagates (as ProcessorError) instead.
     """
-    _CALLER_SKIPS.extend(p for p in prefixes if p not in _CALLER_SKIPS)
+    name = getattr(processor, "__qualname__", None) or safe_repr(processor)
 
+    def guarded(event: Event) -> Event | None:
+        try:
+            return processor(event)
+        except (InvalidEventError, ProcessorError):
+            raise
+        except Exception as error:
+            STATS.add("processor_errors")
+            if on_invalid == "raise":
+                raise ProcessorError(f"processor {name} raised {error!r}") from error
+            event.issues.append(SchemaIssue("$", f"processor {name} raised {safe_repr(error)}"))
+            return event
 
-def _caller_text(frame: FrameType) -> str:
-    skips = tuple(_CALLER_SKIPS)
-    module = frame.f_globals.get("__name__", "?")
-    while skips and frame.f_back is not None and _is_under(module, skips):
-        frame = frame.f_back
-        module = frame.f_globals.get("__name__", "?")
-    return f"{module}:{frame.f_code.co_name}:{frame.f_lineno}"
-
-
-def _is_under(module: str, prefixes: tuple[str, ...]) -> bool:
-    return any(module == p or module.startswith(p + ".") for p in prefixes)
-
-
-def _exception_text(exc_info: Any) -> str | None:
-    """Format ``exc_info`` (True, an exception, or a sys.exc_info() tuple) as a traceback."""
-    if exc_info is None or exc_info is False:
-        return None
-    if exc_info is True:
-        exc_info = sys.exc_info()
-    if isinstance(exc_info, BaseException):
-        exc_info = (type(exc_info), exc_info, exc_info.__traceback__)
-    if not isinstance(exc_info, tuple) or len(exc_info) != 3 or exc_info[1] is None:
-        return None
-    try:
-        return scrub_text("".join(traceback.format_exception(*exc_info)).rstrip("\n"))
-    except Exception:
-        return safe_repr(exc_info[1])
-
-
-def _message(record: logging.LogRecord) -> str:
-    try:
-        return scrub_text(record.getMessage())
-    except Exception:  # args that do not fit the format string
-        return f"{safe_repr(record.msg)} % {safe_repr(record.args)}"
-
-
-def frame_of_caller(depth: int) -> FrameType | None:
-    """Return the caller's frame ``depth`` levels up (None where frames are unavailable)."""
-    try:
-        return sys._getframe(depth + 1)
-    except ValueError:
-        return None
+    return guarded

@@ -11,6 +11,7 @@
 | static_fields | SCHEMALOG_STATIC_FIELDS (JSON object, or ``k=v,k=v``) | none |
 | max_event_bytes | SCHEMALOG_MAX_EVENT_BYTES | 256 KiB |
 | hash_key | SCHEMALOG_HASH_KEY | none (plain SHA-256) |
+| processors, context_fields, sample_rates | (arguments only) | none |
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from typing import Any, Final, Literal, TypedDict, Unpack, cast
 
 import orjson
 
+from schemalog._core.event import Processor
 from schemalog._core.options import parse_bool, parse_env, parse_size, parse_value
 from schemalog._core.render import DEFAULT_MAX_BYTES, MIN_MAX_BYTES
-from schemalog.catalog.load import default_schemas_dir
+from schemalog.catalog.load import default_schemas_dir, is_sample_rate
 from schemalog.exceptions import ConfigError
 from schemalog.record import LEVELS, RESERVED_NAMES, level_number
 
@@ -52,6 +54,12 @@ class Settings:
     max_event_bytes: int = DEFAULT_MAX_BYTES
     hash_key: bytes | None = None
     clock: Callable[[], float] = time.time
+    #: The user's processors, run in this order after normalize and before validate.
+    processors: tuple[Processor, ...] = ()
+    #: Names that are context, not event fields: rendered flat, never validated.
+    context_fields: frozenset[str] = frozenset()
+    #: Sampling rates per event type (override a schema's ``x-sample-rate``).
+    sample_rates: Mapping[str, float] = field(default_factory=dict)
 
 
 class Options(TypedDict, total=False):
@@ -67,6 +75,9 @@ class Options(TypedDict, total=False):
     max_event_bytes: int | None
     hash_key: str | bytes | None
     clock: Callable[[], float] | None
+    processors: Sequence[Processor] | None
+    context_fields: Sequence[str] | None
+    sample_rates: Mapping[str, float] | None
 
 
 def resolve(environ: Mapping[str, str] | None = None, **options: Unpack[Options]) -> Settings:
@@ -92,7 +103,39 @@ def resolve(environ: Mapping[str, str] | None = None, **options: Unpack[Options]
         max_event_bytes=_max_bytes(options.get("max_event_bytes"), env),
         hash_key=_hash_key(options.get("hash_key"), env),
         clock=options.get("clock") or time.time,
+        processors=_processors(options.get("processors")),
+        context_fields=_context_fields(options.get("context_fields")),
+        sample_rates=_sample_rates(options.get("sample_rates")),
     )
+
+
+def _processors(value: Sequence[Processor] | None) -> tuple[Processor, ...]:
+    processors = tuple(value or ())
+    for processor in processors:
+        if not callable(processor):
+            raise ConfigError(f"processors: {processor!r} is not callable")
+    return processors
+
+
+def _context_fields(value: Sequence[str] | None) -> frozenset[str]:
+    if isinstance(value, str):
+        raise ConfigError("context_fields must be a list of names, not one string")
+    names = frozenset(value or ())
+    bad = sorted(name for name in names if not isinstance(name, str) or not name.isidentifier())
+    if bad:
+        raise ConfigError(f"context_fields: {bad} are not names")
+    reserved = sorted(RESERVED_NAMES.intersection(names))
+    if reserved:
+        raise ConfigError(f"context_fields: {reserved} are envelope names; they are reserved")
+    return names
+
+
+def _sample_rates(value: Mapping[str, float] | None) -> dict[str, float]:
+    rates = dict(value or {})
+    for event_type, rate in rates.items():
+        if not is_sample_rate(rate):
+            raise ConfigError(f"sample_rates[{event_type!r}]={rate!r} is not a number in (0, 1]")
+    return {name: float(rate) for name, rate in rates.items()}
 
 
 def _level(value: int | str) -> int:
@@ -102,10 +145,6 @@ def _level(value: int | str) -> int:
         return level_number(value)
     except KeyError:
         raise ConfigError(f"level {value!r} is not one of {', '.join(LEVELS)}") from None
-
-
-def _caller(value: bool | None, env: Mapping[str, str]) -> bool:
-    return value if value is not None else parse_env(env, "SCHEMALOG_CALLER", parse_bool, False)
 
 
 def _on_invalid(value: str | None, env: Mapping[str, str]) -> OnInvalid:

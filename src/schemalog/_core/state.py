@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 pipeline: Pipeline | None = None
 #: The lowest level any schemalog logger emits (see set_min_level).
 min_level: int = logging.INFO
+#: While ``schemalog.testing`` captures: the level the root logger lets through, whatever the
+#: configured one (the sinks then filter at the configured level themselves).
+capture_level: int | None = None
 
 #: Called with the new lowest level whenever it changes (the loggers swap their methods).
 _level_listeners: Final[list[Callable[[int], None]]] = []

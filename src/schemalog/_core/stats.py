@@ -33,6 +33,7 @@ COUNTERS: Final = {
     "truncated": "records cut down to the size limit",
     "sink_errors": "failures inside a sink or handler (the record may be lost there)",
     "internal_errors": "unexpected failures inside schemalog, reported and survived",
+    "processor_errors": "errors raised by configure(processors=...) functions",
 }
 #: Prefixes of the counters made on first use, one per sink or per reason:
 #: ``written:<sink>`` (lines a sink wrote) and ``dropped:<reason>`` (events lost, and why).

@@ -22,7 +22,13 @@ from typing import Any, Final
 import orjson
 
 from schemalog.catalog.compatibility import compare
-from schemalog.catalog.load import EVENT_TYPE_PATTERN, Version, is_context_list, is_sensitive_action
+from schemalog.catalog.load import (
+    EVENT_TYPE_PATTERN,
+    Version,
+    is_context_list,
+    is_sample_rate,
+    is_sensitive_action,
+)
 from schemalog.catalog.sensitivity import ACTIONS
 from schemalog.catalog.validators import ReferenceValidator, check_schema_fast
 from schemalog.exceptions import CatalogError, GitRefError
@@ -178,6 +184,10 @@ def _header_reasons(schema: Mapping[str, Any], event_type: str, version: str) ->
     context = schema.get("x-context", [])
     if not is_context_list(context) or len(set(context)) != len(context):
         reasons.append(f'"x-context" must list distinct names from {sorted(CONTEXT_NAMES)}')
+    if "x-sample-rate" in schema and not is_sample_rate(schema["x-sample-rate"]):
+        reasons.append(
+            f'"x-sample-rate" must be a number in (0, 1], got {schema["x-sample-rate"]!r}'
+        )
     return reasons
 
 

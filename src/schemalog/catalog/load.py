@@ -69,6 +69,8 @@ class SchemaVersion:
     #: True when every event field is a typed scalar: an event that passes validation then
     #: holds only strings, numbers, booleans and nulls, with nothing to normalize.
     scalar_only: bool = field(init=False)
+    #: The share of this type's events that is kept, from ``x-sample-rate`` (None: all).
+    sample_rate: float | None = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "version_text", str(self.version))
@@ -76,6 +78,8 @@ class SchemaVersion:
         context = self.schema.get("x-context", [])
         object.__setattr__(self, "required_context", tuple(context))
         object.__setattr__(self, "scalar_only", _scalar_only(self.schema))
+        rate = self.schema.get("x-sample-rate")
+        object.__setattr__(self, "sample_rate", None if rate is None else float(rate))
 
     @property
     def description(self) -> str:
@@ -269,6 +273,8 @@ def _schema_problems(schema: Any) -> list[str]:
         problems.append(f"declares envelope names {reserved}; they are reserved (DESIGN §2)")
     if not is_context_list(schema.get("x-context", [])):
         problems.append(f"x-context must list some of {sorted(CONTEXT_NAMES)}")
+    if "x-sample-rate" in schema and not is_sample_rate(schema["x-sample-rate"]):
+        problems.append("x-sample-rate must be a number in (0, 1]")
     for name, subschema in properties.items():
         action = subschema.get("x-sensitive") if isinstance(subschema, dict) else None
         if action is not None and not is_sensitive_action(action):
@@ -281,6 +287,11 @@ def is_context_list(value: Any) -> bool:
     return isinstance(value, list) and all(
         isinstance(name, str) and name in CONTEXT_NAMES for name in value
     )
+
+
+def is_sample_rate(value: Any) -> bool:
+    """Whether ``value`` is a valid sampling rate: a number in (0, 1]."""
+    return type(value) in (int, float) and 0 < value <= 1
 
 
 def is_sensitive_action(value: Any) -> bool:

@@ -1,0 +1,80 @@
+"""Stdlib records as events: a ``logging.LogRecord`` turned into an :class:`Event` for the chain.
+
+A record whose ``extra`` (or ``LoggerAdapter`` extra, or an attribute a ``logging.Filter`` set)
+carries ``event_type`` is a cataloged event: its other extra attributes are the event's fields.
+A record without one is a ``log`` event that keeps its extra attributes as flat fields. Either
+way ``%``-args format ``message``, ``stacklevel`` moves ``caller``, ``stack_info`` becomes
+``stack`` and ``exc_info`` becomes ``exception``.
+"""
+
+from __future__ import annotations
+
+import logging
+from itertools import islice
+from typing import Any, Final
+
+from schemalog._core.context import EMPTY
+from schemalog._core.event import LINE_ATTRIBUTE, Event
+from schemalog._core.normalize import safe_repr
+from schemalog._core.scan import scrub_text
+from schemalog._core.steps import exception_text
+
+#: Attribute on a stdlib record that caches its processed line (b"" when the chain dropped it).
+EVENT_LINE_ATTRIBUTE: Final = "schemalog_event_line"
+_STOCK_ATTRIBUTES: Final = tuple(logging.LogRecord("", 0, "", 0, "", None, None).__dict__)
+#: LogRecord attributes every record has; anything else on a record is an ``extra``.
+STANDARD_RECORD_ATTRIBUTES: Final = frozenset(_STOCK_ATTRIBUTES) | {
+    "message",
+    "asctime",
+    "taskName",
+    LINE_ATTRIBUTE,
+    EVENT_LINE_ATTRIBUTE,
+}
+_LAST_STOCK: Final = len(_STOCK_ATTRIBUTES) - 1
+
+
+def extras(record: logging.LogRecord) -> dict[str, Any]:
+    """Return the record's extra attributes (``extra=``, adapter extras, Filter-set names)."""
+    attributes = record.__dict__
+    if type(record) is logging.LogRecord:
+        # LogRecord() sets its attributes first and in a fixed order; extras come after them.
+        # Skip those at C speed, after checking the last one is where it should be.
+        tail = islice(attributes.items(), _LAST_STOCK, None)
+        first = next(tail, None)
+        if first is not None and first[0] == _STOCK_ATTRIBUTES[-1]:
+            return {key: value for key, value in tail if key not in STANDARD_RECORD_ATTRIBUTES}
+    return {
+        key: value for key, value in attributes.items() if key not in STANDARD_RECORD_ATTRIBUTES
+    }
+
+
+def is_event(record: logging.LogRecord) -> bool:
+    """Whether the record is a cataloged event (it carries ``event_type``)."""
+    return "event_type" in record.__dict__
+
+
+def event_from_record(record: logging.LogRecord, caller: bool) -> Event:
+    """Return the Event for a stdlib record; ``caller`` adds ``module:function:line``."""
+    event = Event(record.name, record.levelno, None, extras(record), EMPTY, record.created)
+    if caller:
+        event.caller = caller_of(record)
+    event.message = message_of(record)
+    if record.exc_info:
+        event.exception = exception_text(record.exc_info)
+    elif record.exc_text:
+        event.exception = scrub_text(record.exc_text)
+    event.stack = None if record.stack_info is None else scrub_text(record.stack_info)
+    return event
+
+
+def caller_of(record: logging.LogRecord) -> str:
+    """Return ``module:function:line`` of the call that made the record (after ``stacklevel``)."""
+    return f"{record.module}:{record.funcName}:{record.lineno}"
+
+
+def message_of(record: logging.LogRecord) -> str:
+    """Return the record's message with its ``%``-args, or a readable stand-in if they clash."""
+    try:
+        return scrub_text(record.getMessage())
+    except Exception:  # args that do not fit the format string
+        return f"{safe_repr(record.msg)} % {safe_repr(record.args)}"
