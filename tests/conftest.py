@@ -75,3 +75,20 @@ def wait_for_child(pid: int, timeout: float = 30.0) -> int:
     os.kill(pid, 9)
     os.waitpid(pid, 0)
     pytest.fail("the forked child hung")
+
+
+@pytest.fixture
+def restore_secret_names() -> Iterator[None]:
+    """Undo add_secret_names() calls made by the test (the list is process-wide)."""
+    from schemalog.catalog.sensitivity import (
+        SECRET_NAME_VERDICTS,
+        SECRET_WORD_BYTES,
+        SECRET_WORDS,
+    )
+
+    saved, saved_bytes = set(SECRET_WORDS), list(SECRET_WORD_BYTES)
+    yield
+    SECRET_WORDS.clear()
+    SECRET_WORDS.update(saved)
+    SECRET_WORD_BYTES[:] = saved_bytes
+    SECRET_NAME_VERDICTS.clear()

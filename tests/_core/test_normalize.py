@@ -6,17 +6,19 @@ import dataclasses
 import datetime as dt
 import enum
 import math
+import time
 import uuid
 from decimal import Decimal
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schemalog._core.normalize import MAX_DEPTH, normalize, normalize_fields, safe_repr
+from schemalog._core.normalize import MAX_DEPTH, MAX_NODES, normalize, normalize_fields, safe_repr
+from schemalog.record import SchemaIssue
 
 
 class Color(enum.Enum):
@@ -39,6 +41,11 @@ class Model:
     def model_dump(self, mode: str) -> dict[str, Any]:
         assert mode == "json"
         return {"name": "m", "id": uuid.UUID(int=1)}
+
+
+class Creds(NamedTuple):
+    user: str
+    password: str
 
 
 class BrokenRepr:
@@ -99,16 +106,76 @@ def test_long_repr_is_cut() -> None:
     assert len(safe_repr("x" * 10_000)) < 1100
 
 
-def test_deep_and_cyclic_structures_are_cut() -> None:
-    """Nesting past MAX_DEPTH, including a cycle, ends in a placeholder instead of recursing."""
-    cyclic: list[Any] = []
-    cyclic.append(cyclic)
-    out = normalize(cyclic)
+def test_a_cycle_is_cut_where_it_closes_with_a_note() -> None:
+    """A container holding itself becomes a marker at the repeat, with a note naming the path."""
+    cyclic: dict[str, Any] = {"name": "a"}
+    cyclic["self"] = {"list": [cyclic]}
+    notes: list[SchemaIssue] = []
+    out = normalize_fields({"value": cyclic}, notes=notes)
+    assert out["value"] == {"name": "a", "self": {"list": ["<cycle: dict>"]}}
+    assert [str(note) for note in notes] == ["$.value.self.list[0]: contains itself, the cycle cut"]
+
+
+def test_nesting_past_the_depth_limit_is_cut_with_a_note() -> None:
+    """A value nested deeper than MAX_DEPTH levels ends in a marker, and a note says where."""
+    deep: Any = "leaf"
+    for _ in range(MAX_DEPTH + 5):
+        deep = {"a": deep}
+    notes: list[SchemaIssue] = []
+    out = normalize(deep, notes=notes)
     depth = 0
-    while isinstance(out, list):
-        out, depth = out[0], depth + 1
+    while isinstance(out, dict):
+        out, depth = out["a"], depth + 1
     assert depth == MAX_DEPTH
-    assert out == "<deeper than 32 levels: list>"
+    assert out == f"<deeper than {MAX_DEPTH} levels: dict>"
+    assert [str(n) for n in notes] == [
+        "$" + ".a" * MAX_DEPTH + ": nested deeper than 32 levels, cut"
+    ]
+
+
+def test_deep_nesting_costs_linear_time() -> None:
+    """Nesting that changes at every level (once doubling the work per level) is fast."""
+    deep: Any = uuid.UUID(int=1)
+    for _ in range(MAX_DEPTH - 1):
+        deep = {"a": deep, "b": [deep]}  # shared: 2**31 paths, if walked without a budget
+    started = time.perf_counter()
+    normalize(deep)
+    assert time.perf_counter() - started < 2.0
+
+
+@pytest.mark.parametrize(
+    ("value", "expected", "note"),
+    [
+        (Decimal("1e999999"), "1E+999999", "decimal beyond a float's range, written as a string"),
+        (2**64, str(2**64), "integer beyond 64 bits, written as a string"),
+        (10**20000, "<integer of 66439 bits>", "integer beyond 64 bits, written as a string"),
+        ("a\ud800b", "a\ufffdb", "lone surrogates replaced with U+FFFD"),
+    ],
+    ids=["decimal", "int65", "int20000digits", "surrogate"],
+)
+def test_unwritable_values_become_strings_with_a_note(value: Any, expected: Any, note: str) -> None:
+    """Huge numbers and lone surrogates become writable strings, quickly, with a note."""
+    notes: list[SchemaIssue] = []
+    started = time.perf_counter()
+    assert normalize_fields({"v": value}, notes=notes) == {"v": expected}
+    assert time.perf_counter() - started < 0.5
+    assert [str(n) for n in notes] == [f"$.v: {note}"]
+
+
+def test_namedtuples_keep_their_field_names() -> None:
+    """A namedtuple becomes an object, so key-based redaction can see its names."""
+    creds = Creds("bob", "hunter2")
+    assert normalize(creds) == {"user": "bob", "password": "hunter2"}
+
+
+def test_too_many_values_are_cut_with_one_note() -> None:
+    """Past MAX_NODES values the rest become markers, noted once."""
+    shared = [uuid.UUID(int=1)] * 1000
+    notes: list[SchemaIssue] = []
+    out = normalize([shared] * 200, notes=notes)
+    assert out[0] == [str(uuid.UUID(int=1))] * 1000
+    assert out[-1] == "<cut: too many values>"
+    assert [n.reason for n in notes] == [f"more than {MAX_NODES} values, the rest cut"]
 
 
 def test_plain_fields_are_returned_unchanged() -> None:

@@ -408,8 +408,83 @@ def test_huge_integers_are_judged_as_written(collector: LineCollector) -> None:
         schemalog.get_logger("app").info("stream_completed", total_chunks=2**70)
     (record,) = collector.records
     assert record["total_chunks"] == str(2**70)
-    assert record["schema_errors"] == [f'$.total_chunks: expected an integer, got "{2**70}"']
+    assert record["schema_errors"] == [
+        f'$.total_chunks: expected an integer, got "{2**70}"',
+        "$.total_chunks: integer beyond 64 bits, written as a string",
+    ]
     assert schemalog.stats()["invalid_kept"] == 1
+
+
+def test_schema_errors_never_quote_a_sensitive_value(collector: LineCollector) -> None:
+    """An x-sensitive field of the wrong type is reported without its value (issue 18)."""
+    secret = "sk-live-0123456789abcdef"
+    schemalog.get_logger("app").info("api_key_validation_failed", key_prefix={"x": secret})
+    (line,) = collector.lines
+    assert secret not in line
+    assert orjson.loads(line)["schema_errors"] == ['$.key_prefix: expected a string, got "****"']
+
+
+def test_a_lone_surrogate_no_longer_loses_a_cataloged_event(collector: LineCollector) -> None:
+    """A string that UTF-8 cannot carry is written with U+FFFD and a note."""
+    with schemalog.bound(session_id="s"):
+        schemalog.get_logger("app").info(
+            "chat_completions_start", proxy_router_url="http://a\ud800"
+        )
+    (record,) = collector.records
+    assert record["proxy_router_url"] == "http://a\ufffd"
+    assert record["schema_errors"] == ["$.proxy_router_url: lone surrogates replaced with U+FFFD"]
+    assert not any(n for name, n in schemalog.stats().items() if name.startswith("dropped:"))
+
+
+def test_a_self_referencing_field_is_written_with_a_note(collector: LineCollector) -> None:
+    """A cycle is cut where it closes; the event is written at once."""
+    loop: dict[str, Any] = {"name": "x"}
+    loop["me"] = loop
+    schemalog.get_logger("app").info("uncataloged_event", loop=loop)
+    (record,) = collector.records
+    assert record["loop"] == {"name": "x", "me": "<cycle: dict>"}
+    assert "$.loop.me: contains itself, the cycle cut" in record["schema_errors"]
+
+
+def test_free_text_of_plain_records_is_scanned(collector: LineCollector) -> None:
+    """%-args and tracebacks of stdlib records have their secrets masked."""
+    logger = logging.getLogger("lib")
+    logger.warning("login with password=%s", "hunter2")
+    try:
+        raise ValueError("upstream said token=abc123")
+    except ValueError:
+        logger.exception("GET %s", "https://x/?api_key=zzz&a=1")
+    first, second = collector.records
+    assert first["message"] == "login with password=[REDACTED]"
+    assert second["message"] == "GET https://x/?api_key=[REDACTED]&a=1"
+    assert "ValueError: upstream said token=[REDACTED]" in second["exception"]
+
+
+def test_dropped_invalid_events_are_counted_by_reason(schemas_dir: Path) -> None:
+    """on_invalid='drop' counts each dropped event under dropped:invalid."""
+    schemalog.configure(sinks=[LineCollector()], schemas=schemas_dir, on_invalid="drop")
+    for _ in range(2):
+        schemalog.get_logger("app").info("stream_completed", total_chunks="many")
+    assert schemalog.stats()["dropped:invalid"] == 2
+
+
+def test_raise_mode_errors_never_quote_a_sensitive_value(schemas_dir: Path) -> None:
+    """InvalidEventError, which applications log, quotes the masked value, not the secret."""
+    schemalog.configure(sinks=[], schemas=schemas_dir, on_invalid="raise")
+    with pytest.raises(schemalog.InvalidEventError) as error:
+        schemalog.get_logger("app").info("api_key_validation_failed", key_prefix=["sk-0123456789"])
+    assert "sk-0123456789" not in str(error.value)
+    assert [str(i) for i in error.value.issues] == ['$.key_prefix: expected a string, got "****"']
+
+
+def test_keep_mode_quotes_only_a_preview_of_a_value(collector: LineCollector) -> None:
+    """In production a schema error shows the start of a long value, not all of it."""
+    note = "customer wrote: " + "z" * 100
+    schemalog.get_logger("app").info("cache_hit", cache_expires_in_seconds=note)
+    (record,) = collector.records
+    (error,) = record["schema_errors"]
+    assert error.startswith('$.cache_expires_in_seconds: expected a number, got "customer wrote')
+    assert "z" * 20 not in error
 
 
 def test_user_processors_run_after_normalize_before_validate(schemas_dir: Path) -> None:

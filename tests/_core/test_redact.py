@@ -140,3 +140,72 @@ def test_invalid_events_are_walked_entirely() -> None:
     plan = RedactionPlan.from_schema(SCHEMA)
     out = Redactor().redact({"count": 1, "password": "x"}, plan, valid=False)
     assert out == {"count": 1, "password": REDACTED}
+
+
+def test_schema_errors_quote_the_redacted_value() -> None:
+    """A reason quoting a sensitive or secret-named value quotes its redacted form instead."""
+    from schemalog.record import SchemaIssue
+
+    fields = {"key_prefix": {"x": "sk-live-abcdefghijkl"}, "password": 5, "note": "n"}
+    issues = [
+        SchemaIssue("$.key_prefix", 'expected a string, got {"x":"sk-live-abcdefghijkl"}'),
+        SchemaIssue("$.password", "expected a string, got 5"),
+        SchemaIssue("$", "matches none of the allowed alternatives"),
+        SchemaIssue("$.note", 'expected an integer, got "n"'),
+    ]
+    plan = RedactionPlan({"key_prefix": "mask"})
+    out = Redactor().redact_issues(issues, fields, plan)
+    assert [str(issue) for issue in out] == [
+        '$.key_prefix: expected a string, got "****"',
+        '$.password: expected a string, got "[REDACTED]"',
+        "$: matches none of the allowed alternatives",
+        '$.note: expected an integer, got "n"',
+    ]
+    assert out[3] is issues[3]
+
+
+def test_a_sensitive_value_quoted_unrecognisably_is_not_shown() -> None:
+    """When the quote cannot be found in the reason, the whole reason is withheld."""
+    from schemalog.record import SchemaIssue
+
+    issue = SchemaIssue("$.api_key", "engine message quoting sk-1 its own way")
+    (out,) = Redactor().redact_issues([issue], {"api_key": "sk-1"})
+    assert out.reason == "invalid (the value is sensitive: not shown)"
+
+
+def test_production_quotes_only_a_preview() -> None:
+    """preview=True cuts every quoted value to a short preview."""
+    from schemalog._core.redact import PREVIEW_CHARS
+    from schemalog.catalog.validators import show_value
+    from schemalog.record import SchemaIssue
+
+    long = "customer said: " + "x" * 200
+    issue = SchemaIssue("$.note", f"expected an integer, got {show_value(long)}")
+    (kept,) = Redactor().redact_issues([issue], {"note": long})
+    (cut,) = Redactor().redact_issues([issue], {"note": long}, preview=True)
+    assert kept is issue
+    assert cut.reason == f"expected an integer, got {show_value(long, PREVIEW_CHARS)}"
+    assert len(cut.reason) < 60
+
+
+def test_strings_are_scanned_for_secrets_during_the_walk() -> None:
+    """A URL's token and a bearer header under any name are masked inside field values."""
+    fields = {
+        "url": "https://x/cb?api_key=sk-123&page=2",
+        "headers": {"X-Upstream": "Bearer abcdefghij"},
+        "lines": ["retry password=hunter2"],
+        "plain": "nothing here",
+    }
+    assert Redactor().redact(fields) == {
+        "url": "https://x/cb?api_key=[REDACTED]&page=2",
+        "headers": {"X-Upstream": "Bearer [REDACTED]"},
+        "lines": ["retry password=[REDACTED]"],
+        "plain": "nothing here",
+    }
+
+
+def test_a_large_clean_container_is_returned_as_it_is() -> None:
+    """A container with no secret word anywhere is returned untouched (the very same object)."""
+    rows = [{"id": index, "name": f"row {index}"} for index in range(1000)]
+    fields = {"rows": rows}
+    assert Redactor().redact(fields)["rows"] is rows

@@ -87,3 +87,13 @@ def test_envelope_survives_the_last_resort() -> None:
     assert truncated == ["$"]
     assert {k: parsed[k] for k in ENVELOPE} == ENVELOPE
     assert len(line) <= 1024
+
+
+def test_fit_never_cuts_the_callers_objects() -> None:
+    """The size guard cuts copies: a dict the caller still holds keeps its full text."""
+    payload = {"text": "x" * 5000, "items": ["y" * 3000]}
+    record = {"event_type": "e", "payload": payload}
+    line, cut = render_within(record, 2048)
+    assert len(line) <= 2048
+    assert cut
+    assert payload == {"text": "x" * 5000, "items": ["y" * 3000]}

@@ -73,3 +73,23 @@ def test_an_unknown_counter_name_is_an_error() -> None:
     """A name that is neither a known counter nor labeled is refused, not silently made."""
     with pytest.raises(KeyError, match="sent"):
         Stats().add("sent")
+
+
+def test_drops_are_counted_per_reason_and_reported_with_the_count(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """drop() counts dropped:<reason>, reports the first at once, and the total at the end."""
+    stats = Stats()
+    for _ in range(3):
+        stats.drop("internal_error", "KeyError('x')")
+    stats.drop("handler_raised")
+    assert stats.snapshot()["dropped:internal_error"] == 3
+    assert stats.snapshot()["dropped:handler_raised"] == 1
+    stats.report_drops()
+    assert capsys.readouterr().err.splitlines() == [
+        "schemalog: 1 event(s) dropped so far (internal_error): KeyError('x')",
+        "schemalog: 1 event(s) dropped so far (handler_raised)",
+        "schemalog: 3 event(s) dropped in all (internal_error)",
+    ]
+    stats.report_drops()
+    assert capsys.readouterr().err == ""  # nothing new to report

@@ -29,7 +29,8 @@ class Event:
     * ``event_type`` (str), ``fields`` (the event's own fields, a dict the event owns),
       ``context`` (envelope context such as ``session_id``, plus declared ``context_fields``);
     * ``level`` (the stdlib level number), ``logger`` (the logger's name);
-    * ``issues`` (``SchemaIssue`` list: schema errors found so far), ``schema`` (the
+    * ``issues`` (``SchemaIssue`` list: schema errors found so far), ``notes`` (values the
+      normalize step had to change to write them), ``schema`` (the
       ``SchemaVersion`` the event is validated against, once known);
     * ``message``, ``exception``, ``stack`` (text, for stdlib records and ``exc_info``);
     * ``timestamp``, ``event_id`` (stamped by the envelope step), ``sample_rate``;
@@ -54,6 +55,7 @@ class Event:
         "line",
         "logger",
         "message",
+        "notes",
         "now",
         "pin",
         "record",
@@ -82,6 +84,9 @@ class Event:
         self.now = now
         self.frame = frame
         self.issues: list[SchemaIssue] = []
+        #: Values made writable (cut cycles, huge numbers, surrogates): kept in schema_errors,
+        #: without making the event invalid.
+        self.notes: list[SchemaIssue] = []
         self.schema: SchemaVersion | None = None
         self.pin: Any = None
         self.caller: str | None = None

@@ -68,8 +68,8 @@ def make_render(service: str | None, static_fields: Mapping[str, Any]) -> Proces
             record["stack"] = event.stack
         if event.exception:
             record["exception"] = event.exception
-        if event.issues:
-            record["schema_errors"] = [str(issue) for issue in event.issues]
+        if event.issues or event.notes:
+            record["schema_errors"] = [str(issue) for issue in [*event.issues, *event.notes]]
         event.record = record
         event.line = render(record)
         return event

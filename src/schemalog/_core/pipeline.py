@@ -96,7 +96,7 @@ class Pipeline:
             make_size_guard(settings.max_event_bytes),
         )
         sample = [make_sampler(rates)] if rates else []
-        validate = make_validate(catalog, settings.on_invalid)
+        validate = make_validate(catalog, settings.on_invalid, redactor=self.redactor)
         #: The chain for events, in order.
         self.chain: tuple[Processor, ...] = (
             add_context,
@@ -155,7 +155,7 @@ class Pipeline:
             raise
         except Exception as error:
             STATS.add("internal_errors")
-            STATS.report("internal", f"an event was lost to an internal error: {error!r}")
+            STATS.drop("internal_error", f"an event was lost to an internal error: {error!r}")
             return
         try:
             if stdlib_logger.filters or stdlib_logger.disabled:
@@ -166,7 +166,7 @@ class Pipeline:
             raise  # a capturing handler under on_invalid="raise"
         except Exception as error:  # a handler that raises instead of calling handleError
             STATS.add("sink_errors")
-            STATS.report("sink", f"a handler raised: {error!r}")
+            STATS.drop("handler_raised", f"a handler raised: {error!r}")
         else:
             _count_emitted()
 

@@ -7,7 +7,13 @@ Two rules apply to every record:
 * a key whose name says it holds a secret (``password``, ``token``, ``secret``,
   ``authorization``, ``api_key``, ...; see :func:`is_secret_name`) is replaced by
   ``"[REDACTED]"`` at any depth, in cataloged and uncataloged records alike. Booleans and nulls
-  are kept: ``"build_token": true`` says nothing secret.
+  are kept: ``"build_token": true`` says nothing secret;
+* every other string the walk meets is scanned as free text (:func:`scrub_text`), so a URL's
+  ``?token=`` or a ``Bearer`` header under any name is masked too. (A valid event of a closed
+  schema is walked only where its schema says something may need redacting.)
+
+Schema errors quote values; :meth:`Redactor.redact_issues` makes them quote the redacted value
+instead, and shortens every quoted value to a preview in production.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from typing import Any, Final
 import orjson
 
 from schemalog._core.normalize import normalize
+from schemalog._core.scan import may_hold_secrets, scrub_text
 from schemalog.catalog.sensitivity import (
     EMPTY_PLAN,
     REDACTED,
@@ -28,11 +35,15 @@ from schemalog.catalog.sensitivity import (
     RedactionPlan,
     is_secret_name,
 )
+from schemalog.catalog.validators import show_value
+from schemalog.record import SchemaIssue, json_path
 
 MASK: Final = "****"
 #: A masked value keeps this many leading characters when it is long enough to spare them.
 MASK_KEEP: Final = 4
 MASK_MIN_LENGTH: Final = 12
+#: In production, a schema error quotes at most this many characters of a value.
+PREVIEW_CHARS: Final = 24
 
 
 class Redactor:
@@ -78,9 +89,11 @@ class Redactor:
                 if value is None or kind is bool:
                     continue
                 secret = SECRET_NAME_VERDICTS.get(key)
-                if not (is_secret_name(key) if secret is None else secret):
-                    continue
                 new: Any = REDACTED
+                if not (is_secret_name(key) if secret is None else secret):
+                    if kind is not str:
+                        continue
+                    new = scrub_text(value)
             else:
                 new = self._redact_one(key, value, action)
             if new is not value:
@@ -96,6 +109,8 @@ class Redactor:
                 new = self._redact_all(item, {})
             elif kind is list:
                 new = self._redact_list(item)
+            elif kind is str:
+                new = scrub_text(item)
             else:
                 continue
             if new is not item:
@@ -113,11 +128,11 @@ class Redactor:
                     secret = is_secret_name(key)
                 if secret:
                     return REDACTED
-            if kind is dict:
-                return self._redact_all(value, {})
-            if kind is list:
-                return self._redact_list(value)
-            return value
+            if kind is dict or kind is list:
+                if _clean(value):
+                    return value
+                return self._redact_all(value, {}) if kind is dict else self._redact_list(value)
+            return scrub_text(value) if kind is str else value
         if isinstance(action, RedactionPlan):
             return self._redact_all(value, action.actions) if type(value) is dict else value
         return self._apply(action, value)
@@ -130,6 +145,42 @@ class Redactor:
         if action == "mask":
             return mask(value)
         return self.hash(value)
+
+    def redact_issues(
+        self,
+        issues: list[SchemaIssue],
+        fields: dict[str, Any],
+        plan: RedactionPlan = EMPTY_PLAN,
+        *,
+        preview: bool = False,
+    ) -> list[SchemaIssue]:
+        """Return ``issues`` quoting values as the record will carry them (redacted).
+
+        A reason that quotes a value which redaction changes (a sensitive or secret-named field,
+        or an object holding one) quotes the redacted value instead; a reason that holds a
+        redacted part some other way is withheld. ``preview=True`` (production) also cuts every
+        quoted value to :data:`PREVIEW_CHARS` characters.
+        """
+        out = []
+        for issue in issues:
+            found, value = _at_path(fields, issue.path)
+            reason = issue.reason
+            if found:
+                quoted = show_value(value)
+                # Redact only the top-level field holding the value (all of them for ``$``).
+                top = _first_key(fields, issue.path[1:])
+                part = fields if top is None else {top: fields[top]}
+                now_found, now = _at_path(self.redact(part, plan), issue.path)
+                if not now_found or now is not value:
+                    shown = show_value(now, PREVIEW_CHARS) if now_found else REDACTED
+                    if quoted in reason:
+                        reason = reason.replace(quoted, shown)
+                    elif any(leaf in reason for leaf in _leaves(value) - _leaves(now)):
+                        reason = "invalid (the value is sensitive: not shown)"
+                elif preview and len(quoted) > PREVIEW_CHARS:
+                    reason = reason.replace(quoted, show_value(value, PREVIEW_CHARS))
+            out.append(issue if reason is issue.reason else SchemaIssue(issue.path, reason))
+        return out
 
     def hash(self, value: Any) -> str:
         """Return ``sha256:`` and 16 hex digits of the value (keyed when a hash key is set)."""
@@ -150,6 +201,57 @@ def mask(value: Any) -> str:
 
 
 _DROPPED: Final = object()
+
+
+def _leaves(value: Any) -> set[str]:
+    """Return the scalars inside ``value`` as text (what a reason could quote of it)."""
+    out: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif item is not None and not isinstance(item, bool):
+            out.add(str(item))
+    return out
+
+
+def _clean(value: dict[str, Any] | list[Any]) -> bool:
+    """Return whether a container certainly holds nothing to redact (checked on its JSON)."""
+    try:
+        return not may_hold_secrets(orjson.dumps(value))
+    except TypeError:  # not plain JSON data: walk it
+        return False
+
+
+def _at_path(value: Any, path: str) -> tuple[bool, Any]:
+    """Return whether ``$.a[0]``-style ``path`` is in ``value``, and what is there."""
+    rest = path[1:] if path.startswith("$") else path
+    while rest:
+        if type(value) is dict:
+            key = _first_key(value, rest)
+            if key is None:
+                return False, None
+            value, rest = value[key], rest[len(json_path([key])) - 1 :]
+        elif type(value) is list and rest.startswith("[") and "]" in rest:
+            index, _, rest = rest[1:].partition("]")
+            if not index.isdigit() or int(index) >= len(value):
+                return False, None
+            value = value[int(index)]
+        else:
+            return False, None
+    return True, value
+
+
+def _first_key(value: dict[str, Any], rest: str) -> str | None:
+    """Return the key of ``value`` that the path ``rest`` (``.a.b``, ``["x y"]``) starts with."""
+    for key in value:
+        step = json_path([key])[1:]
+        if rest.startswith(step) and rest[len(step) : len(step) + 1] in ("", ".", "["):
+            return key
+    return None
 
 
 def _store(

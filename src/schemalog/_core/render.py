@@ -8,7 +8,6 @@ lists what was cut in ``truncated``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any, Final
 
 import orjson
@@ -68,15 +67,25 @@ def fit(record: dict[str, Any], line: bytes, max_bytes: int) -> tuple[bytes, lis
     """Cut a record whose ``line`` is over ``max_bytes``; return the new line and what was cut.
 
     Cuts the longest strings first, then replaces the largest remaining values, and as a last
-    resort keeps only the envelope. ``record`` is updated in place (with ``truncated``).
+    resort keeps only the envelope. ``record`` is updated in place (with ``truncated``), its
+    values replaced by copies first, so the caller's own objects are never cut. The strings are
+    collected once, so the cost stays linear in the size of the record.
     """
+    # Cut a copy, read back from the line: the values may be the caller's own dicts and lists.
+    fresh = orjson.loads(line)
+    record.clear()
+    record.update(fresh)
     cut: list[str] = []
+    leaves = _string_leaves(record)
     for _ in range(8):
         excess = len(line) - max_bytes
         if excess <= 0:
             break
-        if not _cut_longest_string(record, excess, cut) and not _replace_largest_value(record, cut):
-            break
+        if not _cut_longest_strings(leaves, excess, cut):
+            replaced = _replace_largest_value(record, cut)
+            if replaced is None:
+                break
+            leaves = [leaf for leaf in leaves if _top(leaf[3]) != replaced]
         record["truncated"] = sorted(set(cut))
         line = render(record)
     if len(line) > max_bytes:
@@ -87,55 +96,83 @@ def fit(record: dict[str, Any], line: bytes, max_bytes: int) -> tuple[bytes, lis
     return line, record["truncated"]
 
 
-def _string_leaves(value: Any, path: list[str | int]) -> Iterator[tuple[list[str | int], str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _string_leaves(item, [*path, key])
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _string_leaves(item, [*path, index])
+#: Strings shorter than this are never cut (the marker would not save anything).
+_MIN_CUT_BYTES: Final = 64
 
 
-def _set(record: dict[str, Any], path: list[str | int], value: Any) -> None:
-    node: Any = record
-    for part in path[:-1]:
-        node = node[part]
-    node[path[-1]] = value
+#: A string worth cutting: its text, the container holding it, its key there, and the trail
+#: of keys that leads to it (linked pairs, unwound only for the strings actually cut).
+_Leaf = tuple[str, Any, Any, Any]
 
 
-def _cut_longest_string(record: dict[str, Any], excess: int, cut: list[str]) -> bool:
-    leaves = [
-        (path, text)
-        for key, value in record.items()
-        if key not in _UNCUT
-        for path, text in _string_leaves(value, [key])
+def _string_leaves(record: dict[str, Any]) -> list[_Leaf]:
+    """Return the strings worth cutting, shortest first (the longest is popped first)."""
+    leaves: list[_Leaf] = []
+    stack: list[tuple[Any, Any, Any, Any]] = [
+        (value, record, key, (None, key)) for key, value in record.items() if key not in _UNCUT
     ]
-    if not leaves:
-        return False
-    path, text = max(leaves, key=lambda leaf: len(leaf[1]))
-    encoded_length = len(text.encode("utf-8", "surrogatepass"))
-    if encoded_length < 64:
-        return False
-    # Keep at least a little of the string; 64 bytes of slack covers the marker and escaping.
-    keep = max(16, len(text) - (excess + 64) * len(text) // max(encoded_length, 1))
-    if keep >= len(text):
-        keep = len(text) // 2
-    _set(record, path, f"{text[:keep]}...[truncated {len(text) - keep} characters]")
-    cut.append(json_path(path))
-    return True
+    while stack:
+        value, container, key, trail = stack.pop()
+        if isinstance(value, str):
+            if _cuttable(value):
+                leaves.append((value, container, key, trail))
+        elif isinstance(value, dict):
+            stack.extend((item, value, name, (trail, name)) for name, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((item, value, index, (trail, index)) for index, item in enumerate(value))
+    leaves.sort(key=lambda leaf: len(leaf[0]))
+    return leaves
 
 
-def _replace_largest_value(record: dict[str, Any], cut: list[str]) -> bool:
+def _cuttable(text: str) -> bool:
+    """Return whether ``text`` takes at least :data:`_MIN_CUT_BYTES` bytes in UTF-8."""
+    if len(text) >= _MIN_CUT_BYTES:
+        return True
+    if text.isascii() or len(text) * 4 < _MIN_CUT_BYTES:  # 4: the most bytes a character takes
+        return False
+    return len(text.encode("utf-8", "surrogatepass")) >= _MIN_CUT_BYTES
+
+
+def _top(trail: Any) -> Any:
+    while trail[0] is not None:
+        trail = trail[0]
+    return trail[1]
+
+
+def _path(trail: Any) -> str:
+    parts = []
+    while trail is not None:
+        trail, part = trail
+        parts.append(part)
+    return json_path(reversed(parts))
+
+
+def _cut_longest_strings(leaves: list[_Leaf], excess: int, cut: list[str]) -> bool:
+    """Cut the longest strings left in ``leaves`` until about ``excess`` bytes are saved."""
+    saved = 0
+    while leaves and saved < excess:
+        text, container, key, trail = leaves.pop()
+        encoded_length = len(text.encode("utf-8", "surrogatepass"))
+        # Keep at least a little of the string; 64 bytes of slack covers the marker and escaping.
+        keep = max(16, len(text) - (excess - saved + 64) * len(text) // max(encoded_length, 1))
+        if keep >= len(text):
+            keep = len(text) // 2
+        container[key] = f"{text[:keep]}...[truncated {len(text) - keep} characters]"
+        cut.append(_path(trail))
+        saved += encoded_length * (len(text) - keep) // len(text) - 40
+    return saved > 0
+
+
+def _replace_largest_value(record: dict[str, Any], cut: list[str]) -> str | None:
+    """Replace the largest value by a marker; return its key (None when nothing is left)."""
     sizes = [
         (len(render({"v": value})), key)
         for key, value in record.items()
         if key not in _UNCUT and not (isinstance(value, str) and len(value) < 64)
     ]
     if not sizes:
-        return False
+        return None
     size, key = max(sizes)
     record[key] = f"[truncated: {size} bytes]"
     cut.append(json_path([key]))
-    return True
+    return key

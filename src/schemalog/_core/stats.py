@@ -3,6 +3,11 @@
 Inside an application schemalog never raises for a bad event or a failing sink (except under
 ``on_invalid="raise"``): it counts the problem here and reports it on stderr, at most once a
 minute per kind, so a broken sink cannot flood the terminal.
+
+An event that cannot be written is never lost in silence: :meth:`Stats.drop` counts it under
+``dropped:<reason>`` and reports the reason with its running count (at most once a minute per
+reason); at exit, every reason whose count grew since its last report is reported once more
+with its total.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Final
+
+from schemalog._core.lifecycle import CLOSE, at_exit
 
 #: Every counter :func:`schemalog.stats` reports, with what it counts.
 COUNTERS: Final = {
@@ -44,6 +51,7 @@ class Stats:
         self._baseline = dict.fromkeys(COUNTERS, 0)
         self._last_report: dict[str, float] = {}
         self._unreported: Counter[str] = Counter()
+        self._drops_reported: dict[str, int] = {}
 
     def add(self, name: str) -> None:
         """Add one to a counter (``next`` on an ``itertools.count`` is atomic: no lock needed)."""
@@ -66,6 +74,23 @@ class Stats:
                 self._baseline[name] = 0
         return counter
 
+    def drop(self, reason: str, detail: str = "") -> None:
+        """Count an event lost under ``dropped:<reason>`` and report it with the count so far."""
+        name = f"dropped:{reason}"
+        self.add(name)
+        total = self.snapshot().get(name, 0)
+        reported = self._drops_reported.get(name, 0)
+        tail = f": {detail}" if detail else ""
+        if self.report(name, f"{total} event(s) dropped so far ({reason}){tail}", quiet=True):
+            self._drops_reported[name] = max(reported, total)
+
+    def report_drops(self) -> None:
+        """Report each drop reason whose count grew since its last report, with its total."""
+        for name, total in sorted(self.snapshot().items()):
+            if name.startswith("dropped:") and total > self._drops_reported.get(name, 0):
+                self._drops_reported[name] = total
+                self._write(f"{total} event(s) dropped in all ({name[8:]})")
+
     def _raw(self) -> dict[str, int]:
         # repr(count(n)) is "count(n)": the only public way to read a count without moving it.
         return {name: int(repr(counter)[6:-1]) for name, counter in list(self._counters.items())}
@@ -81,23 +106,35 @@ class Stats:
             self._baseline = self._raw()
             self._unreported.clear()
             self._last_report.clear()
+            self._drops_reported.clear()
 
-    def report(self, kind: str, message: str) -> None:
-        """Write ``schemalog: <message>`` to stderr, at most once a minute for each ``kind``."""
+    def report(self, kind: str, message: str, *, quiet: bool = False) -> bool:
+        """Write ``schemalog: <message>`` to stderr, at most once a minute for each ``kind``.
+
+        Return whether it was written; ``quiet`` leaves out the count of suppressed reports
+        (for messages that carry their own count).
+        """
         now = time.monotonic()
         with self._lock:
             last = self._last_report.get(kind)
             if last is not None and now - last < REPORT_INTERVAL_SECONDS:
                 self._unreported[kind] += 1
-                return
+                return False
             self._last_report[kind] = now
             suppressed = self._unreported.pop(kind, 0)
-        tail = f" ({suppressed} similar reports suppressed)" if suppressed else ""
+        tail = f" ({suppressed} similar reports suppressed)" if suppressed and not quiet else ""
+        self._write(message + tail)
+        return True
+
+    @staticmethod
+    def _write(message: str) -> None:
         try:
-            sys.stderr.write(f"schemalog: {message}{tail}\n")
+            sys.stderr.write(f"schemalog: {message}\n")
             sys.stderr.flush()
         except Exception:  # stderr closed or broken: there is nowhere left to report to
             return
 
 
 STATS: Final = Stats()
+# After the sinks have closed (CLOSE), whose last deliveries may drop events too.
+at_exit(STATS.report_drops, phase=CLOSE + 1)

@@ -16,6 +16,7 @@ from typing import Any, Final
 from schemalog._core.context import EMPTY
 from schemalog._core.event import LINE_ATTRIBUTE, Event
 from schemalog._core.normalize import safe_repr
+from schemalog._core.scan import scrub_text
 from schemalog._core.steps import exception_text
 
 #: Attribute on a stdlib record that caches its processed line (b"" when the chain dropped it).
@@ -64,8 +65,8 @@ def event_from_record(record: logging.LogRecord, caller: bool) -> Event:
     if record.exc_info:
         event.exception = exception_text(record.exc_info)
     elif record.exc_text:
-        event.exception = record.exc_text
-    event.stack = record.stack_info
+        event.exception = scrub_text(record.exc_text)
+    event.stack = None if record.stack_info is None else scrub_text(record.stack_info)
     return event
 
 
@@ -77,6 +78,6 @@ def caller_of(record: logging.LogRecord) -> str:
 def message_of(record: logging.LogRecord) -> str:
     """Return the record's message with its ``%``-args, or a readable stand-in if they clash."""
     try:
-        return record.getMessage()
+        return scrub_text(record.getMessage())
     except Exception:  # args that do not fit the format string
         return f"{safe_repr(record.msg)} % {safe_repr(record.args)}"

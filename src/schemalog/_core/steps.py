@@ -22,6 +22,7 @@ from schemalog._core.envelope import Stamper
 from schemalog._core.event import Event, Processor
 from schemalog._core.normalize import normalize, normalize_fields, safe_repr
 from schemalog._core.otel import OTEL_MODULE, span_ids
+from schemalog._core.scan import scrub_text
 from schemalog._core.stats import STATS
 from schemalog.record import CONTEXT_NAMES, RESERVED_NAMES, STAMPED_NAMES, SchemaIssue
 
@@ -126,7 +127,7 @@ def normalize_step(event: Event) -> Event:
     try:
         orjson.dumps(event.fields, option=PLAIN_ONLY)  # C speed: anything to normalize?
     except TypeError:
-        event.fields = normalize_fields(event.fields)
+        event.fields = normalize_fields(event.fields, notes=event.notes)
     return event
 
 
@@ -202,6 +203,6 @@ def exception_text(exc_info: Any) -> str | None:
     if not isinstance(exc_info, tuple) or len(exc_info) != 3 or exc_info[1] is None:
         return None
     try:
-        return "".join(traceback.format_exception(*exc_info)).rstrip("\n")
+        return scrub_text("".join(traceback.format_exception(*exc_info)).rstrip("\n"))
     except Exception:
         return safe_repr(exc_info[1])

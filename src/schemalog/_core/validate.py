@@ -10,17 +10,27 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from schemalog._core.event import Event, Processor
-from schemalog._core.normalize import normalize_fields
+from schemalog._core.normalize import normalize, normalize_fields
+from schemalog._core.redact import Redactor
 from schemalog._core.stats import STATS
 from schemalog.catalog.load import Catalog, SchemaVersion
+from schemalog.catalog.sensitivity import EMPTY_PLAN
 from schemalog.exceptions import InvalidEventError, UnknownEventError
 from schemalog.record import SchemaIssue
 
 _count_invalid: Final = STATS.adder("invalid")
 
 
-def make_validate(catalog: Catalog, on_invalid: str) -> Processor:
-    """Return the validate step for ``catalog`` under the policy ``on_invalid``."""
+def make_validate(
+    catalog: Catalog, on_invalid: str, *, redactor: Redactor | None = None
+) -> Processor:
+    """Return the validate step for ``catalog`` under the policy ``on_invalid``.
+
+    ``redactor`` makes the issues quote values as the line will carry them (redacted), and,
+    in production (``keep``/``drop``), only a short preview of any value.
+    """
+    redactor = redactor or Redactor()
+    preview = on_invalid != "raise"
     newest = {name: catalog.get(name) for name in catalog}
 
     def validate(event: Event) -> Event | None:
@@ -37,7 +47,10 @@ def make_validate(catalog: Catalog, on_invalid: str) -> Processor:
         event.schema = schema
         if not issues:
             return event
-        event.fields = normalize_fields(event.fields)  # NaN and the like, as the line carries them
+        # NaN and the like, as the line carries them
+        event.fields = normalize_fields(event.fields, notes=event.notes)
+        plan = EMPTY_PLAN if schema is None else schema.redaction
+        event.issues = redactor.redact_issues(issues, event.fields, plan, preview=preview)
         return apply_policy(event, on_invalid)
 
     return validate
@@ -46,7 +59,7 @@ def make_validate(catalog: Catalog, on_invalid: str) -> Processor:
 def _find(catalog: Catalog, event: Event) -> SchemaVersion | None:
     pin = event.pin
     try:
-        return catalog.get(event.event_type, None if pin is None else str(pin))
+        return catalog.get(event.event_type, None if pin is None else str(normalize(pin)))
     except UnknownEventError as error:
         path = "$.event_type" if pin is None else "$.schema_version"
         event.issues.append(SchemaIssue(path, str(error)))
@@ -109,6 +122,7 @@ def apply_policy(event: Event, on_invalid: str) -> Event | None:
         return event
     if on_invalid == "drop":
         STATS.add("invalid_dropped")
+        STATS.drop("invalid", f"on_invalid='drop' dropped an invalid {event.event_type!r} event")
         return None
     STATS.add("invalid_raised")
     raise InvalidEventError(event.event_type, event.issues)

@@ -21,12 +21,13 @@ from schemalog.record import SchemaIssue, json_path
 _IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any, limit: int = 80) -> str:
+    """Return how an issue's reason quotes ``value``: compact JSON, cut at ``limit`` characters."""
     try:
         text = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SORT_KEYS).decode()
     except TypeError:
         text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return text if len(text) <= limit else text[: max(limit - 3, 0)] + "..."
 
 
 _TYPE_NAMES: Final = {
@@ -70,22 +71,22 @@ _ALTERNATIVES: Final = {
 def describe(keyword: str, instance: Any, expected: Any, fallback: str) -> str:  # noqa: PLR0911
     """Return the reason for a failed ``keyword``, given the value and the schema's setting."""
     if keyword == "type":
-        return f"expected {_expected_types(expected)}, got {_show(instance)}"
+        return f"expected {_expected_types(expected)}, got {show_value(instance)}"
     if keyword == "enum":
-        return f"{_show(instance)} is not one of {_show(expected)}"
+        return f"{show_value(instance)} is not one of {show_value(expected)}"
     if keyword == "const":
-        return f"expected {_show(expected)}, got {_show(instance)}"
+        return f"expected {show_value(expected)}, got {show_value(instance)}"
     if keyword == "pattern":
-        return f"{_show(instance)} does not match the pattern {_show(expected)}"
+        return f"{show_value(instance)} does not match the pattern {show_value(expected)}"
     if keyword == "uniqueItems":
         return "items must be unique"
     if keyword in _BOUNDS:
-        return f"{_show(instance)} is {_BOUNDS[keyword]} {_show(expected)}"
+        return f"{show_value(instance)} is {_BOUNDS[keyword]} {show_value(expected)}"
     if keyword in _SIZES:
         bound, unit = _SIZES[keyword]
         return f"expected {bound} {expected} {unit}, got {len(instance)}"
     if keyword in _ALTERNATIVES:
-        return f"{_show(instance)} {_ALTERNATIVES[keyword]}"
+        return f"{show_value(instance)} {_ALTERNATIVES[keyword]}"
     return fallback
 
 

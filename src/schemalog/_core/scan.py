@@ -1,0 +1,136 @@
+r"""Mask secrets in free text: messages, exception text and tracebacks, ``repr`` fallbacks.
+
+Key-based redaction cannot see into a string, so :func:`scrub_text` scans text once with one
+compiled pattern and replaces with ``[REDACTED]``:
+
+* the value after a secret-named key (:func:`~schemalog.catalog.sensitivity.is_secret_name`):
+  ``password=...``, ``password: ...``, ``"token": "..."``, ``'api_key': '...'``, URL query
+  parameters (``?token=...&``), headers (``Authorization: Basic ...``);
+* an HTTP credential after ``Bearer`` / ``Basic`` / ``Digest`` under any header name;
+* token shapes wherever they stand: AWS access key ids (``AKIA...``, ``ASIA...``), JSON Web
+  Tokens (``eyJ...``), PEM private-key blocks.
+
+Text without ``=``, ``:`` or any token shape's start costs a few substring searches and is returned
+as it is. The scan is linear in the length of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from schemalog.catalog.sensitivity import (
+    REDACTED,
+    SECRET_NAME_VERDICTS,
+    SECRET_WORD_BYTES,
+    is_secret_name,
+)
+
+_KEY_VALUE: Final = r"""
+    (?<![\w.\-\\])(?P<key>\\?["']?[A-Za-z_][\w.\-]{0,63}+\\?["']?)
+    (?P<sep>[ \t]{0,3}[:=][ \t]{0,3})
+    (?=(?P<value>  # looked at, not taken: the value may hold a secret of its own (a URL's)
+        (?P<scheme>(?i:bearer|basic|digest|token|negotiate)[ \t]+)?
+        (?:\\?"(?:[^"\\\n]|\\[^"\n])*\\?"|'(?:[^'\\\n]|\\.)*'|[^\s&,;"'<>()\[\]{}\\:=]+)
+    ))
+"""
+_SHAPES: Final = r"""
+    (?P<bearer>(?i:bearer)[ \t]+)[\w.~+/\-]{6,}=*
+    | (?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])
+    | (?<![\w\-])eyJ[\w\-]{4,}\.eyJ[\w\-]{4,}\.[\w\-]*
+    | -----BEGIN[A-Z ]{0,20}PRIVATE\ KEY-----[^\-]*(?:-----END[A-Z ]{0,20}PRIVATE\ KEY-----)?
+"""
+#: One pattern for one pass; the token shapes slow every position down, so they are left out
+#: of the pass when none of their starts is in the text (the usual case).
+_PATTERNS: Final = {
+    (True, True): re.compile(f"{_SHAPES} | {_KEY_VALUE}", re.VERBOSE),
+    (True, False): re.compile(_SHAPES, re.VERBOSE),
+    (False, True): re.compile(_KEY_VALUE, re.VERBOSE),
+}
+_SHAPE_STARTS: Final = ("earer", "EARER", "AKIA", "ASIA", "eyJ", "-----BEGIN")
+#: Characters that end an unquoted secret value (its first stretch stops at ``:`` and ``=``
+#: too, so that a URL's scheme is not taken for a key holding the rest).
+_VALUE_END: Final = re.compile(r"""[\s&,;"'<>()\[\]{}]|\Z""")
+
+
+#: Besides the secret words, what a secret in text or a token shape always holds (lower-cased,
+#: everything but letters and digits removed).
+_STEMS: Final = (b"private", b"bearer", b"basic", b"digest", b"negotiate", b"akia", b"asia", b"eyj")
+_NOT_ALNUM: Final = bytes(set(range(256)) - set(b"abcdefghijklmnopqrstuvwxyz0123456789"))
+
+
+def may_hold_secrets(data: bytes) -> bool:
+    """Return whether JSON or text ``data`` may hold a secret-named key or a secret in text.
+
+    False is certain: every secret name holds a secret word once case and separators are
+    gone, and so does every key=value the scan masks. Two C-speed passes and one search, so
+    most strings and large clean values skip the scan and the walk.
+    """
+    return _stems().search(data.lower().translate(None, _NOT_ALNUM)) is not None
+
+
+_stem_pattern: list[tuple[int, re.Pattern[bytes]]] = []
+
+
+def _stems() -> re.Pattern[bytes]:
+    """Return one pattern of every stem, rebuilt when secret words were added."""
+    if not _stem_pattern or _stem_pattern[0][0] != len(SECRET_WORD_BYTES):
+        stems = sorted({*_STEMS, *SECRET_WORD_BYTES}, key=len, reverse=True)
+        pattern = re.compile(b"|".join(re.escape(stem) for stem in stems))
+        _stem_pattern[:] = [(len(SECRET_WORD_BYTES), pattern)]
+    return _stem_pattern[0][1]
+
+
+def scrub_text(text: str) -> str:
+    """Return ``text`` with secret values masked (the same object when there is none)."""
+    if not may_hold_secrets(text.encode("utf-8", "surrogatepass")):
+        return text
+    shapes = any(start in text for start in _SHAPE_STARTS)
+    pattern = _PATTERNS.get((shapes, "=" in text or ":" in text))
+    if pattern is None:
+        return text
+    if "key" not in pattern.groupindex:
+        return _mask_all(text, pattern)
+    out: list[str] = []
+    done = 0  # text[:done] is in out
+    verdicts = SECRET_NAME_VERDICTS
+    for match in pattern.finditer(text):
+        start = match.start()
+        if start < done:  # inside a value already masked
+            continue
+        key, scheme = match.group("key", "scheme")
+        if key is None:  # a token shape
+            out.append(f"{text[done:start]}{match.group('bearer') or ''}{REDACTED}")
+            done = match.end()
+            continue
+        name = key.strip("\\\"'")
+        secret = verdicts.get(name)
+        if scheme or (is_secret_name(name) if secret is None else secret):
+            value_start = match.start("value") + len(scheme or "")
+            out.append(text[done:value_start])
+            done, masked = _mask_value(text, value_start)
+            out.append(masked)
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _mask_all(text: str, pattern: re.Pattern[str]) -> str:
+    """Mask every match of the token shapes alone (``Bearer`` itself kept)."""
+    return pattern.sub(lambda m: f"{m.group('bearer') or ''}{REDACTED}", text)
+
+
+def _mask_value(text: str, start: int) -> tuple[int, str]:
+    """Return where the value starting at ``start`` ends, and its masked form (quotes kept)."""
+    quote = ""
+    if text.startswith('\\"', start):
+        quote = '\\"'
+    elif text.startswith(('"', "'"), start):
+        quote = text[start]
+    if quote:
+        end = text.find(quote, start + len(quote))
+        end = len(text) if end < 0 else end + len(quote)
+        return end, f"{quote}{REDACTED}{quote}"
+    found = _VALUE_END.search(text, start)
+    return (found.start() if found else len(text)), REDACTED

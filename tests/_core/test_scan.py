@@ -1,0 +1,81 @@
+"""Tests for schemalog._core.scan: secrets in free text are masked in one linear pass."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from schemalog._core.scan import may_hold_secrets, scrub_text
+from schemalog.catalog.sensitivity import add_secret_names
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("login with password=hunter2 ok", "login with password=[REDACTED] ok"),
+        ("GET https://x.io/a?token=abc123&b=1", "GET https://x.io/a?token=[REDACTED]&b=1"),
+        ('{"password": "hunter2", "user": "bob"}', '{"password": "[REDACTED]", "user": "bob"}'),
+        ("Creds(user='a', password='hunter2')", "Creds(user='a', password='[REDACTED]')"),
+        ('{\\"api_key\\": \\"sk-1\\"}', '{\\"api_key\\": \\"[REDACTED]\\"}'),
+        ("X-Custom: Bearer abcdef123456", "X-Custom: Bearer [REDACTED]"),
+        ("{'X-Upstream': 'Bearer abcdef123456'}", "{'X-Upstream': 'Bearer [REDACTED]'}"),
+        ("Authorization: Basic dXNlcjpwYXNz", "Authorization: Basic [REDACTED]"),
+        ("key AKIAIOSFODNN7EXAMPLE here", "key [REDACTED] here"),
+        ("jwt eyJhbGciOi.eyJzdWIiOiIx.c2ln done", "jwt [REDACTED] done"),
+        ("-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----", "[REDACTED]"),
+        ("secret_key = xyz", "secret_key = [REDACTED]"),
+        ("password=abc:def=g x", "password=[REDACTED] x"),
+        ("url=https://h/?api_key=zzz", "url=https://h/?api_key=[REDACTED]"),
+        ('connect(password="hunter2")', 'connect(password="[REDACTED]")'),
+    ],
+)
+def test_secrets_in_text_are_masked(text: str, expected: str) -> None:
+    """key=value, JSON, reprs, URL parameters, headers and token shapes are masked."""
+    assert scrub_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "error: timeout at 10:30",
+        "max_tokens=4096 total_tokens=12",
+        "a:b:c:d",
+        "author=Bob api_key_id=k-1",
+        "basic functionality works",
+        "",
+    ],
+)
+def test_ordinary_text_is_returned_as_it_is(text: str) -> None:
+    """Text without secrets comes back as the very same object."""
+    assert scrub_text(text) is text
+
+
+@pytest.mark.usefixtures("restore_secret_names")
+def test_added_secret_names_are_masked_in_text() -> None:
+    """A word added with add_secret_names is a secret key in text too."""
+    assert scrub_text("card_pin=1234") == "card_pin=1234"
+    add_secret_names("pin")
+    assert scrub_text("card_pin=1234") == "card_pin=[REDACTED]"
+
+
+@pytest.mark.parametrize("unit", ["a:", "x=y ", ": ", "password=", "Bearer ", "eyJ", "x"])
+def test_cost_is_linear_in_the_length(unit: str) -> None:
+    """Hostile repetitions cost about twice as much for twice the text: no backtracking blow-up."""
+
+    def cost(repeats: int) -> float:
+        text = unit * repeats
+        started = time.thread_time()
+        scrub_text(text)
+        return time.thread_time() - started
+
+    small, large = min(cost(20_000) for _ in range(3)), min(cost(80_000) for _ in range(3))
+    assert large < 8 * small + 0.01  # 4 times the text: linear with ample slack, not quadratic
+
+
+def test_may_hold_secrets_is_certain_when_false() -> None:
+    """Only JSON without any secret word or token shape is declared clean."""
+    assert not may_hold_secrets(b'{"user":"bob","items":[1,2,{"note":"fine"}]}')
+    assert may_hold_secrets(b'{"Pass-Word":"x"}')
+    assert may_hold_secrets(b'{"h":"Bearer abc"}')
+    assert may_hold_secrets(b'{"k":"AKIAIOSFODNN7EXAMPLE"}')
