@@ -89,6 +89,24 @@ def setup_schemalog(directory: Path, work: Workload) -> Emit:
     return emit
 
 
+def setup_schemalog_file_sink(directory: Path, work: Workload) -> Emit:
+    import schemalog
+    from schemalog.sinks.file import FileSink
+
+    # schemalog's own file sink (what a ``file:`` sink string builds), on its own logger.
+    schemalog.configure(service="bench", sinks=[], schemas=ROOT / "schemas", on_invalid="raise")
+    name = f"schemalog-file.{work.name}"
+    _isolated_logger(name, FileSink(directory / f"schemalog-file-{work.name}.jsonl"))
+    log = schemalog.get_logger(f"bench.{name}")
+    schemalog.bound(**CONTEXT).__enter__()
+    event_type, fields = work.event_type, work.fields
+
+    def emit() -> None:
+        log.info(event_type, **fields)
+
+    return emit
+
+
 def setup_schemalog_extra(directory: Path, work: Workload) -> Emit:
     import schemalog
 
@@ -193,6 +211,7 @@ def setup_floor(directory: Path, work: Workload) -> Emit:
 
 SETUPS = {
     "schemalog": setup_schemalog,
+    "schemalog (file: sink)": setup_schemalog_file_sink,
     "schemalog (stdlib extra=)": setup_schemalog_extra,
     "python-json-logger": setup_json_logger,
     "structlog (stdlib ProcessorFormatter)": setup_structlog,

@@ -13,6 +13,7 @@ import threading
 from typing import Final, Unpack
 
 from schemalog._core import state
+from schemalog._core.dispatch import register_line_filter
 from schemalog._core.pipeline import Pipeline
 from schemalog._core.settings import Options, Settings, resolve
 from schemalog._core.sinkspec import make_sink
@@ -74,6 +75,8 @@ class ProcessRecords(logging.Filter):
 
 
 _PROCESS_RECORDS: Final = ProcessRecords()
+# It passes every schemalog record (its line is on it already): no LogRecord needed for it.
+register_line_filter(ProcessRecords)
 
 
 def _install(settings: Settings, pipeline: Pipeline, handlers: list[logging.Handler]) -> None:

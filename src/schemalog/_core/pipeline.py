@@ -32,6 +32,7 @@ import orjson
 
 from schemalog._core import context as _context
 from schemalog._core import stdlib
+from schemalog._core.dispatch import line_route, write_lines
 from schemalog._core.event import LINE_ATTRIBUTE, Event, Processor
 from schemalog._core.finish import count_redacted, make_redact, make_render, make_size_guard
 from schemalog._core.logrecord import make_record
@@ -149,8 +150,10 @@ class Pipeline:
             )
             if line is None:
                 return
-            log_record = make_record(stdlib_logger.name, levelno, frame, line.decode(), now)
-            log_record.__dict__[LINE_ATTRIBUTE] = line
+            route = line_route(stdlib_logger, levelno)
+            if route is None:
+                log_record = make_record(stdlib_logger.name, levelno, frame, line.decode(), now)
+                log_record.__dict__[LINE_ATTRIBUTE] = line
         except (InvalidEventError, ProcessorError):
             raise
         except Exception as error:
@@ -158,7 +161,9 @@ class Pipeline:
             STATS.drop("internal_error", f"an event was lost to an internal error: {error!r}")
             return
         try:
-            if stdlib_logger.filters or stdlib_logger.disabled:
+            if route is not None:  # only schemalog's sinks on the path: no LogRecord needed
+                write_lines(route, line + b"\n")
+            elif stdlib_logger.filters or stdlib_logger.disabled:
                 stdlib_logger.handle(log_record)
             else:  # what handle() would do, without two Python frames that decide nothing
                 stdlib_logger.callHandlers(log_record)

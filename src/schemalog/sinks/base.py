@@ -18,7 +18,10 @@ class Sink(logging.Handler):
 
     def __init__(self, level: int | str = logging.NOTSET) -> None:
         super().__init__(level)
-        self.setFormatter(JsonFormatter())
+        #: The formatter it was built with; while it is the one set, and the sink's class is a
+        #: registered line sink, schemalog events reach :meth:`write_line` without a LogRecord.
+        self.plain_formatter = JsonFormatter()
+        self.setFormatter(self.plain_formatter)
 
     def line(self, record: logging.LogRecord) -> bytes:
         """Return the record's line as bytes, with the newline."""
@@ -27,7 +30,7 @@ class Sink(logging.Handler):
             return formatter.format_bytes(record) + b"\n"
         return (self.format(record) + "\n").encode("utf-8", "backslashreplace")
 
-    def handleError(self, record: logging.LogRecord) -> None:  # noqa: ARG002
+    def handleError(self, record: logging.LogRecord | None) -> None:  # noqa: ARG002
         """Count and report the failure instead of printing a traceback per record."""
         STATS.add("sink_errors")
         error = sys.exc_info()[1]

@@ -32,6 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
+from schemalog._core.dispatch import register_line_sink
 from schemalog._core.options import Parser, parse_bool, parse_count, parse_query, parse_size
 from schemalog._core.stats import STATS
 from schemalog.exceptions import ConfigError
@@ -141,6 +142,14 @@ class FileSink(Sink):
         """Append the record's line, whole or not at all (rotating or reopening first if needed)."""
         try:
             data = self.line(record)
+        except Exception:
+            self.handleError(record)
+            return
+        self.write_line(data)
+
+    def write_line(self, data: bytes) -> None:
+        """Append one line (with its newline), whole or not at all; never raises."""
+        try:
             if self._checks:
                 self._prepare(len(data))
             if self._torn:
@@ -153,7 +162,7 @@ class FileSink(Sink):
         except OSError as error:
             self._drop(error)
         except Exception:
-            self.handleError(record)
+            self.handleError(None)
 
     def _write_rest(self, data: bytes, written: int) -> None:
         """Write the rest of a line; if that fails, take back the part written, then raise."""
@@ -274,6 +283,9 @@ class FileSink(Sink):
 
     def __repr__(self) -> str:
         return f"<FileSink {self.path}>"
+
+
+register_line_sink(FileSink)
 
 
 class _NullLock:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
+from schemalog._core.dispatch import register_line_sink
 from schemalog._core.stats import STATS
 from schemalog.exceptions import ConfigError
 from schemalog.sinks.base import Sink
@@ -23,14 +24,29 @@ class StreamSink(Sink):
     def emit(self, record: logging.LogRecord) -> None:
         """Write one line and flush."""
         try:
+            text = self.format(record) + "\n"
+        except Exception:
+            self.handleError(record)
+            return
+        self._write(text)
+
+    def write_line(self, data: bytes) -> None:
+        """Write one line (UTF-8, with its newline) and flush; never raises."""
+        self._write(data.decode())
+
+    def _write(self, text: str) -> None:
+        try:
             stream = getattr(sys, self.stream_name)
             if stream is None:  # no console (pythonw, some daemons): nowhere to write
                 return
-            stream.write(self.format(record) + "\n")
+            stream.write(text)
             stream.flush()
             self._count_written()
         except Exception:
-            self.handleError(record)
+            self.handleError(None)
 
     def __repr__(self) -> str:
         return f"<StreamSink {self.stream_name}>"
+
+
+register_line_sink(StreamSink)
