@@ -168,3 +168,39 @@ def test_stream_sink_takes_lines_directly(
     assert '"event_type":"cache_miss"' in out.getvalue()
     assert out.getvalue().endswith("}\n")
     assert schemalog.stats()["written:stdout"] == 1
+
+
+def test_stdlib_file_handler_gets_the_same_text_without_a_record(
+    top: logging.Logger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plain FileHandler (lazily opened too) writes the record route's text without a record."""
+    same_stamps(monkeypatch)
+    handler = logging.FileHandler(tmp_path / "events.jsonl", delay=True)
+    top.addHandler(handler)
+    log = get_logger(TOP)
+    assert dispatch.line_route(top, logging.INFO) == [handler]
+    log.info("cache_miss")  # the file is opened by the handler's own emit
+    log.info("cache_miss")
+    handler.setFormatter(schemalog.JsonFormatter())  # a plain JsonFormatter keeps the route
+    assert dispatch.line_route(top, logging.INFO) == [handler]
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    assert dispatch.line_route(top, logging.INFO) is None
+    log.info("cache_miss")
+    handler.close()
+    first, second, third = lines(tmp_path / "events.jsonl")
+    assert first == second
+    assert third == b"INFO " + first
+
+
+def test_a_failing_stdlib_handler_reports_with_a_record(top: logging.Logger) -> None:
+    """A stream that fails gets the handler's handleError with the LogRecord of the event."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    top.addHandler(handler)
+    stream.close()  # writing raises ValueError
+    reported: list[logging.LogRecord] = []
+    handler.handleError = reported.append  # type: ignore[method-assign,assignment]
+    get_logger(TOP).info("cache_miss")
+    (record,) = reported
+    assert record.name == TOP
+    assert record.getMessage().startswith('{"timestamp":')

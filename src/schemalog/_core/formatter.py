@@ -29,6 +29,7 @@ import orjson
 
 from schemalog._core import state
 from schemalog._core.configure import auto_configure
+from schemalog._core.dispatch import register_line_formatter
 from schemalog._core.event import LINE_ATTRIBUTE
 from schemalog.record import LOG_EVENT_TYPE
 
@@ -89,6 +90,11 @@ class JsonFormatter(logging.Formatter):
         self._json_default = json_default
         self._plain = not (self._record_fields or self._rename or self._static)
 
+    @property
+    def passes_lines(self) -> bool:
+        """Whether a schemalog record is formatted as its line, as it is (no options)."""
+        return self._plain
+
     def format(self, record: logging.LogRecord) -> str:
         """Return the record's JSON line."""
         return self.format_bytes(record).decode("utf-8")
@@ -108,6 +114,9 @@ class JsonFormatter(logging.Formatter):
         if self._rename:
             parsed = {self._rename.get(key, key): value for key, value in parsed.items()}
         return orjson.dumps(parsed, default=self._json_default)
+
+
+register_line_formatter(JsonFormatter)
 
 
 class EventFilter(logging.Filter):

@@ -162,7 +162,7 @@ class Pipeline:
             return
         try:
             if route is not None:  # only schemalog's sinks on the path: no LogRecord needed
-                write_lines(route, line + b"\n")
+                write_lines(route, line, stdlib_logger.name, levelno, frame, now)
             elif stdlib_logger.filters or stdlib_logger.disabled:
                 stdlib_logger.handle(log_record)
             else:  # what handle() would do, without two Python frames that decide nothing

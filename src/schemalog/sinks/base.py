@@ -18,10 +18,7 @@ class Sink(logging.Handler):
 
     def __init__(self, level: int | str = logging.NOTSET) -> None:
         super().__init__(level)
-        #: The formatter it was built with; while it is the one set, and the sink's class is a
-        #: registered line sink, schemalog events reach :meth:`write_line` without a LogRecord.
-        self.plain_formatter = JsonFormatter()
-        self.setFormatter(self.plain_formatter)
+        self.setFormatter(JsonFormatter())
 
     def line(self, record: logging.LogRecord) -> bytes:
         """Return the record's line as bytes, with the newline."""
