@@ -637,3 +637,31 @@ def test_fast_path_line_equals_the_chain_line(schemas_dir: Path, caller: bool) -
     assert lines[0]["tool_params"]["api_key"] == "[REDACTED]"
     assert (lines[0]["mcp_name"], lines[0]["request_id"]) == ("m", "r")
     assert ("caller" in lines[0]) is caller
+
+
+def test_prepared_fields_give_the_same_line(
+    schemas_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fields named prepared (redacted already) are not walked again; the line is the same."""
+    schemalog.configure(sinks=[], schemas=schemas_dir, clock=lambda: 1.7e9)
+    pipeline = state.pipeline
+    assert pipeline is not None
+    monkeypatch.setattr(
+        "schemalog._core.steps.STAMP._tails", type("Same", (list,), {"pop": lambda _: "0" * 12})()
+    )
+    params = pipeline.redactor.redact({"query": "a", "password": "hunter2"})
+    fields = {"tool_name": "search", "tool_params": params, "call_sequence": 1}
+    context: tuple[dict[str, Any], dict[str, Any]] = ({"session_id": "s1"}, {})
+    walked = pipeline.line("app", logging.INFO, "tool_call_started", dict(fields), context)
+    monkeypatch.setattr(pipeline.redactor, "_redact_all", None)  # walking would now fail
+    prepared = pipeline.line(
+        "app",
+        logging.INFO,
+        "tool_call_started",
+        dict(fields),
+        context,
+        prepared=frozenset({"tool_params"}),
+    )
+    assert walked is not None
+    assert prepared == walked
+    assert b'"password":"[REDACTED]"' in walked

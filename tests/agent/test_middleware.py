@@ -389,3 +389,33 @@ def _check_sessions(
         assert completed["failed_calls_count"] == failed
         assert completed["retry_count"] == 0
     assert len(events.of_type("session_completed")) == len(users)
+
+
+def test_tool_params_are_scanned_once_per_call(
+    tracker: AgentTracker, captured_events: CapturedEvents, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A call's parameters are redacted once, not again in each of the call's events."""
+    from schemalog._core import redact, scan
+
+    scanned: list[str] = []
+    scrub = scan.scrub_text
+
+    def counting(text: str) -> str:
+        scanned.append(text)
+        return scrub(text)
+
+    monkeypatch.setattr(redact, "scrub_text", counting)
+
+    @tracker.tool
+    def search(query: str, api_key: str = "") -> list[str]:
+        return [query, api_key]
+
+    with tracker.session():
+        search("see https://x.test/?token=abc123", api_key="k-1")
+    started = captured_events.find("tool_call_started")
+    assert started["tool_params"] == {
+        "query": f"see https://x.test/?token={REDACTED}",
+        "api_key": REDACTED,
+    }
+    assert captured_events.find("tool_call_completed")["tool_params"] == started["tool_params"]
+    assert [text for text in scanned if "x.test" in text] == ["see https://x.test/?token=abc123"]

@@ -83,6 +83,21 @@ class BoundLogger:
         if level >= state.min_level:
             self._emit(level, event_type, fields)
 
+    def _emit_prepared(
+        self, levelno: int, event_type: str, fields: dict[str, Any], prepared: frozenset[str]
+    ) -> None:
+        """Emit an event whose ``prepared`` fields the pipeline's redactor already redacted.
+
+        For ``schemalog.agent``, which normalizes and redacts tool parameters once per call
+        and logs them in several events: the pipeline does not walk them again.
+        """
+        if levelno >= state.min_level:
+            pipeline = state.pipeline or auto_configure()
+            logger = self._logger
+            if logger.isEnabledFor(levelno):
+                frame = sys._getframe(1)
+                pipeline.emit(logger, levelno, event_type, fields, self._context, frame, prepared)
+
     def _emit(self, levelno: int, event_type: Any, fields: dict[str, Any]) -> None:
         pipeline = state.pipeline or auto_configure()
         logger = self._logger

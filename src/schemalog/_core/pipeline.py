@@ -71,6 +71,8 @@ __all__ = ["LINE_ATTRIBUTE", "Pipeline", "skip_caller_modules"]
 _count_emitted: Final = STATS.adder("emitted")
 #: An absent optional field of the fast path's record (never changed).
 _NONE: Final[dict[str, str]] = {}
+#: No prepared fields.
+NO_NAMES: Final[frozenset[str]] = frozenset()
 _modules: Final = sys.modules
 
 
@@ -137,16 +139,26 @@ class Pipeline:
         fields: dict[str, Any],
         logger_context: _context.Split,
         frame: FrameType | None,
+        prepared: frozenset[str] = NO_NAMES,
     ) -> None:
         """Run one call through the chain and hand its line to the handlers.
 
-        ``fields`` is the call's own ``**kwargs`` dict (it may be changed). Never raises, except
-        InvalidEventError under ``on_invalid="raise"`` (and a user processor's error there).
+        ``fields`` is the call's own ``**kwargs`` dict (it may be changed); ``prepared`` names
+        fields already normalized and redacted by this pipeline's redactor (see :meth:`line`).
+        Never raises, except InvalidEventError under ``on_invalid="raise"`` (and a user
+        processor's error there).
         """
         try:
             now = self._clock()
             line = self.line(
-                stdlib_logger.name, levelno, event_type, fields, logger_context, frame, now
+                stdlib_logger.name,
+                levelno,
+                event_type,
+                fields,
+                logger_context,
+                frame,
+                now,
+                prepared=prepared,
             )
             if line is None:
                 return
@@ -184,11 +196,15 @@ class Pipeline:
         logger_context: _context.Split = _context.EMPTY,
         frame: FrameType | None = None,
         now: float | None = None,
+        *,
+        prepared: frozenset[str] = NO_NAMES,
     ) -> bytes | None:
         """Run one call through the chain and return its line; None when the chain drops it.
 
         What :meth:`emit` does before the handlers: for integrations that render through
         another library's handlers (structlog's ``ProcessorFormatter``, a chain it keeps).
+        ``prepared`` names fields whose values are plain JSON data already redacted by
+        :attr:`redactor`: the fast path does not walk them again (the line is the same).
         """
         if now is None:
             now = self._clock()
@@ -196,7 +212,7 @@ class Pipeline:
         if self._caller and frame is not None:
             caller = {"caller": caller_text(frame)}
         line = self._fast_line(
-            logger, levelno, event_type, fields, logger_context, now, caller, _NONE
+            logger, levelno, event_type, fields, logger_context, now, caller, _NONE, prepared
         )
         if line is not None:
             return line
@@ -217,6 +233,7 @@ class Pipeline:
         now: float,
         caller: dict[str, str],
         message: dict[str, str],
+        prepared: frozenset[str] = NO_NAMES,
     ) -> bytes | None:
         """Return the line of a common valid event, else None (the chain then takes it).
 
@@ -235,7 +252,7 @@ class Pipeline:
         if not self._special.isdisjoint(fields):
             return None
         context = {**bound_context, **logger_context[0]} if logger_context[0] else bound_context
-        redacted = self._fast_fields(schema, fields, context)
+        redacted = self._fast_fields(schema, fields, context, prepared)
         if redacted is None:
             return None
         timestamp, event_id = STAMP(now)
@@ -265,7 +282,11 @@ class Pipeline:
         return line if len(line) <= self._max_bytes else None
 
     def _fast_fields(
-        self, schema: SchemaVersion, fields: dict[str, Any], context: dict[str, Any]
+        self,
+        schema: SchemaVersion,
+        fields: dict[str, Any],
+        context: dict[str, Any],
+        prepared: frozenset[str],
     ) -> dict[str, Any] | None:
         """Return the redacted fields of a valid event with plain fields, else None."""
         for name in schema.required_context:
@@ -280,7 +301,7 @@ class Pipeline:
         if not valid:
             return None
         if schema.redaction.needed:
-            return self.redactor.redact(fields, schema.redaction, valid=True)
+            return self.redactor.redact(fields, schema.redaction, valid=True, prepared=prepared)
         return fields
 
     @staticmethod

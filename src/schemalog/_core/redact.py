@@ -53,12 +53,20 @@ class Redactor:
         self._hash_key = hash_key
 
     def redact(
-        self, fields: dict[str, Any], plan: RedactionPlan = EMPTY_PLAN, *, valid: bool = False
+        self,
+        fields: dict[str, Any],
+        plan: RedactionPlan = EMPTY_PLAN,
+        *,
+        valid: bool = False,
+        prepared: frozenset[str] = frozenset(),
     ) -> dict[str, Any]:
         """Return ``fields`` redacted; the same dict when nothing needed redacting.
 
         ``valid=True`` says ``fields`` passed ``plan``'s schema, so a closed schema's
-        ``visit`` list covers every property that could need redacting.
+        ``visit`` list covers every property that could need redacting; then the
+        ``prepared`` fields, already redacted by this redactor (as ``schemalog.agent`` does
+        with tool parameters), are not walked again, unless the schema has an action for them.
+        Redacting a redacted value changes nothing, so the line is the same either way.
         """
         if not (valid and plan.closed):
             return self._redact_all(fields, plan.actions)
@@ -66,9 +74,9 @@ class Redactor:
         actions = plan.actions
         for key in plan.visit:
             value = fields.get(key, _DROPPED)
-            if value is _DROPPED:
-                continue
             action = actions.get(key)
+            if value is _DROPPED or (action is None and key in prepared):
+                continue
             if action is None and type(value) is dict:  # the usual visit: a free-form object
                 new = self._redact_all(value, {})
             else:

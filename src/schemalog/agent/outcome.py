@@ -10,6 +10,7 @@ the session's lock; events are emitted after it is released.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any, Final, Literal
@@ -20,6 +21,8 @@ from schemalog.agent.history import DEFAULT_HISTORY_SIZE, SessionHistory
 
 Outcome = Literal["completed", "failed", "abandoned"]
 #: The outcome each outcome event decides.
+#: The fields of the tracker's events that hold prepared (normalized, redacted) tool parameters.
+PREPARED_FIELDS: Final = frozenset({"tool_params", "first_tool_params", "second_tool_params"})
 OUTCOME_OF_EVENT: Final[Mapping[str, Outcome]] = {
     "session_completed": "completed",
     "session_failed": "failed",
@@ -67,9 +70,13 @@ class SessionBase:
     def __repr__(self) -> str:
         return f"<AgentSession {self.session_id} steps={self._steps} {self._outcome or 'open'}>"
 
-    def _emit(self, level: Callable[..., None], event_type: str, fields: dict[str, Any]) -> None:
-        """Emit an event through ``level`` (a method of the session's logger) and remember it."""
-        level(event_type, **fields)
+    def _emit(self, levelno: int, event_type: str, fields: dict[str, Any]) -> None:
+        """Emit an event at ``levelno`` through the session's logger and remember it.
+
+        Tool parameters in it were normalized and redacted once, when the call began
+        (``TrackerCore._prepare``): the pipeline is told so and does not walk them again.
+        """
+        self._log._emit_prepared(levelno, event_type, fields, PREPARED_FIELDS)
         self.history.add(event_type, fields)
 
     @property
@@ -141,7 +148,7 @@ class SessionBase:
             fields["tool_name"] = tool_name
         if result_count is not None:
             fields["result_count"] = result_count
-        self._emit(self._log.info, "answer_complete" if complete else "answer_incomplete", fields)
+        self._emit(logging.INFO, "answer_complete" if complete else "answer_incomplete", fields)
         return complete
 
     def task_completed(self, task_name: str | None, result_type: str | None) -> None:
@@ -155,7 +162,7 @@ class SessionBase:
             fields["task_name"] = task_name
         if result_type is not None:
             fields["result_type"] = result_type
-        self._emit(self._log.info, "task_completed", fields)
+        self._emit(logging.INFO, "task_completed", fields)
 
     # -- the start and the end ----------------------------------------------------------
 
@@ -215,16 +222,16 @@ class SessionBase:
         if error_message is not None:
             fields["error_message"] = error_message
         if outcome == "completed":
-            self._emit(self._log.info, "session_completed", fields)
+            self._emit(logging.INFO, "session_completed", fields)
         elif outcome == "failed":
-            self._emit(self._log.error, "session_failed", fields)
+            self._emit(logging.ERROR, "session_failed", fields)
         else:
-            self._emit(self._log.warning, "session_abandoned", fields)
+            self._emit(logging.WARNING, "session_abandoned", fields)
         return True
 
     def start(self, tool_count: int) -> None:
         """Emit ``session_start``."""
-        self._emit(self._log.info, "session_start", {"tool_count": tool_count})
+        self._emit(logging.INFO, "session_start", {"tool_count": tool_count})
 
     def close(self, error: BaseException | None, *, complete_on_exit: bool) -> None:
         """Decide the outcome if nothing did yet (from how the block ended); emit session_end."""
@@ -244,7 +251,7 @@ class SessionBase:
             "steps_count": steps,
             "total_duration_ms": round(self.elapsed_ms(), 3),
         }
-        self._emit(self._log.info, "session_end", fields)
+        self._emit(logging.INFO, "session_end", fields)
 
 
 def _abandon_reason(error: BaseException) -> str:

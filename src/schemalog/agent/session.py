@@ -9,6 +9,7 @@ call becomes its events: ``tool_call_started`` (with ``tool_call_retry`` and
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -41,7 +42,7 @@ class AgentSession(SessionBase):
             self._wrong_tool += len(begun.switches)
         call = begun.call
         self._emit(
-            self._log.info,
+            logging.INFO,
             "tool_call_started",
             {
                 "tool_name": tool_name,
@@ -63,7 +64,7 @@ class AgentSession(SessionBase):
         call = begun.call
         if begun.lineage is not None:
             self._emit(
-                self._log.info,
+                logging.INFO,
                 "tool_call_retry",
                 {
                     "tool_name": call.tool_name,
@@ -77,7 +78,7 @@ class AgentSession(SessionBase):
             )
         for watch, pattern in begun.switches:
             self._emit(
-                self._log.warning,
+                logging.WARNING,
                 "wrong_tool_error",
                 {
                     "first_tool_name": watch.call.tool_name,
@@ -102,7 +103,7 @@ class AgentSession(SessionBase):
             self._book.end(call, "completed")
             self._ended("tool_result")
         self._emit(
-            self._log.info,
+            logging.INFO,
             "tool_call_completed",
             {
                 "tool_name": call.tool_name,
@@ -144,7 +145,7 @@ class AgentSession(SessionBase):
             fields["error_message"] = error_message
         if execution_time_ms is not None:
             fields["execution_time_ms"] = max(0.0, execution_time_ms)
-        self._emit(self._log.warning, "tool_call_failed", fields)
+        self._emit(logging.WARNING, "tool_call_failed", fields)
 
     def call_invalid(
         self,
@@ -166,7 +167,7 @@ class AgentSession(SessionBase):
         }
         if tool_schema_version is not None:
             fields["tool_schema_version"] = tool_schema_version
-        self._emit(self._log.warning, "schema_validation_error", fields)
+        self._emit(logging.WARNING, "schema_validation_error", fields)
 
     def hallucinated(
         self,
@@ -182,7 +183,7 @@ class AgentSession(SessionBase):
             self._result_type = "error"
             self._answer_complete = None
         self._emit(
-            self._log.warning,
+            logging.WARNING,
             "hallucinated_tool_call",
             {
                 "requested_tool_name": requested_tool_name,
@@ -206,7 +207,7 @@ class AgentSession(SessionBase):
             "success": True,
             "execution_time_ms": max(0.0, execution_time_ms or 0.0),
         }
-        self._emit(self._log.info, "tool_call_completed", fields)
+        self._emit(logging.INFO, "tool_call_completed", fields)
 
     def record(
         self, level: Any, event_type: str, fields: dict[str, Any], user_id: str | None
