@@ -78,7 +78,8 @@ class Redactor:
             if value is _DROPPED or (action is None and key in prepared):
                 continue
             if action is None and type(value) is dict:  # the usual visit: a free-form object
-                new = self._redact_all(value, {})
+                # One scan of its JSON clears most objects at once (cheaper than each string).
+                new = value if _clean(value) else self._redact_all(value, {})
             else:
                 new = self._redact_one(key, value, action)
             if new is not value:

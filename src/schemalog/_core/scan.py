@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from ahocorasick_rs import BytesAhoCorasick
+
 from schemalog.catalog.sensitivity import (
     REDACTED,
     SECRET_NAME_VERDICTS,
@@ -63,22 +65,22 @@ def may_hold_secrets(data: bytes) -> bool:
     """Return whether JSON or text ``data`` may hold a secret-named key or a secret in text.
 
     False is certain: every secret name holds a secret word once case and separators are
-    gone, and so does every key=value the scan masks. Two C-speed passes and one search, so
-    most strings and large clean values skip the scan and the walk.
+    gone, and so does every key=value the scan masks. Two C-speed passes and one Aho-Corasick
+    search for every stem at once, so most strings and large clean values skip the scan and
+    the walk.
     """
-    return _stems().search(data.lower().translate(None, _NOT_ALNUM)) is not None
+    return bool(_stems().find_matches_as_indexes(data.lower().translate(None, _NOT_ALNUM)))
 
 
-_stem_pattern: list[tuple[int, re.Pattern[bytes]]] = []
+_stem_searcher: list[tuple[int, BytesAhoCorasick]] = []
 
 
-def _stems() -> re.Pattern[bytes]:
-    """Return one pattern of every stem, rebuilt when secret words were added."""
-    if not _stem_pattern or _stem_pattern[0][0] != len(SECRET_WORD_BYTES):
-        stems = sorted({*_STEMS, *SECRET_WORD_BYTES}, key=len, reverse=True)
-        pattern = re.compile(b"|".join(re.escape(stem) for stem in stems))
-        _stem_pattern[:] = [(len(SECRET_WORD_BYTES), pattern)]
-    return _stem_pattern[0][1]
+def _stems() -> BytesAhoCorasick:
+    """Return one searcher for every stem, rebuilt when secret words were added."""
+    if not _stem_searcher or _stem_searcher[0][0] != len(SECRET_WORD_BYTES):
+        stems = sorted({*_STEMS, *SECRET_WORD_BYTES})
+        _stem_searcher[:] = [(len(SECRET_WORD_BYTES), BytesAhoCorasick(stems))]
+    return _stem_searcher[0][1]
 
 
 def scrub_text(text: str) -> str:
