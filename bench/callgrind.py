@@ -12,6 +12,7 @@ without interpreter start-up, imports and set-up. Medians over ``--runs``. Needs
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import statistics
@@ -60,6 +61,7 @@ def instructions(route: str, workload: str, events: int) -> int:
         capture_output=True,
         text=True,
         check=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},  # the same set and dict layouts every run
     )
     match = _COLLECTED.search(result.stderr)
     if match is None:

@@ -81,6 +81,7 @@ def wait_for_child(pid: int, timeout: float = 30.0) -> int:
 def restore_secret_names() -> Iterator[None]:
     """Undo add_secret_names() calls made by the test (the list is process-wide)."""
     from schemalog.catalog.sensitivity import (
+        CLEAN_TEXTS,
         SECRET_NAME_VERDICTS,
         SECRET_WORD_BYTES,
         SECRET_WORDS,
@@ -92,3 +93,4 @@ def restore_secret_names() -> Iterator[None]:
     SECRET_WORDS.update(saved)
     SECRET_WORD_BYTES[:] = saved_bytes
     SECRET_NAME_VERDICTS.clear()
+    CLEAN_TEXTS.clear()

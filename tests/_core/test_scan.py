@@ -59,6 +59,23 @@ def test_added_secret_names_are_masked_in_text() -> None:
     assert scrub_text("card_pin=1234") == "card_pin=[REDACTED]"
 
 
+def test_clean_texts_are_remembered_within_a_bound() -> None:
+    """Short clean texts are remembered (not scanned again); the memory of them is bounded."""
+    from schemalog._core import scan
+    from schemalog.catalog.sensitivity import CLEAN_TEXTS
+
+    assert scrub_text("stream_completed") == "stream_completed"
+    assert "stream_completed" in CLEAN_TEXTS
+    long_text = "x" * 300
+    assert scrub_text(long_text) is long_text
+    assert long_text not in CLEAN_TEXTS  # too long to remember
+    for number in range(scan._CLEAN_TEXTS_LIMIT + 10):
+        scrub_text(f"text {number}")
+    assert len(CLEAN_TEXTS) <= scan._CLEAN_TEXTS_LIMIT
+    assert scrub_text("password=hunter2") == "password=[REDACTED]"
+    assert "password=hunter2" not in CLEAN_TEXTS
+
+
 @pytest.mark.parametrize("unit", ["a:", "x=y ", ": ", "password=", "Bearer ", "eyJ", "x"])
 def test_cost_is_linear_in_the_length(unit: str) -> None:
     """Hostile repetitions cost about twice as much for twice the text: no backtracking blow-up."""

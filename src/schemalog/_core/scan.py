@@ -22,6 +22,7 @@ from typing import Final
 from ahocorasick_rs import BytesAhoCorasick
 
 from schemalog.catalog.sensitivity import (
+    CLEAN_TEXTS,
     REDACTED,
     SECRET_NAME_VERDICTS,
     SECRET_WORD_BYTES,
@@ -52,6 +53,9 @@ _PATTERNS: Final = {
 _SHAPE_STARTS: Final = ("earer", "EARER", "AKIA", "ASIA", "eyJ", "-----BEGIN")
 #: Characters that end an unquoted secret value (its first stretch stops at ``:`` and ``=``
 #: too, so that a URL's scheme is not taken for a key holding the rest).
+#: The clean-text cache holds texts up to this long, this many at most.
+_CLEAN_TEXT_MAX_CHARS: Final = 256
+_CLEAN_TEXTS_LIMIT: Final = 4096
 _VALUE_END: Final = re.compile(r"""[\s&,;"'<>()\[\]{}]|\Z""")
 
 
@@ -85,7 +89,13 @@ def _stems() -> BytesAhoCorasick:
 
 def scrub_text(text: str) -> str:
     """Return ``text`` with secret values masked (the same object when there is none)."""
+    if text in CLEAN_TEXTS:  # messages, tool and event names: the same few texts again
+        return text
     if not may_hold_secrets(text.encode("utf-8", "surrogatepass")):
+        if len(text) <= _CLEAN_TEXT_MAX_CHARS:
+            if len(CLEAN_TEXTS) >= _CLEAN_TEXTS_LIMIT:
+                CLEAN_TEXTS.clear()  # texts from unbounded sources must not grow memory
+            CLEAN_TEXTS.add(text)
         return text
     shapes = any(start in text for start in _SHAPE_STARTS)
     pattern = _PATTERNS.get((shapes, "=" in text or ":" in text))

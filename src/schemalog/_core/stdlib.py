@@ -10,7 +10,6 @@ way ``%``-args format ``message``, ``stacklevel`` moves ``caller``, ``stack_info
 from __future__ import annotations
 
 import logging
-from itertools import islice
 from typing import Any, Final
 
 from schemalog._core.context import EMPTY
@@ -31,6 +30,7 @@ STANDARD_RECORD_ATTRIBUTES: Final = frozenset(_STOCK_ATTRIBUTES) | {
     EVENT_LINE_ATTRIBUTE,
 }
 _LAST_STOCK: Final = len(_STOCK_ATTRIBUTES) - 1
+_LAST_STOCK_NAME: Final = _STOCK_ATTRIBUTES[-1]
 
 
 def extras(record: logging.LogRecord) -> dict[str, Any]:
@@ -38,11 +38,19 @@ def extras(record: logging.LogRecord) -> dict[str, Any]:
     attributes = record.__dict__
     if type(record) is logging.LogRecord:
         # LogRecord() sets its attributes first and in a fixed order; extras come after them.
-        # Skip those at C speed, after checking the last one is where it should be.
-        tail = islice(attributes.items(), _LAST_STOCK, None)
-        first = next(tail, None)
-        if first is not None and first[0] == _STOCK_ATTRIBUTES[-1]:
-            return {key: value for key, value in tail if _is_extra(key)}
+        # Walk back from the end to the last stock attribute, if it is where it should be.
+        names: list[str] = []
+        for name in reversed(attributes):
+            if name == _LAST_STOCK_NAME:
+                if len(attributes) - len(names) - 1 == _LAST_STOCK:
+                    names.reverse()
+                    return {
+                        key: attributes[key]
+                        for key in names
+                        if key not in STANDARD_RECORD_ATTRIBUTES and key[:1] != "_"
+                    }
+                break
+            names.append(name)
     return {key: value for key, value in attributes.items() if _is_extra(key)}
 
 

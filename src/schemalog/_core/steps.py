@@ -84,7 +84,11 @@ def make_envelope(context_fields: frozenset[str], caller: bool) -> Processor:
 
 def pop_context(fields: dict[str, Any], names: frozenset[str]) -> dict[str, Any]:
     """Take ``names`` out of ``fields``, in the fields' order, as normalized context."""
-    return {name: normalize(fields.pop(name)) for name in [n for n in fields if n in names]}
+    return {
+        name: value if type(value) is str else normalize(value)  # most ids are strings
+        for name in [n for n in fields if n in names]
+        for value in (fields.pop(name),)
+    }
 
 
 def _take_envelope_names(event: Event, context_fields: frozenset[str]) -> None:

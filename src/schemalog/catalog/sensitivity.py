@@ -54,6 +54,8 @@ _STRONG_WORDS: Final = frozenset({"password", "passwd", "pwd", "passphrase", "se
 _WORDS: Final = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 #: Verdicts of is_secret_name by key, read directly by the redactor's hot path.
 SECRET_NAME_VERDICTS: dict[str, bool] = {}
+#: Short texts the free-text scanner found clean (a cache, emptied when secret words are added).
+CLEAN_TEXTS: set[str] = set()
 _SECRET_NAME_CACHE_LIMIT: Final = 4096
 
 
@@ -71,6 +73,7 @@ def add_secret_names(*names: str) -> None:
             SECRET_WORDS.add(word)
             SECRET_WORD_BYTES.append(word.encode())
     SECRET_NAME_VERDICTS.clear()
+    CLEAN_TEXTS.clear()
 
 
 def secret_names() -> frozenset[str]:
