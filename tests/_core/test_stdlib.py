@@ -121,3 +121,19 @@ def test_event_from_record_reads_the_record() -> None:
     event = event_from_record(record, caller=True)
     assert extras(record) == {"colour": "red"} == event.fields
     assert (event.message, event.stack, event.caller) == ("a b", "Stack: here", "mod:fn:3")
+
+
+def test_extras_keep_their_order_whatever_was_reset() -> None:
+    """Extras come in the order they were set, also after a stock attribute was re-added."""
+    record = logging.getLogger("x").makeRecord(
+        "x", logging.INFO, "f.py", 1, "m", (), None, extra={"b": 1, "a": 2, "_private": 3}
+    )
+    assert list(extras(record)) == ["b", "a"]
+    record.later = 4  # as a logging.Filter sets it
+    assert list(extras(record)) == ["b", "a", "later"]
+    del record.__dict__["processName"]
+    record.processName = "MainProcess"  # a stock attribute moved to the end
+    assert list(extras(record)) == ["b", "a", "later"]
+    last = next(reversed(record.__dict__))
+    del record.__dict__[last]  # now the walk back cannot trust the positions
+    assert list(extras(record)) == ["b", "a", "later"]
