@@ -14,11 +14,11 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,cloudwatch]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,cloudwatch,storage,serve]'
 	touch $@
 
 $(BENCH_STAMP): pyproject.toml $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,cloudwatch,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,cloudwatch,storage,serve,bench]'
 	touch $@
 
 demo: $(STAMP)

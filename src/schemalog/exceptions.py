@@ -15,7 +15,8 @@ or ``RuntimeError``) as its second base, so ``except ValueError`` in existing co
     │   └── ExportError        a filter cannot be written in the requested format (ValueError)
     ├── DeployError            deploying to AWS failed or would exceed a quota (RuntimeError)
     ├── GitRefError            schemas check --against names no usable git ref (ValueError)
-    └── ToolSchemaError        an agent tool's parameter schema is not valid (ValueError)
+    ├── ToolSchemaError        an agent tool's parameter schema is not valid (ValueError)
+    └── StorageError           a database load failed; names the file and lines (RuntimeError)
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ __all__ = [
     "InvalidEventError",
     "PatternError",
     "SchemalogError",
+    "StorageError",
     "ToolSchemaError",
     "UnknownEventError",
 ]
@@ -114,3 +116,7 @@ class GitRefError(SchemalogError, ValueError):
 
 class ToolSchemaError(SchemalogError, ValueError):
     """A tool's parameter schema is not a valid JSON Schema."""
+
+
+class StorageError(SchemalogError, RuntimeError):
+    """Writing to a database failed; the message names the file and lines not loaded."""

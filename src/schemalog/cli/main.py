@@ -24,6 +24,7 @@ VERB_MODULES: Final = (
     "filters",
     "report",
     "metrics",
+    "load",
 )
 
 EXIT_OK: Final = 0
