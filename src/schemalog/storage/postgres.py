@@ -42,7 +42,7 @@ class PostgresStore:
                     self.connection.execute(statement)
             self._create_staging()
         except psycopg.Error as error:
-            raise StorageError(f"{_safe(url)}: {error}".strip()) from None
+            raise StorageError(f"{safe_url(url)}: {error}".strip()) from None
 
     def _create_staging(self) -> None:
         with self.connection.transaction():
@@ -87,7 +87,7 @@ class PostgresStore:
         self.connection.close()
 
 
-def _safe(url: str) -> str:
+def safe_url(url: str) -> str:
     """Return the URL without its password, for messages."""
     scheme, sep, rest = url.partition("://")
     credentials, at, host = rest.rpartition("@")
