@@ -25,6 +25,7 @@ VERB_MODULES: Final = (
     "report",
     "metrics",
     "load",
+    "serve",
 )
 
 EXIT_OK: Final = 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -60,9 +60,12 @@ class Batch:
         return f"{self.source}:{self.first_line}-{self.last_line}"
 
 
-def checker_for(catalog: Catalog) -> LineChecker:
-    """Return the line checker of storage: catalog, static fields and experiment context."""
-    return LineChecker(catalog, static_field_names() | EXPERIMENT_CONTEXT)
+def checker_for(catalog: Catalog, extra: Collection[str] = ()) -> LineChecker:
+    """Return the line checker of storage: catalog, static fields and experiment context.
+
+    ``extra`` names more envelope fields (the ingestion service's ``received_at``).
+    """
+    return LineChecker(catalog, static_field_names() | EXPERIMENT_CONTEXT | frozenset(extra))
 
 
 class RowMaker:
