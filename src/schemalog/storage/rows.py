@@ -8,7 +8,7 @@ UUID, a ``sample_rate`` that is not a number), or is longer than the size limit.
 from __future__ import annotations
 
 import hashlib
-import uuid
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,6 +24,10 @@ from schemalog.storage.tables import EVENT_COLUMNS
 
 #: Lines longer than this are rejected (as ``oversize``) unless the loader is told otherwise.
 MAX_LINE_BYTES: Final = 1 << 20
+#: Types stored as they are; anything else goes into a column as JSON text.
+_PLAIN: Final = frozenset({str, int, float, type(None)})
+#: A UUID in any case, with or without hyphens (what PostgreSQL and DuckDB accept as UUID).
+_UUID: Final = re.compile(r"[0-9a-fA-F]{8}-?(?:[0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}")
 #: analytics_events.event_type is VARCHAR(100), as in seed 001.
 MAX_EVENT_TYPE: Final = 100
 _COLUMN_NAMES: Final = frozenset(EVENT_COLUMNS)
@@ -117,14 +121,10 @@ class RowMaker:
         if not result.valid:
             label = f"{result.label()}: " if result.label() else ""
             return label + "; ".join(str(issue) for issue in result.issues)
-        try:
-            uuid.UUID(record["event_id"])
-        except ValueError:
+        if not _UUID.fullmatch(record["event_id"]):
             return "$.event_id: not a UUID (analytics_events.event_id is UUID)"
         if len(record["event_type"]) > MAX_EVENT_TYPE:
-            return (
-                f"$.event_type: longer than {MAX_EVENT_TYPE} characters (VARCHAR({MAX_EVENT_TYPE}))"
-            )
+            return f"$.event_type: longer than the column's {MAX_EVENT_TYPE} characters"
         rate = record.get("sample_rate")
         if rate is not None and (isinstance(rate, bool) or not isinstance(rate, int | float)):
             return "$.sample_rate: not a number"
@@ -144,15 +144,14 @@ class RowMaker:
 def event_row(record: Mapping[str, Any]) -> EventRow:
     """Return the values of ``tables.EVENT_INSERT`` for a checked event (metadata as JSON)."""
     metadata = {key: value for key, value in record.items() if key not in _COLUMN_NAMES}
-    values = [record.get(name) for name in EVENT_COLUMNS]
-    return (*(_text(value) for value in values), orjson.dumps(metadata).decode())
-
-
-def _text(value: Any) -> Any:
-    """Columns other than sample_rate are text: a bound number or flag is stored as text."""
-    if value is None or isinstance(value, str | float) or type(value) is int:
-        return value
-    return orjson.dumps(value).decode()
+    get = record.get
+    values = [get(name) for name in EVENT_COLUMNS]
+    # A bound number or flag in a text column is stored as its JSON text.
+    plain = _PLAIN
+    return (
+        *[v if type(v) in plain else orjson.dumps(v).decode() for v in values],
+        orjson.dumps(metadata).decode(),
+    )
 
 
 def metric_rows(document: Mapping[str, Any], line: bytes) -> list[MetricRow]:
