@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.pg import free_port  # noqa: E402
+from tests.server import wait_for_http  # noqa: E402
 
 from schemalog.ingest.keys import new_key  # noqa: E402
 
@@ -72,15 +73,7 @@ def main() -> int:
         server = subprocess.Popen(command, env={**os.environ, "SCHEMALOG_API_KEYS": line})
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    httpx.get(f"{base}/healthz")
-                    break
-                except httpx.TransportError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.1)
+            wait_for_http(f"{base}/healthz", lambda: server.poll() is None)
             latencies: list[float] = []
             threads = [
                 threading.Thread(target=client, args=(base, key, args.requests, latencies))

@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import httpx
 import uvicorn
 
 from tests.pg import free_port
+
+
+def wait_for_http(url: str, alive: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Wait until ``url`` answers HTTP (any status); fail when ``alive()`` turns False."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            httpx.get(url)
+            return
+        except httpx.TransportError:
+            if time.monotonic() > deadline or not alive():
+                raise RuntimeError(f"{url} did not answer") from None
+            time.sleep(0.1)
 
 
 @contextmanager

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -14,6 +13,7 @@ import pytest
 from schemalog.cli.main import main
 from tests.conftest import SCHEMAS
 from tests.pg import free_port
+from tests.server import wait_for_http
 
 
 def test_serves_events_to_its_sinks(tmp_path: Path) -> None:
@@ -31,14 +31,7 @@ def test_serves_events_to_its_sinks(tmp_path: Path) -> None:
     command += ["--sink", f"file:{first}", "--sink", f"file:{second}", "--schemas", str(SCHEMAS)]
     server = subprocess.Popen(command, env={"SCHEMALOG_API_KEYS": line, "PATH": "/usr/bin"})
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/healthz")
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline and server.poll() is None
-                time.sleep(0.1)
+        wait_for_http(f"http://127.0.0.1:{port}/healthz", lambda: server.poll() is None)
         event = {"event_type": "feed_viewed", "user_id": "u", "family_unit_id": "f"}
         headers = {"Authorization": f"Bearer {key.stdout.strip()}"}
         answer = httpx.post(f"http://127.0.0.1:{port}/v1/events", json=[event], headers=headers)

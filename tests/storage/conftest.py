@@ -5,7 +5,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import psycopg
 import pytest
 
@@ -35,6 +37,15 @@ def pg_url(postgres_server: PostgresServer) -> str:
     with psycopg.connect(postgres_server.url, autocommit=True) as connection:
         connection.execute(f"CREATE DATABASE {name}")
     return postgres_server.url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def run_sql(into: str, sql: str) -> list[tuple[Any, ...]]:
+    """Run one query on the DuckDB file or PostgreSQL URL ``into``; return its rows."""
+    if into.startswith("postgresql://"):
+        with psycopg.connect(into) as connection:
+            return list(connection.execute(sql.encode()).fetchall())
+    with duckdb.connect(into) as connection:
+        return connection.execute(sql).fetchall()
 
 
 USER_ID = "550e8400-e29b-41d4-a716-446655440000"

@@ -13,13 +13,12 @@ import threading
 import time
 from pathlib import Path
 
-import duckdb
-import psycopg
 import pytest
 
 from schemalog.exceptions import InputError, StorageError
 from schemalog.storage.loader import expand, load
 from tests.pg import PostgresServer
+from tests.storage.conftest import run_sql
 from tests.storage.test_rows import event
 
 
@@ -33,15 +32,8 @@ def into(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 def count(into: str, table: str) -> int:
-    sql = f"SELECT count(*) FROM {table}"
-    if into.startswith("postgresql://"):
-        with psycopg.connect(into) as connection:
-            row = connection.execute(sql.encode()).fetchone()
-    else:
-        with duckdb.connect(into) as connection:
-            row = connection.execute(sql).fetchone()
-    assert row is not None
-    return int(row[0])
+    [(rows,)] = run_sql(into, f"SELECT count(*) FROM {table}")
+    return int(rows)
 
 
 def test_load_twice_adds_nothing(into: str, analytics_lines: Path) -> None:
@@ -60,13 +52,7 @@ def test_rejects_table_holds_file_line_and_reason(into: str, tmp_path: Path) -> 
     path.write_bytes(b"\n".join([event(), b"{oops", event(media_count="x"), event()]) + b"\n")
     summary = load([str(path)], into)
     assert (summary.loaded, summary.rejected) == (2, 2)
-    sql = "SELECT source, line, reason FROM analytics_rejects ORDER BY line"
-    if into.startswith("postgresql://"):
-        with psycopg.connect(into) as connection:
-            rows = connection.execute(sql.encode()).fetchall()
-    else:
-        with duckdb.connect(into) as connection:
-            rows = connection.execute(sql).fetchall()
+    rows = run_sql(into, "SELECT source, line, reason FROM analytics_rejects ORDER BY line")
     assert [(source, line) for source, line, _ in rows] == [(str(path), 2), (str(path), 3)]
     assert "not JSON" in rows[0][2] and "$.media_count" in rows[1][2]
 

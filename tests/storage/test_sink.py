@@ -12,7 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-import psycopg
 import pytest
 
 import schemalog
@@ -21,13 +20,12 @@ from schemalog.storage.sink import PostgresSink
 from tests.conftest import SCHEMAS
 from tests.paths import ROOT
 from tests.pg import PostgresServer
+from tests.storage.conftest import run_sql
 
 
 def stored(url: str) -> int:
-    with psycopg.connect(url) as connection:
-        row = connection.execute("SELECT count(DISTINCT event_id) FROM analytics_events").fetchone()
-    assert row is not None
-    return int(row[0])
+    [(count,)] = run_sql(url, "SELECT count(DISTINCT event_id) FROM analytics_events")
+    return int(count)
 
 
 def emit(count: int, start: int = 0) -> None:

@@ -10,26 +10,15 @@ import json
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import orjson
-import psycopg
 import pytest
 
 from schemalog.cli.main import main
 from schemalog.storage.loader import load
 from tests.paths import ROOT
-from tests.storage.conftest import FAMILY_ID, USER_ID
+from tests.storage.conftest import FAMILY_ID, USER_ID, run_sql
 
 QUERIES = sorted((ROOT / "docs" / "sql" / "analytics").glob("*.sql"))
-
-
-def run_sql(into: str, sql: str) -> list[tuple[Any, ...]]:
-    """Run one query on the DuckDB file or PostgreSQL URL ``into``."""
-    if into.startswith("postgresql://"):
-        with psycopg.connect(into) as connection:
-            return list(connection.execute(sql.encode()).fetchall())
-    with duckdb.connect(into) as connection:
-        return connection.execute(sql).fetchall()
 
 
 def count_matching(path: Path, pattern: str, capsys: pytest.CaptureFixture[str]) -> int:

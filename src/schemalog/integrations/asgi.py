@@ -21,8 +21,14 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, Final
 
-from schemalog._core.context import bound
-from schemalog.integrations.requests import HEADER, UNMATCHED, bound_user, completed, request_id
+from schemalog.integrations.requests import (
+    HEADER,
+    UNMATCHED,
+    bound_user,
+    completed,
+    request_context,
+    request_id,
+)
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -72,12 +78,8 @@ class RequestEvents:
                 message["headers"] = headers
             await send(message)
 
-        context: dict[str, Any] = {"request_id": rid}
-        user = self.user(scope)
-        if user is not None:
-            context["user_id"] = user
         started = time.perf_counter()
-        with bound(**context):
+        with request_context(rid, self.user(scope)):
             try:
                 await self.app(scope, receive, send_with_id)
             except Exception as error:

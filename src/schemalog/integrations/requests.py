@@ -30,6 +30,11 @@ def request_id(given: str | None) -> str:
     return uuid.uuid4().hex
 
 
+def request_context(rid: str, user: str | None) -> bound:
+    """Return a context binding the request's id, and its user when known."""
+    return bound(request_id=rid, user_id=user) if user is not None else bound(request_id=rid)
+
+
 def bound_user(user: str | None) -> bound:
     """Return a context binding ``user_id`` (nothing when the user is unknown)."""
     return bound(user_id=user) if user is not None else bound()

@@ -22,8 +22,14 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from schemalog._core.context import bound
-from schemalog.integrations.requests import HEADER, UNMATCHED, bound_user, completed, request_id
+from schemalog.integrations.requests import (
+    HEADER,
+    UNMATCHED,
+    bound_user,
+    completed,
+    request_context,
+    request_id,
+)
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
@@ -88,12 +94,8 @@ class RequestEvents:
             status = int(code.split(" ", 1)[0])
             return start_response(code, [*headers, (HEADER, rid)], *info)
 
-        context: dict[str, Any] = {"request_id": rid}
-        user = self.user(environ)
-        if user is not None:
-            context["user_id"] = user
         started = time.perf_counter()
-        with bound(**context):
+        with request_context(rid, self.user(environ)):
             try:
                 body = self.app(environ, start_with_id)
             except Exception as error:
