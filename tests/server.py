@@ -31,7 +31,9 @@ def wait_for_http(url: str, alive: Callable[[], bool], timeout: float = 30.0) ->
 def running(app: Any) -> Iterator[str]:
     """Serve ``app`` for the duration of the block; yield its base URL."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    # log_config=None: uvicorn's own logging set-up would close every handler already installed.
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None)
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

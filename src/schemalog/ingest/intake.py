@@ -18,10 +18,8 @@ from schemalog._core.stats import STATS
 from schemalog.catalog.load import Catalog
 from schemalog.exceptions import UnknownEventError
 from schemalog.record import RESERVED_NAMES
-from schemalog.storage.rows import EXPERIMENT_CONTEXT, checker_for
+from schemalog.storage.rows import EXTRA_ENVELOPE, RECEIVED_AT, checker_for
 
-#: Envelope fields the service adds: when it received the event.
-RECEIVED_AT: Final = "received_at"
 DEFAULT_LOGGER: Final = "schemalog.ingest"
 _LOG_LEVEL: Final = logging.INFO
 
@@ -65,8 +63,8 @@ class Intake:
         self.catalog = catalog
         self.handlers = list(handlers)
         self.redactor = redactor
-        self.checker = checker_for(catalog, {RECEIVED_AT})
-        self._envelope = RESERVED_NAMES | EXPERIMENT_CONTEXT | {RECEIVED_AT}
+        self.checker = checker_for(catalog)
+        self._envelope = RESERVED_NAMES | EXTRA_ENVELOPE
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._remember = remember
 

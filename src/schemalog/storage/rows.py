@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -34,9 +34,11 @@ _COLUMN_NAMES: Final = frozenset(EVENT_COLUMNS)
 #: EMF units of schemalog's instruments -> metric_type (gauges and histograms share "None").
 _KINDS: Final = {"Count": "counter", "Milliseconds": "timer"}
 
-#: Envelope context with its own columns (experiment context, sampling) that a line may carry
-#: whether or not this version's record contract reserves the names yet.
-EXPERIMENT_CONTEXT: Final = frozenset({"experiment_id", "variant", "sample_rate"})
+#: The ingestion service's stamp: when it received the event (kept in ``metadata``).
+RECEIVED_AT: Final = "received_at"
+#: Envelope fields a line may carry besides the record contract's reserved names: experiment
+#: context and sampling (columns of their own) and the ingestion service's stamp.
+EXTRA_ENVELOPE: Final = frozenset({"experiment_id", "variant", "sample_rate", RECEIVED_AT})
 
 EventRow = tuple[Any, ...]
 MetricRow = tuple[Any, ...]
@@ -64,12 +66,9 @@ class Batch:
         return f"{self.source}:{self.first_line}-{self.last_line}"
 
 
-def checker_for(catalog: Catalog, extra: Collection[str] = ()) -> LineChecker:
-    """Return the line checker of storage: catalog, static fields and experiment context.
-
-    ``extra`` names more envelope fields (the ingestion service's ``received_at``).
-    """
-    return LineChecker(catalog, static_field_names() | EXPERIMENT_CONTEXT | frozenset(extra))
+def checker_for(catalog: Catalog) -> LineChecker:
+    """Return the line checker of storage: the catalog, static fields, the extra envelope."""
+    return LineChecker(catalog, static_field_names() | EXTRA_ENVELOPE)
 
 
 class RowMaker:
