@@ -20,6 +20,8 @@ from schemalog.lines.progress import Progress, wanted
 from schemalog.lines.reader import STDIN, iter_lines
 from schemalog.storage.rows import MAX_LINE_BYTES, Batch, RowMaker, checker_for
 
+__all__ = ["LoadSummary", "Store", "expand", "load", "open_store"]
+
 DEFAULT_BATCH: Final = 20_000
 _GLOB_CHARS: Final = frozenset("*?[")
 
@@ -149,6 +151,3 @@ def _progress(files: list[str], stream: TextIO | None) -> Progress | None:
     sizes = [os.path.getsize(f) for f in files if f != STDIN and os.path.isfile(f)]
     total = sum(sizes) if len(sizes) == len(files) else None
     return Progress(total, stream) if wanted(stream, total) else None
-
-
-__all__ = ["LoadSummary", "Store", "expand", "load", "open_store"]

@@ -157,7 +157,7 @@ class PostgresSink(Sink):
         if (self._backlog is not None or self._spill.pending) and not self._replay():
             self._to_spill(lines)
             return
-        if lines and not self._write(lines, "queue"):
+        if lines and not self._write(lines, f"sink of pid {os.getpid()}"):
             self._to_spill(lines)
 
     def _replay(self) -> bool:
