@@ -88,6 +88,7 @@ class PostgresSink(Sink):
         )
         self._store: PostgresStore | None = None
         self._backlog: tuple[Path, int] | None = None  # a detached spill file being replayed
+        self._closed = False
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._next_try = 0.0
@@ -124,6 +125,8 @@ class PostgresSink(Sink):
     def _to_spill(self, lines: list[bytes]) -> None:
         with self._spill_lock:
             taken = self._spill.append(lines)
+            if self._closed:  # from a sender that outlived close(): leave the file adoptable
+                self._spill.close()
         if taken < len(lines):
             for _ in range(len(lines) - taken):
                 STATS.add("dropped:spill_full")
@@ -259,13 +262,16 @@ class PostgresSink(Sink):
         if leftover:
             self._to_spill(leftover)
         with self._spill_lock:
+            self._closed = True
             self._spill.close()
-        if self._backlog is not None:  # left for a later sink to adopt
-            os.close(self._backlog[1])
-            self._backlog = None
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        if self._thread is None or not self._thread.is_alive():
+            # A sender still stuck past the deadline keeps its own backlog and connection.
+            if self._backlog is not None:  # left for a later sink to adopt
+                os.close(self._backlog[1])
+                self._backlog = None
+            if self._store is not None:
+                self._store.close()
+                self._store = None
         for unhook in self._unhook:
             unhook()
         super().close()
