@@ -50,13 +50,14 @@ def test_envelope_in_columns_fields_in_metadata() -> None:
 
 
 def test_rejects_name_the_reason() -> None:
-    """Bad JSON, catalog failures, non-UUID ids, NUL characters and oversize lines are rejected."""
+    """Bad JSON, catalog failures, bad ids and dates, NULs and oversize lines are rejected."""
     batch = rows_of(
         b"{not json",
         event(media_count="three"),
         event(event_id="not-a-uuid"),
         event(title="a\u0000b"),
         event(title="x" * 500),
+        event(timestamp="2026-13-45T19:20:24.198Z"),
         max_line_bytes=400,
     )
     assert not batch.events
@@ -66,7 +67,8 @@ def test_rejects_name_the_reason() -> None:
     assert "not a UUID" in reasons[2]
     assert "NUL" in reasons[3]
     assert reasons[4].startswith("oversize")
-    assert [line for _, _, line, _, _ in batch.rejects] == [1, 2, 3, 4, 5]
+    assert "$.timestamp: not a real date" in reasons[5]
+    assert [line for _, _, line, _, _ in batch.rejects] == [1, 2, 3, 4, 5, 6]
 
 
 def test_duplicate_in_batch_counted() -> None:

@@ -122,6 +122,10 @@ class RowMaker:
             return label + "; ".join(str(issue) for issue in result.issues)
         if not _UUID.fullmatch(record["event_id"]):
             return "$.event_id: not a UUID (analytics_events.event_id is UUID)"
+        try:
+            datetime.fromisoformat(record["timestamp"])
+        except ValueError:
+            return "$.timestamp: not a real date and time (analytics_events.timestamp)"
         if len(record["event_type"]) > MAX_EVENT_TYPE:
             return f"$.event_type: longer than the column's {MAX_EVENT_TYPE} characters"
         rate = record.get("sample_rate")
