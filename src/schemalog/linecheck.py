@@ -154,6 +154,9 @@ def _envelope_value_problem(name: str, value: Any) -> str | None:  # noqa: PLR09
     if name in CONTEXT_NAMES:
         ok = isinstance(value, str) or (type(value) is int)
         return None if ok else "must be a string (a reserved context name)"
+    if name == "sample_rate":
+        ok = type(value) in (int, float) and 0 < value <= 1
+        return None if ok else f"must be a number in (0, 1], not {value!r}"
     if not isinstance(value, str):
         return "must be a string (a reserved envelope name)"
     if name == "timestamp":
