@@ -258,3 +258,12 @@ def test_a_2_gib_line_in_a_small_gzip_keeps_memory_bounded(
     assert status == "1"
     assert int(peak_kib) < 200 * 1024
     assert f"{path}:2: too-long: line is {32 * (64 << 20)} bytes" in out[0]
+
+
+def test_json_summary_counts_lines_that_are_not_json(tmp_path: Path, schemas_dir: Path) -> None:
+    """Lines that are not JSON objects are findings and counted as not_json in the summary."""
+    path = write_lines(tmp_path / "e.jsonl", GOOD, b"{not json", b"[1, 2]")
+    result = run_cli("validate", "--format", "json", "--schemas", str(schemas_dir), str(path))
+    assert result.returncode == 1
+    summary = orjson.loads(result.stdout)["summary"]
+    assert summary == {"lines": 3, "valid": 1, "invalid": 2, "not_json": 2, "too_long": 0}

@@ -58,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
         if result.valid:
             continue
         counts[1] += 1
+        reader.not_json += result.not_json
         if not args.quiet:
             report.add_findings(result.findings(line.path, line.number))
     for too_long in reader.findings:
