@@ -79,9 +79,10 @@ class Report:
         if self.has_rows:
             sys.stderr.write(f"{finding}\n")
         else:
-            self._write(f"{finding}\n")
+            self.write(f"{finding}\n")
 
-    def _write(self, text: str) -> None:
+    def write(self, text: str) -> None:
+        """Write ``text`` to stdout as it comes; nothing once its reader has gone."""
         if self.closed:
             return
         try:
