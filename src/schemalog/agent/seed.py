@@ -235,12 +235,14 @@ class SeedApi(TrackerCore):
         call: ToolCall | None = None,
         session_id: Any = None,
         user_id: Any = None,
+        mcp_name: str | None = None,
     ) -> bool:
         """Emit ``schema_validation_error``; ``validation_errors`` default to the tool schema's.
 
         Without a started call to match, the invalid call is counted as a call of its own.
         Returns False when no session is known.
         """
+        self._check_mcp_name(mcp_name)
         session = self._session_of(session_id, user_id)
         if session is None:
             return False
@@ -262,11 +264,13 @@ class SeedApi(TrackerCore):
         final_result_type: str | None = None,
         session_id: Any = None,
         user_id: Any = None,
+        mcp_name: str | None = None,
     ) -> bool:
         """Emit ``session_completed`` with the session's statistics, now.
 
         Returns False when no session is known or its outcome was already decided.
         """
+        self._check_mcp_name(mcp_name)
         session = self._session_of(session_id, user_id)
         if session is None:
             return False
