@@ -324,3 +324,26 @@ def test_validation_error_and_completion_helpers_take_the_seeds_mcp_name(
     assert captured_events.find("session_completed")["schema_errors_count"] == 1
     with pytest.raises(ConfigError, match="per MCP server"):
         analytics.track_session_completed(session_id="session_123", mcp_name="other")
+
+
+def test_track_wrong_tool_error_takes_the_seeds_call_sequence_pair(
+    analytics: AgentTracker, captured_events: CapturedEvents
+) -> None:
+    """The seed's wrong_tool_error with call_sequence [2, 3] is a valid event naming both calls."""
+    analytics.track(
+        user_id="user_123",
+        event_name="wrong_tool_error",
+        metadata={
+            "first_tool_name": "get_benchmark_results",
+            "second_tool_name": "get_benchmark_results_by_filters",
+            "first_tool_params": PARAMS,
+            "second_tool_params": PARAMS,
+            "detection_pattern": "retry_with_different_tool",
+            "call_sequence": [2, 3],
+        },
+        session_id="session_123",
+        mcp_name="drea",
+    )
+    event = captured_events.find("wrong_tool_error")
+    assert (event["first_call_sequence"], event["second_call_sequence"]) == (2, 3)
+    assert "call_sequence" not in event

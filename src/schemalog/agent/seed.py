@@ -37,6 +37,19 @@ _PARAM_FIELDS: Final = (
 )
 
 
+def _split_sequence_pair(fields: dict[str, Any]) -> None:
+    """Turn the seed's ``call_sequence: [first, second]`` into the catalog's two fields.
+
+    The catalog's ``call_sequence`` is an integer everywhere, so ``wrong_tool_error`` has
+    ``first_call_sequence`` and ``second_call_sequence`` instead of the seed's pair.
+    """
+    pair = fields.get("call_sequence")
+    if isinstance(pair, list | tuple) and len(pair) == 2:
+        del fields["call_sequence"]
+        fields.setdefault("first_call_sequence", pair[0])
+        fields.setdefault("second_call_sequence", pair[1])
+
+
 class SeedApi(TrackerCore):
     """The seed's ``analytics`` calls, on top of the tracker's sessions."""
 
@@ -68,6 +81,8 @@ class SeedApi(TrackerCore):
         if metadata is not None and not isinstance(metadata, Mapping):
             raise TypeError(f"track(): metadata must be a mapping, got {type(metadata).__name__}")
         fields = self._sanitized(metadata or {})
+        if event_name == "wrong_tool_error":
+            _split_sequence_pair(fields)
         user = None if user_id is None else str(user_id)
         session = self._session_of(session_id, user)
         log = self._log if session is None else session.log
