@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -267,3 +270,29 @@ def test_json_summary_counts_lines_that_are_not_json(tmp_path: Path, schemas_dir
     assert result.returncode == 1
     summary = orjson.loads(result.stdout)["summary"]
     assert summary == {"lines": 3, "valid": 1, "invalid": 2, "not_json": 2, "too_long": 0}
+
+
+def test_findings_on_a_terminal_are_printed_above_the_progress_bar(
+    tmp_path: Path, schemas_dir: Path
+) -> None:
+    """On a terminal, the bar is erased before each finding, never left in front of it."""
+    write_lines(tmp_path / "e.jsonl", {**GOOD, "level": "loud"}, *([GOOD] * 30_000))
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [*CLI, "validate", "--schemas", str(schemas_dir), "e.jsonl"],
+        stdout=follower,
+        stderr=follower,
+        cwd=tmp_path,
+        env={**os.environ, "TERM": "xterm", "COLUMNS": "200"},
+    )
+    os.close(follower)
+    screen = b""
+    with contextlib.suppress(OSError):  # EIO: the terminal closed when the process ended
+        while chunk := os.read(leader, 65536):
+            screen += chunk
+    os.close(leader)
+    assert process.wait(timeout=60) == 1
+    assert b"MiB" in screen  # the bar was drawn
+    finding = b"e.jsonl:1: cache_miss 1.0.0: $.level: must be one of"
+    assert screen.count(finding) == 1
+    assert b"\x1b[2K" + finding in screen

@@ -64,6 +64,9 @@ class Report:
         self.verb = verb
         self.form = form
         self.out = out if out is not None else sys.stdout
+        #: Findings on a terminal follow ``sys.stdout``: while a progress bar is drawn, rich
+        #: points it at a proxy that prints them above the bar instead of through it.
+        self._follow_stdout = out is None and _isatty(self.out)
         self.findings: list[Finding] = []
         self.rows: list[dict[str, Any]] = []
         self.summary: dict[str, Any] = {}
@@ -86,7 +89,7 @@ class Report:
         if self.closed:
             return
         try:
-            self.out.write(text)
+            (sys.stdout if self._follow_stdout else self.out).write(text)
         except BrokenPipeError:
             self.closed = True
             silence_stdout()
