@@ -296,3 +296,15 @@ def test_findings_on_a_terminal_are_printed_above_the_progress_bar(
     finding = b"e.jsonl:1: cache_miss 1.0.0: $.level: must be one of"
     assert screen.count(finding) == 1
     assert b"\x1b[2K" + finding in screen
+
+
+def test_quiet_prints_no_finding_for_an_overlong_line(
+    tmp_path: Path, schemas_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """-q prints only the summary: a line over --max-line-bytes is counted invalid, not printed."""
+    path = write_lines(tmp_path / "e.jsonl", GOOD, {**GOOD, "padding": "x" * 500})
+    args = ["validate", "-q", "--max-line-bytes", "400", "--schemas", str(schemas_dir), str(path)]
+    assert main(args) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == f"{path}: 2 lines, 1 valid, 1 invalid\n"

@@ -50,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
     checker = LineChecker(catalog, set(args.static_field) | static_field_names())
     report = Report("validate", args.format)
     reader = line_reader(args, report)
+    if args.quiet:  # overlong lines are counted as invalid, not printed, like the others
+        reader.on_finding = None
     per_file: dict[str, list[int]] = {path: [0, 0] for path in args.files}
     for line in reader:
         counts = per_file[line.path]
