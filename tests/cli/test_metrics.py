@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import tracemalloc
+from pathlib import Path
 
+import pytest
+
+from schemalog.cli.main import main
 from schemalog.cli.metrics import Aggregate, Key, aggregate
 
 DOCUMENT = {
@@ -41,3 +45,15 @@ def test_aggregate_keeps_statistics_not_every_value() -> None:
         "max": 99.0,
         "avg": 49.5,
     }
+
+
+def test_csv_without_emf_lines_is_a_header_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--format csv over lines holding no EMF prints the header, not a blank line."""
+    path = tmp_path / "e.jsonl"
+    path.write_text('{"event_type": "x"}\n')
+    assert main(["metrics", "--format", "csv", "--period", "60", str(path)]) == 0
+    assert capsys.readouterr().out == (
+        "namespace,metric,dimensions,period_start,unit,count,sum,min,max,avg\n"
+    )

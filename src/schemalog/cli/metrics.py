@@ -14,7 +14,7 @@ import argparse
 import math
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from schemalog.cli.inputs import add_input_options, finish, line_reader
 from schemalog.cli.output import Report, add_format_option
@@ -23,6 +23,8 @@ from schemalog.metrics.emf import is_emf, problems
 
 Dimensions = tuple[tuple[str, str], ...]
 Key = tuple[str, str, Dimensions, int | None]  # namespace, metric, dimensions, period start
+#: The columns of a row after its series' namespace, metric, dimensions (and period).
+STATISTICS: Final = ("unit", "count", "sum", "min", "max", "avg")
 
 
 @dataclass
@@ -47,14 +49,8 @@ class Aggregate:
 
     def row(self) -> dict[str, Any]:
         """Return count, sum, min, max and average."""
-        return {
-            "unit": self.unit,
-            "count": self.count,
-            "sum": self.total,
-            "min": self.low,
-            "max": self.high,
-            "avg": self.total / self.count,
-        }
+        values = (self.unit, self.count, self.total, self.low, self.high, self.total / self.count)
+        return dict(zip(STATISTICS, values, strict=True))
 
 
 def register(subparsers: Any) -> None:
@@ -106,7 +102,9 @@ def aggregate(
 
 def run(args: argparse.Namespace) -> int:
     """Aggregate the files; return the exit code."""
-    report = Report("metrics", args.format).expect_rows()
+    period = ("period_start",) if args.period else ()
+    columns = ("namespace", "metric", "dimensions", *period, *STATISTICS)
+    report = Report("metrics", args.format).expect_rows(*columns)
     reader = line_reader(args, report)
     totals: dict[Key, Aggregate] = {}
     emf = 0

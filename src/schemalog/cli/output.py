@@ -71,6 +71,7 @@ class Report:
         self.rows: list[dict[str, Any]] = []
         self.summary: dict[str, Any] = {}
         self.has_rows = False
+        self.columns: tuple[str, ...] = ()
         #: The reader of stdout went away (``| head``): the verb goes on for its exit code.
         self.closed = False
 
@@ -99,9 +100,13 @@ class Report:
         for finding in findings:
             self.finding(finding)
 
-    def expect_rows(self) -> Report:
-        """Say that this verb prints rows, so findings go to stderr except in JSON."""
+    def expect_rows(self, *columns: str) -> Report:
+        """Say that this verb prints rows, so findings go to stderr except in JSON.
+
+        ``columns`` are the CSV header when there is no row (a header line, not a blank one).
+        """
         self.has_rows = True
+        self.columns = columns
         return self
 
     def row(self, row: Mapping[str, Any]) -> None:
@@ -135,7 +140,7 @@ class Report:
             self.out.write(orjson.dumps(document, option=_JSON_OPTIONS).decode() + "\n")
         elif self.form == "csv":
             if self.has_rows:
-                write_csv(self.out, self.rows)
+                write_csv(self.out, self.rows, () if self.rows else self.columns)
                 for finding in self.findings:
                     sys.stderr.write(f"{finding}\n")
             else:
