@@ -308,3 +308,17 @@ def test_quiet_prints_no_finding_for_an_overlong_line(
     out, err = capsys.readouterr()
     assert out == ""
     assert err == f"{path}: 2 lines, 1 valid, 1 invalid\n"
+
+
+@pytest.mark.parametrize("form", ["table", "json", "csv"])
+def test_closed_stdout_keeps_the_exit_code(tmp_path: Path, schemas_dir: Path, form: str) -> None:
+    """`validate bad.jsonl >&-` exits 1 with its summary on stderr, not a traceback."""
+    path = write_lines(tmp_path / "bad.jsonl", {**GOOD, "level": "loud"})
+    command = f'exec "{sys.executable}" -m schemalog validate --format {form}'
+    result = subprocess.run(
+        ["sh", "-c", f"{command} --schemas {schemas_dir} {path} >&-"],
+        capture_output=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.decode() == f"{path}: 1 lines, 0 valid, 1 invalid\n"

@@ -63,6 +63,7 @@ class Report:
     def __init__(self, verb: str, form: str, *, out: TextIO | None = None) -> None:
         self.verb = verb
         self.form = form
+        # sys.stdout is None when the process started with stdout closed (``>&-``).
         self.out = out if out is not None else sys.stdout
         #: Findings on a terminal follow ``sys.stdout``: while a progress bar is drawn, rich
         #: points it at a proxy that prints them above the bar instead of through it.
@@ -72,8 +73,9 @@ class Report:
         self.summary: dict[str, Any] = {}
         self.has_rows = False
         self.columns: tuple[str, ...] = ()
-        #: The reader of stdout went away (``| head``): the verb goes on for its exit code.
-        self.closed = False
+        #: The reader of stdout went away (``| head``), or there is none (``>&-``): the verb
+        #: goes on for its exit code.
+        self.closed = self.out is None
 
     def finding(self, finding: Finding) -> None:
         """Report one finding (printed at once in table form, so long runs show them early)."""
