@@ -330,20 +330,15 @@ def test_track_wrong_tool_error_takes_the_seeds_call_sequence_pair(
     analytics: AgentTracker, captured_events: CapturedEvents
 ) -> None:
     """The seed's wrong_tool_error with call_sequence [2, 3] is a valid event naming both calls."""
-    analytics.track(
-        user_id="user_123",
-        event_name="wrong_tool_error",
-        metadata={
-            "first_tool_name": "get_benchmark_results",
-            "second_tool_name": "get_benchmark_results_by_filters",
-            "first_tool_params": PARAMS,
-            "second_tool_params": PARAMS,
-            "detection_pattern": "retry_with_different_tool",
-            "call_sequence": [2, 3],
-        },
-        session_id="session_123",
-        mcp_name="drea",
-    )
+    seeds_metadata = {  # section 7 of the seed, as written
+        "first_tool_name": "get_benchmark_results",
+        "second_tool_name": "get_benchmark_results_by_filters",
+        "first_tool_params": PARAMS,
+        "second_tool_params": PARAMS,
+        "detection_pattern": "retry_with_different_tool",
+        "call_sequence": [2, 3],
+    }
+    analytics.track("user_123", "wrong_tool_error", seeds_metadata, "session_123", "drea")
     event = captured_events.find("wrong_tool_error")
     assert (event["first_call_sequence"], event["second_call_sequence"]) == (2, 3)
     assert "call_sequence" not in event
