@@ -38,6 +38,8 @@ class LineResult:
     event_type: str | None = None
     schema_version: str | None = None
     issues: list[SchemaIssue] = field(default_factory=list)
+    #: The line is not a JSON object (counted as ``not_json`` in the verbs' summaries).
+    not_json: bool = False
 
     @property
     def valid(self) -> bool:
@@ -68,9 +70,9 @@ class LineChecker:
         try:
             record = orjson.loads(line)
         except orjson.JSONDecodeError as error:
-            return LineResult(issues=[SchemaIssue("$", f"not JSON: {error}")])
+            return LineResult(issues=[SchemaIssue("$", f"not JSON: {error}")], not_json=True)
         if not isinstance(record, dict):
-            return LineResult(issues=[SchemaIssue("$", "not a JSON object")])
+            return LineResult(issues=[SchemaIssue("$", "not a JSON object")], not_json=True)
         return self.check_record(record)
 
     def check_record(self, record: Mapping[str, Any]) -> LineResult:
