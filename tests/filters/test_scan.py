@@ -191,6 +191,29 @@ def test_sorted_envelopes_take_the_uniform_path(monkeypatch: pytest.MonkeyPatch)
     ]  # fmt: skip
 
 
+def test_needle_lines_in_envelope_layout_are_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With needles, envelope lines decided by their event type are counted from their bytes."""
+    plain = [envelope(STAMPS[i % 3], t, {"n": 2}) for i in range(30) for t in ("a", "b_error")]
+    odd = orjson.dumps({"event_type": "a", "timestamp": STAMPS[0]})  # another key order
+    data = b"\n".join([*plain, odd, b"a text line"]) + b"\n"
+    parsed: list[bytes] = []
+    original = Scanner._line
+
+    def spy(self: Scanner, line: bytes) -> None:
+        parsed.append(line)
+        original(self, line)
+
+    monkeypatch.setattr(Scanner, "_line", spy)
+    scanner = Scanner(NEEDLE_FILTERS, 60, block_size=256)
+    scanner.feed(io.BytesIO(data))
+    assert sorted(parsed) == sorted([*plain[1::2], odd, b"a text line"])
+    monkeypatch.setattr(Scanner, "_line", original)
+    fast, exact = both_ways(NEEDLE_FILTERS, data, 60, 256)
+    assert fast == exact
+    totals = {r.filter.name: r.stats.count for r in scanner.aggregator.rows(total=True)}
+    assert totals == {"exact": 31, "guarded": 30}
+
+
 def test_repeated_event_type_key_falls_back_to_parsing() -> None:
     """A repeated top-level `event_type` is read as the parser reads it (the last one wins)."""
     data = envelope(STAMPS[0], "a", {})[:-1] + b',"event_type":"c"}\n'

@@ -46,7 +46,7 @@ from schemalog.filters.aggregate import Aggregator, Stats, TimeKey, prefix_lengt
 from schemalog.filters.base import MatchAll
 from schemalog.filters.filters import Datapoint, MetricFilter, Point
 from schemalog.filters.jsonpattern import MISSING, JsonPattern, load_object
-from schemalog.filters.runs import STAMP_AT, Run, RunReader
+from schemalog.filters.runs import EVENT_TYPE_KEY, STAMP_AT, Run, RunReader
 from schemalog.filters.tally import Tally, compile_tally
 from schemalog.filters.terms import TermsPattern
 
@@ -122,13 +122,13 @@ class Scanner:
             self._feed(stream, progress)
 
     def _feed(self, stream: BinaryIO, progress: Callable[[int], None] | None) -> None:
-        for block, last, size in _blocks(stream, self.block_size):
+        for block, start, last, size in _blocks(stream, self.block_size):
             if self.exact:
-                self._exact(block, 0, last)
+                self._exact(block, start, last)
             elif self.needles is not None:
-                self._needle_block(block, last)
+                self._needle_block(block, start, last)
             else:
-                self._envelope_block(block, last)
+                self._envelope_block(block, start, last)
             self._flush()
             if progress is not None:
                 progress(size)
@@ -176,16 +176,33 @@ class Scanner:
 
     # -- needles -------------------------------------------------------------------------
 
-    def _needle_block(self, block: bytes, last: int) -> None:
+    def _needle_block(self, block: bytes, start: int, last: int) -> None:
+        """Evaluate the lines holding a needle; an envelope line decided by its type is counted.
+
+        An envelope line (one ``"event_type":`` key) whose event type every filter decides alone
+        is counted from its bytes, like a run; any other line is parsed.
+        """
         assert self.needles is not None
-        for start in _line_starts(block, 0, last, self.needles):
-            self._line(block[start : block.find(b"\n", start)])
+        head = self._runs.head
+        count = block.count
+        find = block.find
+        pending = self._pending
+        for line_start in _line_starts(block, start, last, self.needles):
+            end = find(b"\n", line_start)
+            found = head(block, line_start - 1)
+            if (
+                found is not None
+                and count(EVENT_TYPE_KEY, line_start, end) == 1
+                and not self.plan(name := found.group(2)).parse
+            ):
+                pending[found.group(1), name] += 1
+            else:
+                self._line(block[line_start:end])
 
     # -- envelope runs -------------------------------------------------------------------
 
-    def _envelope_block(self, block: bytes, last: int) -> None:
+    def _envelope_block(self, block: bytes, start: int, last: int) -> None:
         runs = self._runs
-        start = 0
         while start < last:
             end, prefix = runs.segment_end(block, start, last)
             run = None
@@ -383,10 +400,11 @@ def _line_starts(
     yield from sorted(starts)
 
 
-def _blocks(stream: BinaryIO, block_size: int) -> Iterator[tuple[bytes, int, int]]:
-    r"""Yield ``(block, last, bytes read)``: ``block[:last + 1]`` is ``\n line \n ... line \n``.
+def _blocks(stream: BinaryIO, block_size: int) -> Iterator[tuple[bytes, int, int, int]]:
+    r"""Yield ``(block, start, last, bytes read)``; ``block[start:last + 1]`` is ``\n line \n ...``.
 
-    Bytes after ``last`` are the start of a line continued in the next block.
+    A block is what one read returns, not a copy: the line that straddles two reads is yielded
+    on its own, in a small block of its own.
     """
     rest = b""
     pending = 0
@@ -395,13 +413,18 @@ def _blocks(stream: BinaryIO, block_size: int) -> Iterator[tuple[bytes, int, int
         pending += len(data)
         if not data:
             if rest.strip():
-                yield b"\n" + rest + b"\n", len(rest) + 1, pending
+                yield b"\n" + rest + b"\n", 0, len(rest) + 1, pending
             return
-        block = b"".join((b"\n", rest, data))
-        last = block.rfind(b"\n")
-        if last == 0:  # no line ends in this block yet
-            rest = block[1:]
+        first = data.find(b"\n")
+        if first < 0:  # no line ends in this read yet
+            rest += data
             continue
-        rest = block[last + 1 :]
-        yield block, last, pending
+        carried = b"\n" + rest + data[: first + 1]
+        last = data.rfind(b"\n")
+        rest = data[last + 1 :]
+        if last == first:
+            yield carried, 0, len(carried) - 1, pending
+        else:
+            yield carried, 0, len(carried) - 1, 0
+            yield data, first, last, pending
         pending = 0
