@@ -9,9 +9,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, Final
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from schemalog.cli.main import EXIT_OK, CliError
+
+if TYPE_CHECKING:
+    from schemalog.filters.aggregate import Aggregator
+    from schemalog.filters.filters import MetricFilter
+
+T = TypeVar("T")
 
 #: The longest --period: 366 days (--total gives one row over the whole input).
 MAX_PERIOD: Final = 366 * 86400
@@ -48,6 +55,18 @@ def register(subparsers: Any) -> None:
         help="parse every line (slower; by default envelope lines are counted from their bytes)",
     )
     parser.add_argument(
+        "--engine",
+        choices=("local", "duckdb"),
+        default="local",
+        help="local: schemalog's own scanner (default); duckdb: the filters compiled to SQL"
+        " and run by DuckDB (pip install 'schemalog[duckdb]')",
+    )
+    parser.add_argument(
+        "--show-sql",
+        action="store_true",
+        help="print the SQL the duckdb engine runs (DuckDB's dialect) and count nothing",
+    )
+    parser.add_argument(
         "--jobs",
         type=int,
         metavar="N",
@@ -59,9 +78,8 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Count and print; return the exit code."""
     from schemalog.exceptions import FilterDirError
-    from schemalog.filters import counting, report
+    from schemalog.filters import report
     from schemalog.filters.filterdir import default_filters_dir, load_filters
-    from schemalog.lines import progress
 
     if args.period < 1:
         raise CliError(f"--period must be at least 1 second, not {args.period}")
@@ -78,21 +96,19 @@ def run(args: argparse.Namespace) -> int:
         filters = load_filters(args.filters or default_filters_dir())
     except FilterDirError as error:
         raise CliError(str(error)) from None
-    known = [size for path in args.files if (size := counting.input_size(path)) is not None]
-    total = sum(known) if len(known) == len(args.files) else None
-    bar = progress.Progress(total) if progress.wanted(sys.stderr, total) else None
-    try:
-        aggregator = counting.count(
-            args.files,
-            filters,
-            args.period,
-            exact=args.exact,
-            jobs=args.jobs or counting.default_jobs(),
-            progress=bar,
+    if args.show_sql:
+        from schemalog.filters import sql
+
+        sys.stdout.write(_or_usage_error(lambda: sql.count_sql(args.files, filters, args.period)))
+        return EXIT_OK
+    if args.engine == "duckdb":
+        from schemalog.filters import sqlengine
+
+        aggregator = _or_usage_error(
+            lambda: sqlengine.count_with_duckdb(args.files, filters, args.period)
         )
-    finally:
-        if bar is not None:
-            bar.close()
+    else:
+        aggregator = _count_locally(args, filters)
     rows = aggregator.rows(total=args.total)
     if args.format == "json":
         text = report.render_json(rows, total=args.total)
@@ -103,3 +119,35 @@ def run(args: argparse.Namespace) -> int:
         text = report.render_table(rows, silent, total=args.total)
     sys.stdout.write(text)
     return EXIT_OK
+
+
+def _count_locally(args: argparse.Namespace, filters: list[MetricFilter]) -> Aggregator:
+    """Scan with schemalog's own engine, with a progress bar on a terminal."""
+    from schemalog.filters import counting
+    from schemalog.lines import progress
+
+    known = [size for path in args.files if (size := counting.input_size(path)) is not None]
+    total = sum(known) if len(known) == len(args.files) else None
+    bar = progress.Progress(total) if progress.wanted(sys.stderr, total) else None
+    try:
+        return counting.count(
+            args.files,
+            filters,
+            args.period,
+            exact=args.exact,
+            jobs=args.jobs or counting.default_jobs(),
+            progress=bar,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _or_usage_error(work: Callable[[], T]) -> T:
+    """Run ``work``; a filter with no SQL translation is a usage error naming it."""
+    from schemalog.exceptions import FilterError
+
+    try:
+        return work()
+    except FilterError as error:
+        raise CliError(str(error)) from None
