@@ -39,12 +39,6 @@ def test_evaluator_is_a_tally_or_point_functions() -> None:
     assert points[1][1]({"event_type": "b", "n": 0}) is None
 
 
-def test_needle_regex_reads_the_event_type_key() -> None:
-    """The needle regex finds the given event types' keys, longest name first."""
-    regex = Planner(FILTERS).needles_of(frozenset({b"a", b"ab"}))
-    assert regex.findall(b'{"event_type":"ab"} {"event_type":"a"} {"x":"a"}') == [b"ab", b"a"]
-
-
 def test_plans_are_bounded() -> None:
     """Past the bound, cached plans are dropped rather than kept forever."""
     planner = Planner(FILTERS)

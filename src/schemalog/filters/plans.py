@@ -9,7 +9,6 @@ per event type, with a bound, so an input with endless event types keeps memory 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -36,14 +35,13 @@ class Plan:
 
 
 class Planner:
-    """Plans, evaluators and needle regexes per event type, for one list of filters."""
+    """Plans and evaluators per event type, for one list of filters."""
 
     def __init__(self, filters: list[MetricFilter]) -> None:
         self.filters = filters
         self.json = [(i, f) for i, f in enumerate(filters) if isinstance(f.pattern, JsonPattern)]
         self.plans: dict[bytes | None, Plan] = {}
         self._points: dict[tuple[int, str], PointFunction] = {}
-        self._needle_regexes: dict[frozenset[bytes], re.Pattern[bytes]] = {}
         self._evaluators: dict[bytes, Evaluator] = {}
 
     def plan(self, event_type: bytes | None) -> Plan:
@@ -85,17 +83,6 @@ class Planner:
             points = [] if tally is not None else [(i, self._point(i, wanted)) for i in parse]
             found = self._evaluators[name] = (tally, points)
         return found
-
-    def needles_of(self, names: frozenset[bytes]) -> re.Pattern[bytes]:
-        """Return one regex finding the ``event_type`` keys of any of these event types."""
-        regex = self._needle_regexes.get(names)
-        if regex is None:
-            if len(self._needle_regexes) >= MAX_PLANS:
-                self._needle_regexes.clear()
-            choices = b"|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
-            regex = re.compile(rb'"event_type":"(' + choices + rb')"')
-            self._needle_regexes[names] = regex
-        return regex
 
     def _point(self, index: int, event_type: str) -> PointFunction:
         """Return filter ``index``'s datapoint function for events of ``event_type``."""

@@ -184,19 +184,22 @@ class Scanner:
     def _parse_needed(self, block: bytes, start: int, end: int, names: Iterable[bytes]) -> None:
         """Find, parse and evaluate the lines of event types some filter cannot decide alone.
 
-        In a run each line has one ``"event_type":`` key, so each place the needle is found
-        is a line of that event type.
+        In a run each line has one ``"event_type":`` key, so each place the key with its value
+        is found (``bytes.find``, much faster than a regex) is one line of that event type.
         """
         evaluate = self._evaluate
+        find = block.find
+        rfind = block.rfind
         length = self._length
-        chosen = {name: self.planner.evaluator(name) for name in names}
-        if not chosen:
-            return
-        for found in self.planner.needles_of(frozenset(chosen)).finditer(block, start, end):
-            name = found.group(1)
-            at = found.start()
-            line = block[block.rfind(b"\n", start, at) + 1 : block.find(b"\n", at)]
-            evaluate(line, line[STAMP_AT : STAMP_AT + length], name, chosen[name])
+        for name in names:
+            evaluator = self.planner.evaluator(name)
+            needle = b"".join((EVENT_TYPE_KEY, b'"', name, b'"'))
+            at = find(needle, start, end)
+            while at >= 0:
+                line_end = find(b"\n", at)
+                line = block[rfind(b"\n", start, at) + 1 : line_end]
+                evaluate(line, line[STAMP_AT : STAMP_AT + length], name, evaluator)
+                at = find(needle, line_end, end)
 
     def _evaluate(self, line: bytes, key: bytes, name: bytes, evaluator: Evaluator) -> None:
         """Parse one envelope line of event type ``name`` and add what its filters publish."""
