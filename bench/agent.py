@@ -24,6 +24,8 @@ from typing import Any
 from emit import per_call_ns
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The goal of issue 17: one tracked call costs at most this many plain events.
+GOAL_RATIO = 2.0
 SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
@@ -176,6 +178,11 @@ def main() -> None:
                 continue
             overhead = "" if name == base else f"{value - table[base]:,.0f}"
             print(f"| {name:<34} | {value:>10,.0f} | {overhead:>10} |")
+    ratio = sync_ns["@tracker.tool"] / sync_ns["one event alone (log.info)"]
+    print(
+        f"\none tracked call (started + completed) / one plain event: {ratio:.2f}x"
+        f" (goal <= {GOAL_RATIO:.0f}x: {'met' if ratio <= GOAL_RATIO else 'MISSED'})"
+    )
     sys.stdout.flush()
     os._exit(0)  # skip interpreter teardown, as bench/emit.py does
 

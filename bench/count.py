@@ -167,7 +167,8 @@ def run(
 
 def count_of(output: str, name: str) -> float:
     """Return the Sum of one filter in ``schemalog count --format json --total`` output."""
-    return float(sum(row["Sum"] for row in orjson.loads(output) if row["filterName"] == name))
+    rows = orjson.loads(output)["rows"]
+    return float(sum(row["Sum"] for row in rows if row["filterName"] == name))
 
 
 ALL = "schemalog count, all filters"
@@ -272,7 +273,7 @@ def summary(output: str) -> list[tuple[Any, ...]]:
     return [
         (row["filterName"], sorted(row["dimensions"].items()), round(row["Sum"], 6),
          row["SampleCount"], row["Minimum"], row["Maximum"])
-        for row in orjson.loads(output)
+        for row in orjson.loads(output)["rows"]
     ]  # fmt: skip
 
 

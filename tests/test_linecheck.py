@@ -51,12 +51,38 @@ def test_good_line(checker: LineChecker) -> None:
         ({"total_chunks": "42"}, '$.total_chunks: expected an integer, got "42"'),
         ({"session_id": None}, "$.session_id: required context is missing"),
         ({"surprise": 1}, "$.surprise: field not declared by the schema"),
+        ({"level": "loud"}, "$.level: must be one of debug, info, warning, error, critical"),
+        ({"level": "INFO"}, "$.level: must be one of"),
+        ({"event_id": "42"}, "$.event_id: must be a UUID"),
+        ({"timestamp": "2026-02-30T19:20:24.198Z"}, "$.timestamp: not RFC 3339"),
+        ({"timestamp": "2026-11-22T19:20:24.198+01:00"}, "$.timestamp: not RFC 3339"),
+        ({"schema_version": "1.0"}, "$.schema_version: must be MAJOR.MINOR.PATCH"),
+        ({"session_id": {"id": 1}}, "$.session_id: must be a string (a reserved context name)"),
+        ({"service": ["a"]}, "$.service: must be a string (a reserved envelope name)"),
+        ({"schema_errors": "oops"}, "$.schema_errors: must be a list of strings"),
+        ({"truncated": [1]}, "$.truncated: must be a list of strings"),
     ],
 )
 def test_problems_are_found(checker: LineChecker, change: dict[str, Any], expected: str) -> None:
     """Each kind of problem is reported with its path and reason."""
     record = {k: v for k, v in {**GOOD, **change}.items() if v is not None}
     assert any(text.startswith(expected) for text in issues(checker, record))
+
+
+def test_log_records_get_their_envelope_checked(checker: LineChecker) -> None:
+    """A `log` record is not judged against a schema, but its envelope still is."""
+    record = {**{k: GOOD[k] for k in ("timestamp", "logger")}, "event_type": "log"}
+    found = issues(checker, {**record, "level": "verbose", "event_id": "x"})
+    assert [text.split(":")[0] for text in found] == ["$.event_id", "$.level"]
+
+
+def test_findings_carry_file_line_field_and_label(checker: LineChecker) -> None:
+    """A result converts to findings at a file and line, with the event as their rule."""
+    result = checker.check(orjson.dumps({**GOOD, "level": "loud"}))
+    (finding,) = result.findings("events.jsonl", 7)
+    assert (finding.file, finding.line, finding.field) == ("events.jsonl", 7, "$.level")
+    assert finding.rule == "stream_completed 1.0.0"
+    assert str(finding).startswith("events.jsonl:7: stream_completed 1.0.0: $.level: must be")
 
 
 def test_not_json_and_not_object(checker: LineChecker) -> None:

@@ -15,6 +15,7 @@ or ``RuntimeError``) as its second base, so ``except ValueError`` in existing co
     │   └── ExportError        a filter cannot be written in the requested format (ValueError)
     ├── DeployError            deploying to AWS failed or would exceed a quota (RuntimeError)
     ├── GitRefError            schemas check --against names no usable git ref (ValueError)
+    ├── MetricLimitError       a metric breaks a CloudWatch EMF limit (ValueError)
     └── ToolSchemaError        an agent tool's parameter schema is not valid (ValueError)
 """
 
@@ -34,6 +35,7 @@ __all__ = [
     "GitRefError",
     "InputError",
     "InvalidEventError",
+    "MetricLimitError",
     "PatternError",
     "SchemalogError",
     "ToolSchemaError",
@@ -110,6 +112,10 @@ class DeployError(SchemalogError, RuntimeError):
 
 class GitRefError(SchemalogError, ValueError):
     """``--against`` cannot be honoured: no git, not a repository, or an unknown ref."""
+
+
+class MetricLimitError(SchemalogError, ValueError):
+    """A metric breaks a CloudWatch EMF limit; the message names the metric and the limit."""
 
 
 class ToolSchemaError(SchemalogError, ValueError):

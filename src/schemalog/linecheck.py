@@ -8,6 +8,7 @@ emission time (``schema_errors``) are reported along with anything found now.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -18,12 +19,16 @@ import orjson
 from schemalog.catalog.load import Catalog, SchemaVersion
 from schemalog.catalog.validators import CompiledValidator, ReferenceValidator
 from schemalog.exceptions import UnknownEventError
+from schemalog.findings import Finding
 from schemalog.metrics.emf import is_emf, problems
-from schemalog.record import LOG_EVENT_TYPE, RESERVED_NAMES, SchemaIssue
+from schemalog.record import CONTEXT_NAMES, LEVELS, LOG_EVENT_TYPE, RESERVED_NAMES, SchemaIssue
 
 #: Envelope fields every record carries (DESIGN §2, "always").
 ALWAYS: Final = ("timestamp", "level", "logger", "event_type", "event_id")
 TIMESTAMP_PATTERN: Final = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\Z")
+UUID_PATTERN: Final = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\Z")
+VERSION_PATTERN: Final = re.compile(r"(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\Z")
+_LIST_NAMES: Final = ("schema_errors", "truncated")
 
 
 @dataclass
@@ -42,6 +47,11 @@ class LineResult:
     def label(self) -> str:
         """``event_type version`` (or less, when unknown) for messages."""
         return " ".join(part for part in (self.event_type, self.schema_version) if part)
+
+    def findings(self, path: str, line: int) -> list[Finding]:
+        """Return the issues as findings at ``path:line`` (the label as their rule)."""
+        rule = self.label() or None
+        return [Finding(path, line, field=i.path, message=i.reason, rule=rule) for i in self.issues]
 
 
 class LineChecker:
@@ -121,25 +131,56 @@ def _text_or_none(value: Any) -> str | None:
 
 
 def _envelope_issues(record: Mapping[str, Any]) -> list[SchemaIssue]:
+    """Return the problems of the envelope (DESIGN §2): missing, mistyped or malformed names."""
     issues = [
         SchemaIssue(f"$.{name}", "required envelope field is missing")
         for name in ALWAYS
         if name not in record
     ]
-    timestamp = record.get("timestamp")
-    if timestamp is not None and not (
-        isinstance(timestamp, str) and TIMESTAMP_PATTERN.match(timestamp)
-    ):
-        issues.append(
-            SchemaIssue(
-                "$.timestamp", "not RFC 3339 UTC with milliseconds (2026-11-22T19:20:24.198Z)"
-            )
-        )
-    for name in ("level", "logger", "event_type", "event_id"):
-        value = record.get(name)
-        if value is not None and not isinstance(value, str):
-            issues.append(SchemaIssue(f"$.{name}", "must be a string"))
+    for name, value in record.items():
+        if name in RESERVED_NAMES and value is not None:
+            reason = _envelope_value_problem(name, value)
+            if reason is not None:
+                issues.append(SchemaIssue(f"$.{name}", reason))
     return issues
+
+
+def _envelope_value_problem(name: str, value: Any) -> str | None:  # noqa: PLR0911
+    """Return why ``value`` cannot be the envelope field ``name``, or None when it can."""
+    if name in _LIST_NAMES:
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return None
+        return "must be a list of strings (a reserved envelope name)"
+    if name in CONTEXT_NAMES:
+        ok = isinstance(value, str) or (type(value) is int)
+        return None if ok else "must be a string (a reserved context name)"
+    if not isinstance(value, str):
+        return "must be a string (a reserved envelope name)"
+    if name == "timestamp":
+        return (
+            None
+            if _is_timestamp(value)
+            else ("not RFC 3339 UTC with milliseconds (2026-11-22T19:20:24.198Z)")
+        )
+    if name == "level" and value not in LEVELS:
+        return f"must be one of {', '.join(LEVELS)}, not {value!r}"
+    if name == "event_id" and not UUID_PATTERN.match(value):
+        return f"must be a UUID (8-4-4-4-12 hex digits), not {value!r}"
+    if name == "schema_version" and not VERSION_PATTERN.match(value):
+        return f"must be MAJOR.MINOR.PATCH, not {value!r}"
+    if name == "event_type" and not value:
+        return "must not be empty"
+    return None
+
+
+def _is_timestamp(value: str) -> bool:
+    if not TIMESTAMP_PATTERN.match(value):
+        return False
+    try:
+        dt.datetime.fromisoformat(value)
+    except ValueError:  # a shape that matches but no such day or hour (2026-02-30, 25:00)
+        return False
+    return True
 
 
 def _recorded_issue(text: Any) -> SchemaIssue:

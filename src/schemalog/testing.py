@@ -28,6 +28,8 @@ from schemalog._core.configure import auto_configure
 from schemalog._core.pipeline import CAPTURES, Capture
 from schemalog.exceptions import InvalidEventError
 
+__all__ = ["CapturedEvents", "capture_events"]
+
 
 class CapturedEvents(list[dict[str, Any]]):
     """The records emitted while capturing, in order, as dicts parsed from their lines."""
@@ -82,6 +84,8 @@ else:
     def pytest_configure() -> None:
         """Make ``on_invalid`` default to ``"raise"`` while tests run."""
         settings.testing_defaults = True
+
+    __all__ += ["captured_events"]  # the fixture exists only where pytest does
 
     @pytest.fixture
     def captured_events() -> Iterator[CapturedEvents]:

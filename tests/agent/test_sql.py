@@ -53,7 +53,7 @@ def sql_metrics(log: Path) -> dict[str, Any]:
 def report_metrics(log: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
     """Return ``schemalog report agent --format json`` over ``log``."""
     assert main(["report", "agent", "--format", "json", str(log)]) == 0
-    result: dict[str, Any] = orjson.loads(capsys.readouterr().out)
+    result: dict[str, Any] = orjson.loads(capsys.readouterr().out)["rows"][0]
     return result
 
 

@@ -121,7 +121,7 @@ def test_sensitive_fields_are_annotated(catalog: Catalog) -> None:
 
 
 def test_launch_history_follows_the_versioning_rules(catalog: Catalog) -> None:
-    """Launch: 1.0.0 without Gist; 2.0.0 records Gist; each MINOR adds one optional field."""
+    """Launch: 1.0.0 without Gist; 2.0.0 records Gist; MINORs add a field, then grow providers."""
     versions = catalog.versions("launch")
     assert [v.version_text for v in versions] == [
         "1.0.0",
@@ -130,15 +130,112 @@ def test_launch_history_follows_the_versioning_rules(catalog: Catalog) -> None:
         "2.2.0",
         "2.3.0",
         "2.4.0",
+        "2.5.0",
     ]
     v1, v2 = versions[0].schema, versions[1].schema
     assert v1["properties"]["provider"]["enum"] == ["GitHub", "GitLab", "Git"]
     assert "Gist" in v2["properties"]["provider"]["enum"]
     added = []
-    for old, new in itertools.pairwise(versions[1:]):
+    for old, new in itertools.pairwise(versions[1:6]):
         names = [n for n in new.schema["properties"] if n not in old.schema["properties"]]
         assert len(names) == 1
         assert new.schema["required"] == old.schema["required"]
         added.append(names[0])
     assert added == ["origin", "ref", "build_token", "request_origin"]
     assert versions[4].schema["properties"]["build_token"]["type"] == "boolean"
+    newest, before = versions[6].schema, versions[5].schema
+    assert newest["properties"].keys() == before["properties"].keys()
+    grown = set(newest["properties"]["provider"]["enum"]) - set(
+        before["properties"]["provider"]["enum"]
+    )
+    assert grown == {"Zenodo", "Figshare", "Hydroshare", "Dataverse", "CKAN"}
+
+
+#: The fields BinderHub's builder.py passed to ``emit("binderhub.jupyter.org/launch", N, ...)``
+#: for each published schema version N (jupyterhub/binderhub, binderhub/builder.py at the
+#: commits docs/catalog.md names), with values a launch on mybinder.org gives; and the
+#: schemalog version each maps to (the first one that accepts every provider of that version).
+BINDERHUB_LAUNCHES = [
+    (
+        1,
+        "1.0.0",
+        {"provider": "GitHub", "spec": "binder-examples/requirements/HEAD", "status": "success"},
+    ),
+    (2, "2.0.0", {"provider": "Gist", "spec": "betatim/a1b2c3d4e5f6/master", "status": "success"}),
+    (
+        3,
+        "2.5.0",
+        {
+            "provider": "Zenodo",
+            "spec": "10.5281/zenodo.3242074",
+            "status": "success",
+            "origin": "gke.mybinder.org",
+        },
+    ),
+    (
+        4,
+        "2.5.0",
+        {
+            "provider": "Dataverse",
+            "spec": "10.7910/DVN/TJCLKP",
+            "ref": "3035124",
+            "status": "success",
+            "origin": "mybinder.org",
+        },
+    ),
+    (
+        5,
+        "2.5.0",
+        {
+            "provider": "Figshare",
+            "spec": "10.6084/m9.figshare.9782777.v1",
+            "ref": "9782777",
+            "status": "success",
+            "build_token": False,
+            "origin": "mybinder.org",
+        },
+    ),
+    (
+        6,
+        "2.5.0",
+        {
+            "provider": "CKAN",
+            "spec": "https%3A%2F%2Fdemo.ckan.org%2Fdataset%2Fsample-dataset-1/",
+            "ref": "1710428352",
+            "status": "success",
+            "build_token": True,
+            "origin": "mybinder.org",
+            "request_origin": "",
+        },
+    ),
+    (
+        6,
+        "2.5.0",
+        {
+            "provider": "Hydroshare",
+            "spec": "https%3A%2F%2Fwww.hydroshare.org%2Fresource"
+            "%2Fb8f6eae9d89241cf8b5904033460af61/",
+            "ref": "1585496380",
+            "status": "failure",
+            "build_token": False,
+            "origin": "mybinder.org",
+            "request_origin": "https://mybinder.org",
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("binderhub_version", "ours", "event"), BINDERHUB_LAUNCHES)
+def test_binderhub_launch_events_validate(
+    catalog: Catalog, binderhub_version: int, ours: str, event: dict[str, object]
+) -> None:
+    """A launch event as each published BinderHub schema version emits it validates here."""
+    assert catalog.get("launch", ours).validator.issues(event) == [], binderhub_version
+    assert catalog.get("launch").validator.issues(event) == [], binderhub_version
+
+
+def test_binderhub_launch_providers_before_2_5_0_were_rejected(catalog: Catalog) -> None:
+    """Zenodo (BinderHub's version 3 on) is invalid in 2.4.0: why 2.5.0 exists."""
+    event = {"provider": "Zenodo", "spec": "10.5281/zenodo.3242074", "status": "success"}
+    assert catalog.get("launch", "2.4.0").validator.issues(event) != []
+    assert catalog.get("launch").validator.issues({**event, "provider": "SWHID"}) != []

@@ -48,7 +48,10 @@ def test_json_output_per_period(tmp_path: Path, capsys: pytest.CaptureFixture[st
         ["count", "--filters", str(FILTERS), "--format", "json", str(events)], capsys
     )
     assert code == 0
-    rows = orjson.loads(out)
+    document = orjson.loads(out)
+    assert (document["schemalog"], document["verb"], document["findings"]) == (1, "count", [])
+    rows = document["rows"]
+    assert document["summary"]["series"] == len(rows)
     started = [r for r in rows if r["filterName"] == "tool_calls_started"]
     assert [(r["timestamp"], r["Sum"]) for r in started] == [
         ("2026-11-22T19:20:00Z", 2.0),
@@ -72,22 +75,25 @@ def test_csv_and_total(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     )
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert [(r["filter"], r["sum"], r["samples"], r["period_start"]) for r in rows] == [
+    assert [(r["filterName"], r["Sum"], r["SampleCount"], r["timestamp"]) for r in rows] == [
         ("tool_calls_started", "3.0", "3", "")
     ]
 
 
 def test_table_lists_silent_filters(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The table shows each series per period, then the filters that counted nothing."""
+    """The table shows each series per period; stderr names the filters that counted nothing."""
     events = write(tmp_path / "e.jsonl", EVENTS[:1])
-    code, out, _ = run(["count", "--filters", str(FILTERS), "--period", "300", str(events)], capsys)
+    code, out, err = run(
+        ["count", "--filters", str(FILTERS), "--period", "300", str(events)], capsys
+    )
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split()[:3] == ["filter", "metric", "period"]
+    assert lines[0].split()[:3] == ["filterName", "metricNamespace", "metricName"]
     started = next(line for line in lines if line.startswith("tool_calls_started "))
     assert "2026-11-22T19:20:00Z" in started
-    quiet = next(line for line in lines if line.startswith("sessions_closed "))
-    assert quiet.split()[5] == "0"
+    assert not any(line.startswith("sessions_closed ") for line in lines)
+    assert "no data for" in err
+    assert "sessions_closed" in err
 
 
 @pytest.mark.parametrize(
@@ -144,9 +150,12 @@ def test_timestamps_at_the_ends_of_time_are_undated(
         tmp_path / "e.jsonl", [{"timestamp": t, "event_type": "tool_call_started"} for t in stamps]
     )
     filters = str(FILTERS / "tool_calls_started.json")
-    code, out, _ = run(["count", "--filters", filters, "--period", "604800", str(events)], capsys)
+    code, out, _ = run(
+        ["count", "--filters", filters, "--period", "604800", "--json", str(events)], capsys
+    )
     assert code == 0
-    assert out.splitlines()[1].split()[2:6] == ["-", "-", "3", "3"]
+    (row,) = orjson.loads(out)["rows"]
+    assert (row["timestamp"], row["Sum"], row["SampleCount"]) == (None, 3.0, 3)
 
 
 def test_missing_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -182,7 +191,7 @@ def test_counts_the_demo_like_a_json_parser(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
-    totals = {row["filterName"]: row["Sum"] for row in orjson.loads(done.stdout)}
+    totals = {row["filterName"]: row["Sum"] for row in orjson.loads(done.stdout)["rows"]}
     assert totals["prompts"] == by_type["chat_completion_request_start"] > 0
     assert totals["sessions_created"] == by_type["proxy_session_response"] > 0
     assert (

@@ -44,13 +44,17 @@ def test_test_prints_matches_with_line_numbers(
 
 
 def test_test_json_has_the_api_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """--json prints TestMetricFilter's response: matches with eventNumber and extractedValues."""
+    """--json (--format json) rows are TestMetricFilter's matches, in the one JSON shape."""
     log = tmp_path / "events.jsonl.gz"
-    log.write_bytes(gzip.compress(b'{"a": 1}\n{"a": 2}\n'))
+    log.write_bytes(gzip.compress(b'{"a": 1}\n{"a": 2}\nplain text\n'))
     code, out, _ = run(["filters", "test", "--json", "--pattern", "{ $.a > 1 }", str(log)], capsys)
     assert code == 0
     assert orjson.loads(out) == {
-        "matches": [{"eventNumber": 2, "eventMessage": '{"a": 2}', "extractedValues": {}}]
+        "schemalog": 1,
+        "verb": "filters test",
+        "findings": [],
+        "rows": [{"eventNumber": 2, "eventMessage": '{"a": 2}', "extractedValues": {}}],
+        "summary": {"events": 3, "matches": 1, "lines": 3, "not_json": 0, "too_long": 0},
     }
 
 
@@ -97,7 +101,14 @@ def test_lint_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
         ["filters", "lint", "--schemas", str(schemas), "--filters", str(seed)], capsys
     )
     assert code == 1
-    assert out.startswith(f"{seed / 'session_errors.json'}: error: the '*' in the middle")
+    assert out.startswith(f"{seed / 'session_errors.json'}: the '*' in the middle")
+    code, out, _ = run(
+        ["filters", "lint", "--format", "json", "--schemas", str(schemas), "--filters", str(seed)],
+        capsys,
+    )
+    assert code == 1
+    (finding,) = orjson.loads(out)["findings"]
+    assert (finding["file"], finding["severity"]) == (str(seed / "session_errors.json"), "error")
     assert "1 errors, 0 warnings" in err
 
 

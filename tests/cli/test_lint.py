@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 import pytest
 
 from schemalog.cli.main import main
@@ -32,14 +33,19 @@ def test_no_event_calls_means_no_not_emitted_list(
     assert "not emitted" not in err
 
 
-def test_lint_reports_findings_and_exits_1(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """A wrong event name is printed as file:line:col and the exit code is 1."""
+def write_app(tmp_path: Path) -> Path:
     source = tmp_path / "app.py"
     source.write_text(
         'import schemalog\nlog = schemalog.get_logger()\nlog.info(event_type="stream_complete")\n'
     )
+    return source
+
+
+def test_lint_reports_findings_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A wrong event name is printed as file:line:col and the exit code is 1."""
+    source = write_app(tmp_path)
     code = main(["lint", "-q", str(source)])
     out, err = capsys.readouterr()
     assert code == 1
@@ -56,3 +62,16 @@ def test_lint_unreadable_path_exits_2(tmp_path: Path, capsys: pytest.CaptureFixt
     _, err = capsys.readouterr()
     assert code == 2
     assert "nope.py: no such file or directory" in err
+
+
+def test_lint_json_findings_carry_file_line_column_and_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--format json lists each finding with its place, the lint code as its rule."""
+    source = write_app(tmp_path)
+    assert main(["lint", "-q", "--format", "json", str(source)]) == 1
+    document = orjson.loads(capsys.readouterr().out)
+    (finding,) = document["findings"]
+    assert (finding["file"], finding["line"], finding["column"]) == (str(source), 3, 21)
+    assert finding["rule"] == "unknown-event"
+    assert document["summary"]["calls"] == 1

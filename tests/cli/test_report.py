@@ -18,10 +18,13 @@ FIXTURE = DATA / "agent_fixture.jsonl"
 
 
 def test_json_has_exactly_the_ten_metrics(capsys: pytest.CaptureFixture[str]) -> None:
-    """--format json prints one object whose keys are exactly the ten metrics."""
+    """--format json prints one row whose keys are exactly the ten metrics."""
     assert main(["report", "agent", "--format", "json", str(FIXTURE)]) == 0
-    result = orjson.loads(capsys.readouterr().out)
+    document = orjson.loads(capsys.readouterr().out)
+    assert (document["schemalog"], document["verb"]) == (1, "report agent")
+    (result,) = document["rows"]
     assert list(result) == list(METRIC_NAMES)
+    assert document["summary"]["agent_events"] == 35
     assert result["task_completion_rate"] == 0.6
     assert result["latency_per_step_ms"]["p95"] == 90.0
 
@@ -31,15 +34,16 @@ def test_table_shows_each_metric(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", "agent", str(FIXTURE)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("agent report: 35 agent events, 5 sessions started (3 completed,")
-    assert "task_completion_rate      0.600\n" in out
-    assert "latency_per_step_ms       p50 30.0 ms, p95 90.0 ms, mean 41.7 ms\n" in out
-    assert "  search       5\n" in out
+    rows = {line.split()[0]: line.split(None, 1)[1].strip() for line in out.splitlines()[3:]}
+    assert rows["task_completion_rate"] == "0.6"
+    assert rows["latency_per_step_ms"] == "p50 30 ms, p95 90 ms, mean 41.667 ms"
+    assert rows["tool_popularity.search"] == "5"
 
 
 def test_by_user_json_rows(capsys: pytest.CaptureFixture[str]) -> None:
     """--by user --format json prints one row per user, its key first."""
     assert main(["report", "agent", "--by", "user", "--format", "json", str(FIXTURE)]) == 0
-    rows = orjson.loads(capsys.readouterr().out)
+    rows = orjson.loads(capsys.readouterr().out)["rows"]
     assert [row["user_id"] for row in rows] == ["u1", "u2", "u3"]
     assert list(rows[0]) == ["user_id", *METRIC_NAMES]
 
@@ -100,6 +104,29 @@ def test_bad_line_exits_2_naming_file_line_and_field(
     assert err.startswith(
         f"schemalog report: {log}:37: session_completed: $.success: expected a boolean"
     )
+
+
+def test_non_json_lines_are_skipped_and_counted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A line that is not JSON is skipped and counted, as count and metrics do, not fatal."""
+    log = tmp_path / "mixed.jsonl"
+    log.write_bytes(b"Traceback (most recent call last):\n" + FIXTURE.read_bytes() + b"[1, 2]\n")
+    assert main(["report", "agent", "--format", "json", str(log)]) == 0
+    captured = capsys.readouterr()
+    document = orjson.loads(captured.out)
+    assert document["summary"]["not_json"] == 2
+    assert document["rows"][0]["task_completion_rate"] == 0.6
+    assert "2 not JSON (skipped)" in captured.err
+
+
+def test_csv_has_a_header_and_one_row_per_group(capsys: pytest.CaptureFixture[str]) -> None:
+    """--format csv prints a header and one row per tool, nested values as k=v pairs."""
+    assert main(["report", "agent", "--by", "tool", "--format", "csv", str(FIXTURE)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("tool_name,calls,")
+    assert len(lines) == 1 + 5
+    assert "p50=" in lines[1]
 
 
 def test_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -33,6 +33,10 @@ def test_check_prints_findings_and_exits_1(
     assert main(["schemas", "check", "--schemas", str(tmp_path)]) == 1
     out, _ = capsys.readouterr()
     assert out.startswith(f"{path}: ")
+    assert main(["schemas", "check", "--format", "csv", "--schemas", str(tmp_path)]) == 1
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0] == "file,line,column,field,message,severity,rule"
+    assert rows[1].startswith(f"{path},,,,")
 
 
 def test_check_against_outside_git_exits_2(
@@ -80,17 +84,22 @@ def test_codegen_writes_an_importable_module(tmp_path: Path, schemas_dir: Path) 
 
 
 def test_list_table(schemas_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The table has a header with the count and one row per event type."""
+    """The table has a header and one row per event type; the count goes to stderr."""
     assert main(["schemas", "list", "--schemas", str(schemas_dir)]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith(f"# {schemas_dir}: ")
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert lines[0].split() == ["event_type", "versions", "domain", "description"]
+    assert err.startswith(f"schemalog schemas list: {schemas_dir}: ")
     assert any(line.startswith("stream_completed ") and "1.0.0" in line for line in lines)
 
 
 def test_list_json(schemas_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--format json lists event type, versions, domain and description."""
     assert main(["schemas", "list", "--schemas", str(schemas_dir), "--format", "json"]) == 0
-    rows = {row["event_type"]: row for row in orjson.loads(capsys.readouterr().out)}
+    document = orjson.loads(capsys.readouterr().out)
+    assert (document["schemalog"], document["verb"]) == (1, "schemas list")
+    rows = {row["event_type"]: row for row in document["rows"]}
+    assert document["summary"]["event_types"] == len(rows)
     assert rows["stream_completed"]["versions"] == ["1.0.0"]
     assert rows["stream_completed"]["domain"] == "chat"
 

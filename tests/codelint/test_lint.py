@@ -204,7 +204,7 @@ def test_ignore_comments_silence_calls(catalog: Catalog) -> None:
         )
         """,
     )
-    assert [f.code for f in report.findings] == ["wrong-type"]
+    assert [f.rule for f in report.findings] == ["wrong-type"]
     assert report.ignored == 2
 
 
@@ -260,7 +260,7 @@ def test_deeply_nested_files_are_reported_not_raised(tmp_path: Path, catalog: Ca
         "cannot parse: too deeply nested",
         "cannot parse: too deeply nested",
     ]
-    assert [finding.code for finding in report.findings] == ["unknown-event"]
+    assert [finding.rule for finding in report.findings] == ["unknown-event"]
 
 
 def test_not_emitted_lists_cataloged_types_without_calls(catalog: Catalog) -> None:

@@ -1,10 +1,10 @@
-"""The progress bar: when it shows, and what it says."""
+"""The progress bar: when it shows, and what it draws."""
 
 from __future__ import annotations
 
 import io
 
-from schemalog.lines.progress import LARGE_INPUT, Progress, wanted
+from schemalog.lines.progress import LARGE_INPUT, ProgressBar, bar, wanted
 
 
 class Terminal(io.StringIO):
@@ -20,21 +20,20 @@ def test_wanted_only_on_a_terminal_for_large_or_unknown_input() -> None:
     assert not wanted(io.StringIO(), LARGE_INPUT)
 
 
-def test_progress_draws_and_erases() -> None:
-    """The bar shows the percentage and size done, then erases itself."""
+def test_bar_only_on_a_terminal() -> None:
+    """bar() gives None when stderr is a file or a pipe, a bar on a terminal."""
+    assert bar(LARGE_INPUT, io.StringIO()) is None
+    drawn = bar(LARGE_INPUT, Terminal())
+    assert isinstance(drawn, ProgressBar)
+    drawn.close()
+
+
+def test_bar_counts_bytes_and_draws_on_the_terminal() -> None:
+    """The bar adds the bytes it is given and draws the size done and the total."""
     stream = Terminal()
-    bar = Progress(4 << 20, stream, every=0.0)
-    bar(1 << 20)
-    bar(1 << 20)
-    drawn = stream.getvalue()
-    assert "50.0%" in drawn
-    assert "2/4 MiB" in drawn
-    bar.close()
-    assert stream.getvalue().endswith("\r")
-
-
-def test_progress_without_total() -> None:
-    """Without a known size the bar counts MiB read."""
-    bar = Progress(None, Terminal())
-    bar.done = 3 << 20
-    assert bar.line(bar._started + 1).startswith("3 MiB")
+    progress = ProgressBar(4 << 20, stream)
+    progress(1 << 20)
+    progress(1 << 20)
+    assert progress.done == 2 << 20
+    progress.close()
+    assert "4.0 MiB" in stream.getvalue()

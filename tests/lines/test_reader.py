@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 from schemalog.exceptions import InputError
-from schemalog.lines.reader import iter_lines
+from schemalog.findings import Finding
+from schemalog.lines import progress
+from schemalog.lines import reader as reader_module
+from schemalog.lines.reader import LineReader, check_inputs, iter_lines
 
 
 def test_plain_file_lines_numbered_blank_lines_skipped(tmp_path: Path) -> None:
@@ -49,3 +52,61 @@ def test_missing_file(tmp_path: Path) -> None:
     """A missing file is an InputError naming it."""
     with pytest.raises(InputError, match=r"nope\.jsonl: cannot open: No such file"):
         list(iter_lines(str(tmp_path / "nope.jsonl")))
+
+
+def test_lines_over_the_limit_are_skipped_and_reported(tmp_path: Path) -> None:
+    """A line over max_line_bytes is reported with its number and size; the rest still read."""
+    path = tmp_path / "long.jsonl"
+    path.write_bytes(b"a" * 10 + b"\r\n" + b"b" * 11 + b"\n" + b"c" * 5000 + b"\nd\n" + b"e" * 11)
+    seen: list[tuple[int, int]] = []
+    lines = list(iter_lines(str(path), 10, lambda number, size: seen.append((number, size))))
+    assert lines == [(1, b"a" * 10), (4, b"d")]
+    assert seen == [(2, 11), (3, 5000), (5, 11)]
+
+
+def test_line_reader_counts_what_it_skips(tmp_path: Path) -> None:
+    """records() yields JSON objects only; non-JSON and overlong lines are counted and noted."""
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b'{"a":1}\nnot json\n[1]\n' + b'{"pad":"' + b"x" * 100 + b'"}\n{"a":2}\n')
+    found: list[Finding] = []
+    reader = LineReader([str(path)], max_line_bytes=50, on_finding=found.append)
+    records = [(line.number, record) for line, record in reader.records()]
+    assert records == [(1, {"a": 1}), (5, {"a": 2})]
+    assert reader.summary() == {"lines": 5, "not_json": 2, "too_long": 1}
+    assert reader.note() == "5 lines, 2 not JSON (skipped), 1 too long (skipped)"
+    assert [(f.file, f.line, f.rule) for f in found] == [(str(path), 4, "too-long")]
+
+
+def test_inputs_are_checked_before_reading(tmp_path: Path) -> None:
+    """A missing file, a directory or stdin twice is an InputError at construction."""
+    good = tmp_path / "ok.jsonl"
+    good.write_bytes(b"{}\n")
+    with pytest.raises(InputError, match=r"nope\.jsonl: cannot open: No such file"):
+        LineReader([str(good), str(tmp_path / "nope.jsonl")])
+    with pytest.raises(InputError, match="is a directory"):
+        LineReader([str(tmp_path)])
+    with pytest.raises(InputError, match="standard input can be read only once"):
+        LineReader(["-", "-"])
+
+
+def test_closed_stdin_is_an_input_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With stdin closed (Python sets sys.stdin to None), `-` is an InputError saying so."""
+    monkeypatch.setattr(sys, "stdin", None)
+    with pytest.raises(InputError, match="standard input is closed"):
+        check_inputs(["-"])
+
+
+def test_progress_only_for_large_inputs_on_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A small file or a small .gz draws no bar on a terminal; a large one does."""
+    drawn: list[int | None] = []
+    monkeypatch.setattr(progress, "wanted", lambda _stream, _total: True)
+    monkeypatch.setattr(progress, "ProgressBar", lambda total, _stream: drawn.append(total))
+    small = tmp_path / "small.jsonl.gz"
+    small.write_bytes(gzip.compress(b"{}\n"))
+    assert reader_module._progress_bar([str(small)]) is None
+    large = tmp_path / "large.jsonl"
+    large.write_bytes(b"{}\n" * (progress.LARGE_INPUT // 3 + 1))
+    reader_module._progress_bar([str(large)])
+    assert drawn == [large.stat().st_size]

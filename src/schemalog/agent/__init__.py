@@ -22,8 +22,9 @@ from schemalog.agent.events import AGENT_EVENT_TYPES
 from schemalog.agent.hashing import canonical_json, params_hash
 from schemalog.agent.manifest import ToolManifest
 from schemalog.agent.middleware import ToolError
+from schemalog.agent.scope import SessionScope
 from schemalog.agent.session import AgentSession, ToolCall
-from schemalog.agent.tracker import AgentTracker, SessionScope
+from schemalog.agent.tracker import AgentTracker
 from schemalog.exceptions import ToolSchemaError
 
 # The tracker logs on the application's behalf: `caller` should name the application's line.

@@ -19,6 +19,8 @@ from schemalog._core.normalize import normalize
 #: Bytes of BLAKE2b digest kept (16 hex digits).
 DIGEST_SIZE: Final = 8
 _INTEGRAL_LIMIT: Final = 2.0**53
+#: The types _canonical changes or looks into; parameters holding none are canonical already.
+_WALKED: Final = frozenset({float, dict, list})
 
 
 def canonical_json(params: Any, *, normalized: bool = False) -> bytes:
@@ -27,6 +29,8 @@ def canonical_json(params: Any, *, normalized: bool = False) -> bytes:
     ``normalized=True`` says ``params`` is already plain JSON data (skips normalizing).
     """
     plain = params if normalized else normalize(params)
+    if type(plain) is dict and not any(type(value) in _WALKED for value in plain.values()):
+        return orjson.dumps(plain, option=orjson.OPT_SORT_KEYS)  # flat, no float: as it is
     return orjson.dumps(_canonical(plain), option=orjson.OPT_SORT_KEYS)
 
 

@@ -45,60 +45,47 @@ def wrap_tool(
     tracker: CallHost, function: Callable[..., Any], spec: ToolSpec
 ) -> Callable[..., Any]:
     """Return ``function`` wrapped with the tool-call lifecycle (async stays async)."""
-    clock = tracker.clock
-    name = spec.name
-
-    def begin(
-        args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> tuple[AgentSession, ToolCall] | ToolError | None:
-        session = tracker._session_for(kwargs)
-        if session is None:
-            tracker._note_untracked(name)
-            return None
-        plain, logged = tracker._prepare(spec, spec.arguments(args, kwargs))
-        call = session.begin_call(name, logged, params_hash(logged, normalized=True))
-        if spec.validator is not None:
-            problems = spec.validate(plain)
-            if problems:
-                session.call_invalid(call, problems, spec.schema_version)
-                return ToolError(
-                    {"error": "Schema validation failed", "validation_errors": problems}
-                )
-        return session, call
-
-    def failed(session: AgentSession, call: ToolCall, started: float, error: BaseException) -> None:
-        session.call_failed(
-            call,
-            (clock() - started) * 1000.0,
-            type(error).__name__,
-            str(error),
-            retry_eligible=bool(getattr(error, "retry_eligible", isinstance(error, Exception))),
-        )
-
     if inspect.iscoroutinefunction(function):
+        return _async_wrapper(tracker, function, spec)
+    return _sync_wrapper(tracker, function, spec)
 
-        @functools.wraps(function)
-        async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-            begun = begin(args, kwargs)
-            if begun is None:
-                return await function(*args, **kwargs)
-            if isinstance(begun, ToolError):
-                return begun
-            session, call = begun
-            started = clock()
-            try:
-                result = await function(*args, **kwargs)
-            except BaseException as error:
-                failed(session, call, started, error)
-                raise
-            session.call_completed(call, (clock() - started) * 1000.0, result)
-            return result
 
-        return async_wrapper
+def _begin(
+    tracker: CallHost, spec: ToolSpec, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[AgentSession, ToolCall] | ToolError | None:
+    """Start a call: its session and call, a ToolError for invalid parameters, or None."""
+    session = tracker._session_for(kwargs)
+    if session is None:
+        tracker._note_untracked(spec.name)
+        return None
+    plain, logged = tracker._prepare(spec, spec.arguments(args, kwargs))
+    call = session.begin_call(spec.name, logged, params_hash(logged, normalized=True))
+    if spec.validator is not None:
+        problems = spec.validate(plain)
+        if problems:
+            session.call_invalid(call, problems, spec.schema_version)
+            return ToolError({"error": "Schema validation failed", "validation_errors": problems})
+    return session, call
+
+
+def _failed(session: AgentSession, call: ToolCall, elapsed_ms: float, error: BaseException) -> None:
+    session.call_failed(
+        call,
+        elapsed_ms,
+        type(error).__name__,
+        str(error),
+        retry_eligible=bool(getattr(error, "retry_eligible", isinstance(error, Exception))),
+    )
+
+
+def _sync_wrapper(
+    tracker: CallHost, function: Callable[..., Any], spec: ToolSpec
+) -> Callable[..., Any]:
+    clock = tracker.clock
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        begun = begin(args, kwargs)
+        begun = _begin(tracker, spec, args, kwargs)
         if begun is None:
             return function(*args, **kwargs)
         if isinstance(begun, ToolError):
@@ -108,9 +95,34 @@ def wrap_tool(
         try:
             result = function(*args, **kwargs)
         except BaseException as error:
-            failed(session, call, started, error)
+            _failed(session, call, (clock() - started) * 1000.0, error)
             raise
         session.call_completed(call, (clock() - started) * 1000.0, result)
         return result
 
     return wrapper
+
+
+def _async_wrapper(
+    tracker: CallHost, function: Callable[..., Any], spec: ToolSpec
+) -> Callable[..., Any]:
+    clock = tracker.clock
+
+    @functools.wraps(function)
+    async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+        begun = _begin(tracker, spec, args, kwargs)
+        if begun is None:
+            return await function(*args, **kwargs)
+        if isinstance(begun, ToolError):
+            return begun
+        session, call = begun
+        started = clock()
+        try:
+            result = await function(*args, **kwargs)
+        except BaseException as error:
+            _failed(session, call, (clock() - started) * 1000.0, error)
+            raise
+        session.call_completed(call, (clock() - started) * 1000.0, result)
+        return result
+
+    return async_wrapper

@@ -61,6 +61,11 @@ def parse_line(line: bytes, where: str) -> AgentRecord | None:
         raise InputError(f"{where}: not JSON: {error}") from None
     if not isinstance(data, dict):
         raise InputError(f"{where}: not a JSON object")
+    return parse_record(data, where)
+
+
+def parse_record(data: Mapping[str, Any], where: str) -> AgentRecord | None:
+    """Return the agent event of one parsed line, None for another event type."""
     event_type = data.get("event_type")
     if event_type not in _AGENT_TYPES:
         return None

@@ -26,6 +26,7 @@ from schemalog.catalog.load import EVENT_TYPE_PATTERN, Version, is_context_list,
 from schemalog.catalog.sensitivity import ACTIONS
 from schemalog.catalog.validators import ReferenceValidator, check_schema_fast
 from schemalog.exceptions import CatalogError, GitRefError
+from schemalog.findings import Finding as Found
 from schemalog.record import CONTEXT_NAMES, LOG_EVENT_TYPE, RESERVED_NAMES, SchemaIssue, json_path
 
 DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
@@ -42,6 +43,10 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
+
+    def to_finding(self) -> Found:
+        """Return this problem in the command line's one findings model."""
+        return Found(self.path, message=self.reason)
 
 
 @dataclass(frozen=True)

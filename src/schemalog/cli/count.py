@@ -1,8 +1,10 @@
 """``schemalog count [--filters DIR] [--period S] [--format table|json|csv] FILE...``.
 
 Streams JSON lines (files, ``-`` for stdin, gzip) through every metric filter of a directory in
-one pass and prints per-filter, per-period statistics: Sum, SampleCount, Min, Max and Average,
-per dimension set, as CloudWatch would publish them. Memory stays flat whatever the input size.
+one pass and prints per-filter, per-period statistics: Sum, SampleCount, Minimum, Maximum and
+Average, per dimension set, as CloudWatch would publish them (one row each; the filters that
+counted nothing are listed on stderr and in the JSON summary). Memory stays flat whatever the
+input size.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from schemalog.cli.main import EXIT_OK, CliError
+from schemalog.cli.output import Report, add_format_option
 
 if TYPE_CHECKING:
     from schemalog.filters.aggregate import Aggregator
@@ -45,7 +48,7 @@ def register(subparsers: Any) -> None:
         metavar="S",
         help=f"period in seconds, 1 to {MAX_PERIOD} (default 60)",
     )
-    parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    add_format_option(parser)
     parser.add_argument(
         "--total", action="store_true", help="one row per series over the whole input"
     )
@@ -78,8 +81,9 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Count and print; return the exit code."""
     from schemalog.exceptions import FilterDirError
-    from schemalog.filters import report
     from schemalog.filters.filterdir import default_filters_dir, load_filters
+    from schemalog.filters.report import row_dict
+    from schemalog.lines.reader import check_inputs
 
     if args.period < 1:
         raise CliError(f"--period must be at least 1 second, not {args.period}")
@@ -90,17 +94,16 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.jobs is not None and args.jobs < 1:
         raise CliError(f"--jobs must be at least 1, not {args.jobs}")
-    if args.files.count("-") > 1:
-        raise CliError("stdin (-) can be read only once")
     try:
         filters = load_filters(args.filters or default_filters_dir())
     except FilterDirError as error:
         raise CliError(str(error)) from None
-    if args.show_sql:
+    if args.show_sql:  # the query may be meant for paths elsewhere (S3): none is read here
         from schemalog.filters import sql
 
         sys.stdout.write(_or_usage_error(lambda: sql.count_sql(args.files, filters, args.period)))
         return EXIT_OK
+    check_inputs(args.files)
     if args.engine == "duckdb":
         from schemalog.filters import sqlengine
 
@@ -109,26 +112,27 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         aggregator = _count_locally(args, filters)
-    rows = aggregator.rows(total=args.total)
-    if args.format == "json":
-        text = report.render_json(rows, total=args.total)
-    elif args.format == "csv":
-        text = report.render_csv(rows, total=args.total)
-    else:
-        silent = list(aggregator.filters_without_data())
-        text = report.render_table(rows, silent, total=args.total)
-    sys.stdout.write(text)
-    return EXIT_OK
+    report = Report("count", args.format).expect_rows()
+    for row in aggregator.rows(total=args.total):
+        report.row(row_dict(row, total=args.total))
+    silent = [f.name for f in aggregator.filters_without_data()]
+    report.summary.update(series=len(report.rows), filters_without_data=silent)
+    report.close()
+    if silent:
+        print(
+            f"schemalog count: no data for {len(silent)} filters: {', '.join(silent)}",
+            file=sys.stderr,
+        )
+    return report.exit_code()
 
 
 def _count_locally(args: argparse.Namespace, filters: list[MetricFilter]) -> Aggregator:
     """Scan with schemalog's own engine, with a progress bar on a terminal."""
     from schemalog.filters import counting
     from schemalog.lines import progress
+    from schemalog.lines.reader import input_size
 
-    known = [size for path in args.files if (size := counting.input_size(path)) is not None]
-    total = sum(known) if len(known) == len(args.files) else None
-    bar = progress.Progress(total) if progress.wanted(sys.stderr, total) else None
+    bar = progress.bar(input_size(args.files))
     try:
         return counting.count(
             args.files,

@@ -1,7 +1,8 @@
 """``schemalog filters test | lint | export | deploy``: the CloudWatch metric filter catalog.
 
-- ``test --pattern P [--json] FILE``: the lines a pattern matches, with extracted values, like
-  ``aws logs test-metric-filter`` (``eventNumber`` is the line number in FILE, from 1).
+- ``test --pattern P [--format table|json|csv] FILE``: the lines a pattern matches, with
+  extracted values, like ``aws logs test-metric-filter`` (``eventNumber`` is the line number in
+  FILE, from 1; ``--json`` is ``--format json``, whose rows are TestMetricFilter's matches).
 - ``lint [--filters DIR] [--schemas DIR]``: PutMetricFilter's rules and the event catalog;
   exit 1 on errors.
 - ``export --format cloudformation|terraform``: infrastructure code for the filters.
@@ -15,9 +16,9 @@ import argparse
 import sys
 from typing import Any
 
-import orjson
-
-from schemalog.cli.main import EXIT_FINDINGS, EXIT_OK, CliError
+from schemalog.cli.inputs import add_input_options, finish, line_reader
+from schemalog.cli.main import EXIT_OK, CliError
+from schemalog.cli.output import Report, add_format_option
 
 _FILTERS_HELP = (
     "filter directory or file (default: $SCHEMALOG_FILTERS, ./cloudwatch-filters, or bundled)"
@@ -31,13 +32,14 @@ def register(subparsers: Any) -> None:
 
     test = sub.add_parser("test", help="show which lines a filter pattern matches")
     test.add_argument("--pattern", required=True, metavar="P", help="a CloudWatch filter pattern")
-    test.add_argument("--json", action="store_true", help="print TestMetricFilter's response")
-    test.add_argument("file", metavar="FILE", help="log lines: a file, .gz, or - for stdin")
+    add_format_option(test)
+    add_input_options(test, many=False)
     test.set_defaults(func=run_test)
 
     lint = sub.add_parser("lint", help="check filters against AWS's rules and the catalog")
     lint.add_argument("--filters", metavar="DIR", help=_FILTERS_HELP)
     lint.add_argument("--schemas", metavar="DIR", help="catalog directory (default: as configure)")
+    add_format_option(lint)
     lint.set_defaults(func=run_lint)
 
     export = sub.add_parser("export", help="write CloudFormation or Terraform for the filters")
@@ -70,32 +72,32 @@ def run_test(args: argparse.Namespace) -> int:
     """Print the matching lines and their extracted values."""
     from schemalog.exceptions import PatternError
     from schemalog.filters import parse_pattern
-    from schemalog.lines.reader import iter_lines
 
     try:
         pattern = parse_pattern(args.pattern)
     except PatternError as error:
         raise CliError(f"--pattern: {error}") from None
-    matches: list[dict[str, Any]] = []
-    events = 0
-    for number, raw in iter_lines(args.file):
+    report = Report("filters test", args.format).expect_rows()
+    reader = line_reader(args, report)
+    events = matches = 0
+    for line in reader:  # text patterns match any line: every line is an event, JSON or not
         events += 1
-        message = raw.decode("utf-8", "replace")
+        message = line.data.decode("utf-8", "replace")
         extracted = pattern.extract(message)
-        if extracted is not None:
-            matches.append(
-                {"eventNumber": number, "eventMessage": message, "extractedValues": extracted}
+        if extracted is None:
+            continue
+        matches += 1
+        if args.format == "table":  # the line, then its extracted values indented below
+            values = "".join(f"\n    {name} = {value}" for name, value in extracted.items())
+            report.out.write(f"{line.number}: {message}{values}\n")
+        else:
+            report.row(
+                {"eventNumber": line.number, "eventMessage": message, "extractedValues": extracted}
             )
-    if args.json:
-        sys.stdout.write(orjson.dumps({"matches": matches}, option=orjson.OPT_INDENT_2).decode())
-        sys.stdout.write("\n")
-    else:
-        for match in matches:
-            sys.stdout.write(f"{match['eventNumber']}: {match['eventMessage']}\n")
-            for name, value in match["extractedValues"].items():
-                sys.stdout.write(f"    {name} = {value}\n")
-    print(f"{len(matches)} of {events} events match", file=sys.stderr)
-    return EXIT_OK
+    report.summary.update(events=events, matches=matches)
+    code = finish(report, reader)
+    print(f"{matches} of {events} events match", file=sys.stderr)
+    return code
 
 
 def run_lint(args: argparse.Namespace) -> int:
@@ -103,7 +105,7 @@ def run_lint(args: argparse.Namespace) -> int:
     from schemalog.catalog.load import Catalog, default_schemas_dir
     from schemalog.exceptions import FilterDirError
     from schemalog.filters.filterdir import default_filters_dir
-    from schemalog.filters.lint import ERROR, lint
+    from schemalog.filters.lint import lint
 
     catalog = Catalog.load(args.schemas or default_schemas_dir())
     location = args.filters or default_filters_dir()
@@ -111,12 +113,14 @@ def run_lint(args: argparse.Namespace) -> int:
         findings = lint(location, catalog)
     except FilterDirError as error:
         raise CliError(str(error)) from None
-    for finding in findings:
-        print(finding)
-    errors = sum(f.severity == ERROR for f in findings)
+    report = Report("filters lint", args.format)
+    report.add_findings(finding.to_finding() for finding in findings)
+    errors = sum(f.severity == "error" for f in report.findings)
     warnings = len(findings) - errors
+    report.summary.update(errors=errors, warnings=warnings)
+    report.close()
     print(f"{location}: {errors} errors, {warnings} warnings", file=sys.stderr)
-    return EXIT_FINDINGS if errors else EXIT_OK
+    return report.exit_code()
 
 
 def run_export(args: argparse.Namespace) -> int:

@@ -1,7 +1,8 @@
 """``schemalog lint PATH...``: event calls in Python source, checked against the catalog.
 
-Prints ``FILE:LINE:COL: code: message`` for each problem, then a summary and the cataloged
-event types no linted call emits (information only) on stderr. Exit 0 when no call has a
+Prints ``FILE:LINE:COL: code: message`` for each problem (``--format json|csv`` for scripts:
+the code is the finding's ``rule``), then a summary and the cataloged event types no linted
+call emits (information only) on stderr. Exit 0 when no call has a
 problem, 1 when any has, 2 when a path cannot be read or parsed. See schemalog.codelint.lint for
 how loggers are recognised and how ``# schemalog: ignore[code]`` silences a call.
 """
@@ -15,7 +16,8 @@ import time
 from typing import Any
 
 from schemalog.catalog.load import Catalog, default_schemas_dir
-from schemalog.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from schemalog.cli.main import EXIT_USAGE
+from schemalog.cli.output import Report, add_format_option
 from schemalog.codelint.lint import lint_paths
 
 
@@ -34,6 +36,7 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="print findings only: no summary, no list of event types nothing emits",
     )
+    add_format_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -43,9 +46,12 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     report = lint_paths(args.paths, catalog)
     elapsed = time.perf_counter() - started
-    out = sys.stdout
-    for finding in report.findings:
-        out.write(f"{finding}\n")
+    output = Report("lint", args.format)
+    output.add_findings(report.findings)
+    output.summary.update(
+        files=report.files, parsed=report.parsed, calls=report.calls, ignored=report.ignored
+    )
+    output.close()
     for problem in report.unreadable:
         print(f"schemalog lint: {problem}", file=sys.stderr)
     if not args.quiet:
@@ -70,4 +76,4 @@ def run(args: argparse.Namespace) -> int:
             )
     if report.unreadable:
         return EXIT_USAGE
-    return EXIT_FINDINGS if report.findings else EXIT_OK
+    return output.exit_code()

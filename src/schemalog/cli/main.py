@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from schemalog._version import __version__
+from schemalog.cli.output import silence_stdout
 from schemalog.exceptions import CatalogError, ConfigError, InputError
 
 #: Verb modules under schemalog.cli; each has ``register(subparsers)`` setting ``func``.
@@ -68,8 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `schemalog ... | head`: the reader left, nothing is wrong
-        sys.stderr.close()
-        return code if "code" in locals() else EXIT_OK
+        # Verbs that report findings catch this themselves and still exit 1 (cli.output).
+        silence_stdout()
+        return EXIT_OK
     except OSError as error:  # a file a verb reads or writes: name it, no traceback
         where = f"{error.filename}: " if error.filename is not None else ""
         print(f"schemalog {args.verb}: {where}{error.strerror or error}", file=sys.stderr)

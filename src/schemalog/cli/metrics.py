@@ -4,26 +4,25 @@ Reads the Embedded Metric Format lines among the JSON lines (``schemalog.metrics
 them; other lines are skipped) and prints, for each namespace, metric and dimension values
 (and period, with ``--period``), how many values there were and their sum, minimum, maximum
 and average: what CloudWatch would make of the same lines. A malformed EMF line is reported
-as ``FILE:LINE: reason`` and makes the exit code 1.
+as ``FILE:LINE: emf: reason`` (on stderr, or among the findings of ``--format json``) and makes
+the exit code 1. Lines that are not JSON are skipped and counted.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import math
 import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
-from schemalog.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from schemalog.exceptions import InputError
-from schemalog.lines.reader import iter_lines
+from schemalog.cli.inputs import add_input_options, finish, line_reader
+from schemalog.cli.output import Report, add_format_option
+from schemalog.findings import Finding
 from schemalog.metrics.emf import is_emf, problems
 
-Key = tuple[str, str, str, int | None]  # namespace, metric, dimensions text, period start
+Dimensions = tuple[tuple[str, str], ...]
+Key = tuple[str, str, Dimensions, int | None]  # namespace, metric, dimensions, period start
 
 
 @dataclass
@@ -53,11 +52,11 @@ def register(subparsers: Any) -> None:
         help="aggregate CloudWatch EMF metric lines in local files",
         description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
     )
-    parser.add_argument("files", nargs="+", metavar="FILE", help="JSONL file, .gz, or - for stdin")
+    add_input_options(parser)
     parser.add_argument(
         "--period", type=_period, metavar="S", help="one row per S-second period (default: none)"
     )
-    parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    add_format_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -84,7 +83,7 @@ def aggregate(
             start = meta["Timestamp"] // step * step
         for directive in meta["CloudWatchMetrics"]:
             for dimension_set in directive["Dimensions"]:
-                dimensions = ",".join(f"{name}={document[name]}" for name in dimension_set)
+                dimensions = tuple((name, str(document[name])) for name in dimension_set)
                 for definition in directive["Metrics"]:
                     name = definition["Name"]
                     value = document[name]
@@ -95,81 +94,40 @@ def aggregate(
 
 def run(args: argparse.Namespace) -> int:
     """Aggregate the files; return the exit code."""
+    report = Report("metrics", args.format).expect_rows()
+    reader = line_reader(args, report)
     totals: dict[Key, Aggregate] = {}
-    bad = lines = emf = not_json = 0
-    unreadable: list[str] = []
-    for path in args.files:
-        try:
-            for number, line in iter_lines(path):
-                lines += 1
-                try:
-                    record = orjson.loads(line)
-                except orjson.JSONDecodeError:
-                    not_json += 1  # logs mix EMF with other lines: skipped, and counted
-                    continue
-                if not isinstance(record, dict) or not is_emf(record):
-                    continue
-                emf += 1
-                found = problems(record)
-                if found:
-                    bad += 1
-                    for issue in found:
-                        print(f"{path}:{number}: emf: {issue}", file=sys.stderr)
-                    continue
-                aggregate([record], args.period, totals)
-        except InputError as error:
-            unreadable.append(str(error))
-    rows = [
-        {
-            "namespace": key[0],
-            "metric": key[1],
-            "dimensions": key[2],
-            **({"period_start": key[3]} if args.period else {}),
-            **aggregate_row.row(),
-        }
-        for key, aggregate_row in sorted(totals.items(), key=lambda item: _order(item[0]))
-    ]
-    _print(rows, args.format)
+    emf = 0
+    for line, record in reader.records():
+        if not is_emf(record):
+            continue
+        emf += 1
+        found = problems(record)
+        for issue in found:
+            report.finding(
+                Finding(line.path, line.number, field=issue.path, message=issue.reason, rule="emf")
+            )
+        if not found:
+            aggregate([record], args.period, totals)
+    for key, aggregate_row in sorted(totals.items(), key=lambda item: _order(item[0])):
+        report.row(
+            {
+                "namespace": key[0],
+                "metric": key[1],
+                "dimensions": dict(key[2]),
+                **({"period_start": key[3]} if args.period else {}),
+                **aggregate_row.row(),
+            }
+        )
+    invalid = len({(f.file, f.line) for f in report.findings if f.rule == "emf"})
+    report.summary.update(emf_records=emf, invalid_emf_records=invalid)
+    code = finish(report, reader)
     print(
-        f"schemalog metrics: {lines} lines, {emf} EMF records ({bad} invalid),"
-        f" {not_json} not JSON (skipped)",
+        f"schemalog metrics: {reader.note()}, {emf} EMF records ({invalid} invalid)",
         file=sys.stderr,
     )
-    for reason in unreadable:
-        print(f"schemalog metrics: {reason}", file=sys.stderr)
-    if unreadable:
-        return EXIT_USAGE
-    return EXIT_FINDINGS if bad else EXIT_OK
+    return code
 
 
-def _order(key: Key) -> tuple[str, str, str, int]:
+def _order(key: Key) -> tuple[str, str, Dimensions, int]:
     return key[0], key[1], key[2], key[3] or 0
-
-
-def _print(rows: list[dict[str, Any]], form: str) -> None:
-    out = sys.stdout
-    if form == "json":
-        out.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode() + "\n")
-        return
-    columns = list(rows[0]) if rows else ["namespace", "metric", "dimensions", "count"]
-    if form == "csv":
-        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        return
-    cells = [[_cell(row[c]) for c in columns] for row in rows]
-    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
-    numeric = {"count", "sum", "min", "max", "avg", "period_start"}
-    out.write("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip() + "\n")
-    for row_cells in cells:
-        parts = [
-            text.rjust(width) if column in numeric else text.ljust(width)
-            for column, text, width in zip(columns, row_cells, widths, strict=True)
-        ]
-        out.write("  ".join(parts).rstrip() + "\n")
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return str(value)

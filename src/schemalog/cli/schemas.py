@@ -1,7 +1,8 @@
 """``schemalog schemas list | check | docs | codegen``: the event catalog.
 
 ``list`` prints it; ``check`` enforces its rules (exit 1 on any finding, each printed as
-``FILE: reason``); ``docs`` writes ``docs/events.md``; ``codegen`` writes a typed module.
+``FILE: reason``); both take ``--format table|json|csv``. ``docs`` writes ``docs/events.md``;
+``codegen`` writes a typed module.
 """
 
 from __future__ import annotations
@@ -10,10 +11,9 @@ import argparse
 import sys
 from typing import Any
 
-import orjson
-
 from schemalog.catalog.load import Catalog, default_schemas_dir
 from schemalog.cli.main import EXIT_FINDINGS, EXIT_OK, CliError
+from schemalog.cli.output import Report, add_format_option
 
 
 def register(subparsers: Any) -> None:
@@ -22,7 +22,7 @@ def register(subparsers: Any) -> None:
     sub = parser.add_subparsers(dest="schemas_verb", metavar="SUBCOMMAND", required=True)
     listing = sub.add_parser("list", help="list event types, versions and descriptions")
     listing.add_argument("--schemas", metavar="DIR", help="catalog directory")
-    listing.add_argument("--format", choices=("table", "json"), default="table")
+    add_format_option(listing)
     listing.set_defaults(func=run_list)
 
     check = sub.add_parser(
@@ -36,6 +36,7 @@ def register(subparsers: Any) -> None:
         metavar="GIT_REF",
         help="also fail when a version file that exists at GIT_REF has changed or gone",
     )
+    add_format_option(check)
     check.set_defaults(func=run_check)
 
     docs = sub.add_parser("docs", help="write docs/events.md from the catalog")
@@ -59,23 +60,22 @@ def register(subparsers: Any) -> None:
 def run_list(args: argparse.Namespace) -> int:
     """Print the catalog."""
     catalog = Catalog.load(args.schemas or default_schemas_dir())
-    rows = [
-        {
-            "event_type": name,
-            "versions": [v.version_text for v in catalog.versions(name)],
-            "domain": catalog.get(name).schema.get("x-domain", ""),
-            "description": catalog.get(name).description,
-        }
-        for name in catalog
-    ]
-    if args.format == "json":
-        sys.stdout.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode() + "\n")
-        return EXIT_OK
-    width = max((len(r["event_type"]) for r in rows), default=10)
-    print(f"# {catalog.root}: {len(rows)} event types")
-    for row in rows:
-        versions = ", ".join(row["versions"])
-        print(f"{row['event_type']:<{width}}  {versions:<14} {row['description']}")
+    report = Report("schemas list", args.format).expect_rows()
+    for name in catalog:
+        newest = catalog.get(name)
+        report.row(
+            {
+                "event_type": name,
+                "versions": [v.version_text for v in catalog.versions(name)],
+                "domain": newest.schema.get("x-domain", ""),
+                "description": newest.description,
+            }
+        )
+    report.summary.update(root=str(catalog.root), event_types=len(report.rows))
+    report.close()
+    print(
+        f"schemalog schemas list: {catalog.root}: {len(report.rows)} event types", file=sys.stderr
+    )
     return EXIT_OK
 
 
@@ -89,14 +89,16 @@ def run_check(args: argparse.Namespace) -> int:
         findings = check_catalog(root, against=args.against)
     except GitRefError as error:
         raise CliError(str(error)) from None
-    for finding in findings:
-        print(finding)
+    report = Report("schemas check", args.format)
+    report.add_findings(finding.to_finding() for finding in findings)
     files = len({finding.path for finding in findings})
+    report.summary.update(findings=len(findings), files=files)
+    report.close()
     if findings:
         print(
             f"schemalog schemas check: {len(findings)} findings in {files} files", file=sys.stderr
         )
-        return EXIT_FINDINGS
+        return report.exit_code()
     against = f", unchanged since {args.against}" if args.against else ""
     print(f"schemalog schemas check: {root}: every rule kept{against}", file=sys.stderr)
     return EXIT_OK

@@ -1,8 +1,11 @@
 """``schemalog validate [--schemas DIR] FILE...``: check every line against the catalog.
 
-Prints ``FILE:LINE: event_type version: $.path: reason`` for each problem, then a summary on
-stderr. Exit 0 when every line is valid, 1 when any is not, 2 when an input cannot be read
-(the other inputs are still checked).
+Checks each line's envelope (DESIGN §2: ``level`` one of the five, ``event_id`` a UUID,
+``timestamp`` RFC 3339 UTC with milliseconds, reserved names with their meaning) and its event
+against its schema. Prints ``FILE:LINE: event_type version: $.path: reason`` for each problem
+(``--format json|csv`` for scripts), then a summary on stderr. Exit 0 when every line is valid,
+1 when any is not (a line that is not JSON, or longer than --max-line-bytes, is invalid), 2 when
+an input cannot be read (an input that breaks off mid-way: the others are still checked).
 """
 
 from __future__ import annotations
@@ -13,10 +16,9 @@ from typing import Any
 
 from schemalog._core.settings import static_field_names
 from schemalog.catalog.load import Catalog, default_schemas_dir
-from schemalog.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from schemalog.exceptions import InputError
+from schemalog.cli.inputs import add_input_options, finish, line_reader
+from schemalog.cli.output import Report, add_format_option
 from schemalog.linecheck import LineChecker
-from schemalog.lines.reader import iter_lines
 
 
 def register(subparsers: Any) -> None:
@@ -26,7 +28,7 @@ def register(subparsers: Any) -> None:
         help="check JSON lines against the catalog",
         description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
     )
-    parser.add_argument("files", nargs="+", metavar="FILE", help="JSONL file, .gz, or - for stdin")
+    add_input_options(parser)
     parser.add_argument(
         "--schemas", metavar="DIR", help="catalog directory (default: as configure)"
     )
@@ -38,6 +40,7 @@ def register(subparsers: Any) -> None:
         help="a static field the application stamps (repeatable; default: SCHEMALOG_STATIC_FIELDS)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
+    add_format_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -45,35 +48,36 @@ def run(args: argparse.Namespace) -> int:
     """Validate the files; return the exit code."""
     catalog = Catalog.load(args.schemas or default_schemas_dir())
     checker = LineChecker(catalog, set(args.static_field) | static_field_names())
-    out = sys.stdout
-    total_lines = total_invalid = 0
-    unreadable: list[str] = []
-    for path in args.files:
-        lines = invalid = 0
-        try:
-            for number, line in iter_lines(path):
-                lines += 1
-                result = checker.check(line)
-                if result.valid:
-                    continue
-                invalid += 1
-                if not args.quiet:
-                    label = f" {result.label()}:" if result.label() else ""
-                    for issue in result.issues:
-                        out.write(f"{path}:{number}:{label} {issue}\n")
-        except InputError as error:
-            unreadable.append(str(error))
-        total_lines += lines
-        total_invalid += invalid
+    report = Report("validate", args.format)
+    reader = line_reader(args, report)
+    per_file: dict[str, list[int]] = {path: [0, 0] for path in args.files}
+    for line in reader:
+        counts = per_file[line.path]
+        counts[0] += 1
+        result = checker.check(line.data)
+        if result.valid:
+            continue
+        counts[1] += 1
+        if not args.quiet:
+            report.add_findings(result.findings(line.path, line.number))
+    for too_long in reader.findings:
+        per_file[too_long.file][0] += 1
+        per_file[too_long.file][1] += 1
+    invalid = _summarise(report, per_file)
+    return finish(report, reader, failed=invalid > 0)
+
+
+def _summarise(report: Report, per_file: dict[str, list[int]]) -> int:
+    for path, (lines, invalid) in per_file.items():
         print(f"{path}: {lines} lines, {lines - invalid} valid, {invalid} invalid", file=sys.stderr)
-    if len(args.files) > 1:
+    total_lines = sum(lines for lines, _ in per_file.values())
+    total_invalid = sum(invalid for _, invalid in per_file.values())
+    if len(per_file) > 1:
         print(
             f"total: {total_lines} lines, {total_lines - total_invalid} valid,"
             f" {total_invalid} invalid",
             file=sys.stderr,
         )
-    for reason in unreadable:
-        print(f"schemalog validate: {reason}", file=sys.stderr)
-    if unreadable:
-        return EXIT_USAGE
-    return EXIT_FINDINGS if total_invalid else EXIT_OK
+    report.summary.update(lines=total_lines, valid=total_lines - total_invalid)
+    report.summary["invalid"] = total_invalid
+    return total_invalid

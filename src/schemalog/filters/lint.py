@@ -35,6 +35,8 @@ from schemalog.filters.jsonpattern import (
 )
 from schemalog.filters.terms import TermsPattern
 from schemalog.filters.values import NumberValue, RegexValue, TextValue
+from schemalog.findings import Finding as Found
+from schemalog.findings import Severity
 from schemalog.record import CONTEXT_NAMES, ENVELOPE_ORDER, LOG_EVENT_TYPE
 
 #: A log group holds at most this many metric filters, and this many with a regex.
@@ -63,6 +65,11 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.severity}: {self.message}"
+
+    def to_finding(self) -> Found:
+        """Return this problem in the command line's one findings model."""
+        severity: Severity = "warning" if self.severity == WARNING else "error"
+        return Found(str(self.path), message=self.message, severity=severity)
 
 
 def lint(location: str | os.PathLike[str], catalog: Catalog) -> list[Finding]:

@@ -1,14 +1,21 @@
-"""A one-line progress bar on stderr, for long command-line runs on a terminal."""
+"""A progress bar on stderr for long command-line runs, drawn by rich, on a terminal only.
+
+``bar(total)`` returns a callable that takes the bytes done since the last call (what
+:mod:`schemalog.lines.reader` and the counting engine report), or None when no bar is wanted:
+stderr is not a terminal, or the input is smaller than :data:`LARGE_INPUT`. Close it when done;
+the bar disappears (rich's ``transient``), so a finished run leaves only its results.
+"""
 
 from __future__ import annotations
 
 import sys
-import time
-from typing import Final, TextIO
+from typing import TYPE_CHECKING, Final, TextIO
+
+if TYPE_CHECKING:
+    from rich.progress import Progress as RichProgress
 
 #: Inputs at least this large (in total) get a progress bar when stderr is a terminal.
-LARGE_INPUT: Final = 32 << 20
-_MIB: Final = 1 << 20
+LARGE_INPUT: Final = 4 << 20
 
 
 def wanted(stream: TextIO, total: int | None) -> bool:
@@ -20,45 +27,47 @@ def wanted(stream: TextIO, total: int | None) -> bool:
     return tty and (total is None or total >= LARGE_INPUT)
 
 
-class Progress:
-    r"""Counts bytes done and redraws ``\r  42%  110/262 MiB  38 MiB/s`` a few times a second."""
+class ProgressBar:
+    """Bytes done of ``total`` (None: unknown, e.g. stdin), redrawn by rich on ``stream``."""
 
-    def __init__(self, total: int | None, stream: TextIO | None = None, every: float = 0.2) -> None:
-        self.total = total
-        self.done = 0
-        self.stream = stream if stream is not None else sys.stderr
-        self.every = every
-        self._started = time.monotonic()
-        self._drawn = 0.0
-        self._width = 0
+    def __init__(self, total: int | None, stream: TextIO | None = None) -> None:
+        # rich takes ~30 ms to import: only a run that draws a bar pays for it.
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
+        console = Console(file=stream if stream is not None else sys.stderr)
+        self._progress: RichProgress = Progress(
+            BarColumn(),
+            DownloadColumn(binary_units=True),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+        )
+        self._task = self._progress.add_task("reading", total=total)
+        self._progress.start()
 
     def __call__(self, size: int) -> None:
-        """Add ``size`` bytes done; redraw if it is time."""
-        self.done += size
-        now = time.monotonic()
-        if now - self._drawn >= self.every:
-            self._drawn = now
-            self._draw(now)
+        """Add ``size`` bytes done."""
+        self._progress.advance(self._task, size)
 
-    def line(self, now: float | None = None) -> str:
-        """Return the current progress text."""
-        elapsed = max((now if now is not None else time.monotonic()) - self._started, 1e-9)
-        rate = self.done / _MIB / elapsed
-        done = self.done / _MIB
-        if self.total:
-            percent = min(100.0, 100.0 * self.done / self.total)
-            return f"{percent:5.1f}%  {done:.0f}/{self.total / _MIB:.0f} MiB  {rate:.0f} MiB/s"
-        return f"{done:.0f} MiB  {rate:.0f} MiB/s"
-
-    def _draw(self, now: float) -> None:
-        text = self.line(now)
-        self.stream.write("\r" + text.ljust(self._width))
-        self.stream.flush()
-        self._width = len(text)
+    @property
+    def done(self) -> int:
+        """Bytes done so far."""
+        return int(self._progress.tasks[0].completed)
 
     def close(self) -> None:
-        """Erase the bar."""
-        if self._width:
-            self.stream.write("\r" + " " * self._width + "\r")
-            self.stream.flush()
-            self._width = 0
+        """Stop redrawing and erase the bar."""
+        self._progress.stop()
+
+
+def bar(total: int | None, stream: TextIO | None = None) -> ProgressBar | None:
+    """Return a progress bar for ``total`` bytes when one is wanted on ``stream`` (stderr)."""
+    target = stream if stream is not None else sys.stderr
+    return ProgressBar(total, target) if wanted(target, total) else None

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from schemalog.exceptions import MetricLimitError
 from schemalog.record import SchemaIssue
 
 MAX_METRICS: Final = 100
@@ -48,8 +49,9 @@ def documents(metrics: Sequence[Metric], namespace: str, timestamp_ms: int) -> l
     """Turn metrics into EMF documents, split so that each respects EMF's limits.
 
     Metrics that share dimension values share documents; a document holds at most 100
-    metrics and at most 100 values for each (the rest follow in more documents), and a
-    dimension set has at most 30 names (more are split into several sets).
+    metrics and at most 100 values for each (the rest follow in more documents). A dimension
+    set has at most 30 names: more raise MetricLimitError (CloudWatch rejects such a
+    directive; instruments refuse such a metric when it is defined).
     """
     groups: dict[tuple[tuple[str, str], ...], list[Metric]] = {}
     for metric in metrics:
@@ -58,9 +60,12 @@ def documents(metrics: Sequence[Metric], namespace: str, timestamp_ms: int) -> l
     out: list[dict[str, Any]] = []
     for dimensions, members in groups.items():
         names = [name for name, _ in dimensions]
-        dimension_sets = [
-            names[i : i + MAX_DIMENSIONS] for i in range(0, len(names), MAX_DIMENSIONS)
-        ] or [[]]
+        if len(names) > MAX_DIMENSIONS:
+            raise MetricLimitError(
+                f"metric {members[0].name!r}: {len(names)} dimensions, over EMF's limit of"
+                f" {MAX_DIMENSIONS} per dimension set"
+            )
+        dimension_sets = [names]
         for start in range(0, len(members), MAX_METRICS):
             chunk = members[start : start + MAX_METRICS]
             rounds = max(-(-len(m.values) // MAX_VALUES) for m in chunk)
@@ -96,7 +101,7 @@ def _document(  # noqa: PLR0917 - a private helper of documents()
         ],
     }
     for name, value in dimensions:
-        document[name] = value[:MAX_DIMENSION_VALUE]
+        document[name] = value
     return document
 
 

@@ -39,7 +39,7 @@ from schemalog._core import lifecycle
 from schemalog._core.configure import auto_configure
 from schemalog._core.pipeline import LINE_ATTRIBUTE
 from schemalog._core.stats import STATS
-from schemalog.metrics import emf
+from schemalog.metrics import emf, limits
 
 __all__ = ["configure", "counter", "flush", "gauge", "histogram", "timer"]
 
@@ -124,6 +124,8 @@ class Registry:
         found = self._series.get(key)
         if found is not None:
             return found
+        # Checked once, when the series is made: EMF's limits, as a clear error here.
+        limits.check_metric(name, [*self.dimensions, *key_labels])
         with self._lock:
             found = self._series.get(key)
             if found is None:
@@ -131,6 +133,13 @@ class Registry:
             if self._thread is None:
                 self._start()
         return found
+
+    def check_dimensions(self, configured: Labels) -> None:
+        """Raise MetricLimitError if ``configured`` dimensions push a metric past EMF's limits."""
+        with self._lock:
+            defined = [(s.name, s.labels) for s in self._series.values()]
+        for name, labels in defined or [("(every metric)", ())]:
+            limits.check_metric(name, [*configured, *labels])
 
     def _start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="schemalog-metrics", daemon=True)
@@ -289,7 +298,12 @@ class Timer(Histogram):
 
 
 def counter(name: str, **labels: Any) -> Counter:
-    """Return the counter ``name`` with these labels."""
+    """Return the counter ``name`` with these labels.
+
+    Every instrument raises MetricLimitError when ``name`` or the labels break a CloudWatch
+    EMF limit (more than 30 dimensions, a name over 250 characters, ...: see
+    :mod:`schemalog.metrics.limits`).
+    """
     return Counter(REGISTRY.series("counter", name, labels, "Count"), REGISTRY)
 
 
@@ -319,11 +333,12 @@ def configure(
 ) -> None:
     """Set the CloudWatch namespace, the flush interval (seconds), and labels for every metric.
 
-    The namespace defaults to ``SCHEMALOG_METRICS_NAMESPACE``, else ``schemalog``.
+    The namespace defaults to ``SCHEMALOG_METRICS_NAMESPACE``, else ``schemalog``. Raises
+    MetricLimitError for a namespace or dimensions CloudWatch would reject (see
+    :mod:`schemalog.metrics.limits`).
     """
     if namespace is not None:
-        if not 1 <= len(namespace) <= 1024:
-            raise ValueError("a metrics namespace has 1 to 1024 characters")
+        limits.check_namespace(namespace)
         REGISTRY.namespace = namespace
     if interval is not None:
         if interval <= 0:
@@ -331,7 +346,9 @@ def configure(
         REGISTRY.interval = interval
         REGISTRY._wake.set()
     if dimensions is not None:
-        REGISTRY.dimensions = tuple(sorted((str(k), str(v)) for k, v in dimensions.items()))
+        configured = tuple(sorted((str(k), str(v)) for k, v in dimensions.items()))
+        REGISTRY.check_dimensions(configured)
+        REGISTRY.dimensions = configured
 
 
 def flush() -> int:

@@ -1,0 +1,70 @@
+"""Tests for schemalog.record: the envelope's names, the level table and schema issue paths."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from schemalog.record import (
+    CONTEXT_NAMES,
+    ENVELOPE_ORDER,
+    LEVEL_NAMES,
+    LEVELS,
+    RESERVED_NAMES,
+    STAMPED_NAMES,
+    SchemaIssue,
+    json_path,
+    level_name,
+    level_number,
+)
+
+
+def test_the_level_table_matches_stdlib_both_ways() -> None:
+    """The five levels map to stdlib's numbers, and back."""
+    assert LEVELS == {
+        "debug": logging.DEBUG,
+        "info": logging.INFO,
+        "warning": logging.WARNING,
+        "error": logging.ERROR,
+        "critical": logging.CRITICAL,
+    }
+    assert all(LEVEL_NAMES[number] == name for name, number in LEVELS.items())
+
+
+def test_level_names_and_numbers() -> None:
+    """Known levels by their record name; custom levels by stdlib's name, lower-cased."""
+    assert level_name(logging.ERROR) == "error"
+    logging.addLevelName(25, "NOTICE")
+    assert level_name(25) == "notice"
+    assert level_number(" Warning ") == logging.WARNING
+    with pytest.raises(KeyError):
+        level_number("verbose")
+
+
+def test_context_names_are_reserved_but_settable() -> None:
+    """Context names are envelope names a caller may set; stamped names only schemalog sets."""
+    assert CONTEXT_NAMES <= RESERVED_NAMES
+    assert STAMPED_NAMES.isdisjoint(CONTEXT_NAMES)
+    assert "schema_version" not in STAMPED_NAMES
+    assert {"timestamp", "event_id", "level"} <= STAMPED_NAMES
+    assert ENVELOPE_ORDER[:3] == ("timestamp", "level", "logger")
+
+
+@pytest.mark.parametrize(
+    ("parts", "path"),
+    [
+        ((), "$"),
+        (("a", "b", 0), "$.a.b[0]"),
+        (("odd name",), '$["odd name"]'),
+        ((3, "x"), "$[3].x"),
+    ],
+)
+def test_json_paths_quote_odd_names(parts: tuple[str | int, ...], path: str) -> None:
+    """Identifiers join with dots, indexes in brackets, other names quoted in brackets."""
+    assert json_path(parts) == path
+
+
+def test_a_schema_issue_reads_path_then_reason() -> None:
+    """str(SchemaIssue) is the ``$.path: reason`` form schema_errors carry."""
+    assert str(SchemaIssue("$.total", "expected an integer")) == "$.total: expected an integer"
