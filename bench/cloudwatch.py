@@ -84,6 +84,7 @@ from typing import Any
 
 import boto3
 import botocore.config
+from _rows import report as report_row
 
 from schemalog.sinks.cloudwatch import CloudWatchLogsHandler
 from schemalog.sinks.cloudwatch.faults import FaultProxy, read_messages
@@ -694,6 +695,11 @@ def report(
     ]
     for name, value, target, met in checks:
         print(f"| {name:<50} | {_fmt(value):>10} | {target:>10} | {'yes' if met else 'NO':>3} |")
+    watchtower = f"watchtower {_version()}, same run"
+    report_row("CloudWatch: caller p99 per call, endpoint hung / watchtower", [hung_ratio],
+           unit="x", anchor=watchtower, goal=0.1)  # fmt: skip
+    report_row("CloudWatch: delivered per second / watchtower", [rate_ratio], unit="x",
+           anchor=watchtower, goal=1.0, higher_is_better=True)  # fmt: skip
 
 
 def _fmt(value: Any) -> str:
