@@ -143,7 +143,9 @@ def run(
 ) -> tuple[float, str, int]:
     """Run a command; return seconds, its stdout, and its peak resident bytes (if sampled)."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, shell=shell, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command, shell=shell, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     peak = 0
     done = threading.Event()
 
@@ -155,13 +157,13 @@ def run(
     watcher = threading.Thread(target=watch, daemon=True)
     if sample and Path("/proc").is_dir():
         watcher.start()
-    out, _ = process.communicate()
+    out, err = process.communicate()  # stderr (count's note on silent filters) shown on failure
     elapsed = time.perf_counter() - started
     done.set()
     if watcher.is_alive():
         watcher.join()
     if process.returncode != 0:
-        raise SystemExit(f"failed ({process.returncode}): {command}")
+        raise SystemExit(f"failed ({process.returncode}): {command}\n{err}")
     return elapsed, out, peak
 
 
