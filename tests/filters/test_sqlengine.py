@@ -94,6 +94,19 @@ def test_catalog_filters_on_the_demo_shape(tmp_path: Path) -> None:
         assert len(sql) > 10
 
 
+def test_booleans_and_their_text_differ(tmp_path: Path) -> None:
+    """`IS TRUE` matches the JSON boolean only, not the string "true"; `IS NULL` only null."""
+    data = b'{"f": true}\n{"f": "true"}\n{"f": false}\n{"f": "false"}\n{"f": null}\n{"f": "null"}\n'
+    filters = [
+        metric("t", "{ $.f IS TRUE }"),
+        metric("f", "{ $.f IS FALSE }"),
+        metric("n", "{ $.f IS NULL }"),
+    ]
+    sql, local = both_engines(filters, data, 60, tmp_path / "e.jsonl", total=True)
+    assert sql == local
+    assert [(row[0], row[4]) for row in sql] == [("t", 1), ("f", 1), ("n", 1)]
+
+
 @pytest.mark.parametrize(
     ("pattern", "construct"),
     [

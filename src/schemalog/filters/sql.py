@@ -131,7 +131,7 @@ def _check(leaf: Check, columns: _Columns) -> str:
         return f"{kind} IS NULL"
     if leaf.check == "NULL":
         return f"coalesce({kind} = 'NULL', FALSE)"
-    return f"coalesce({_text(column)} = {quote(leaf.check.lower())}, FALSE)"
+    return f"coalesce({kind} = 'BOOLEAN' AND {_text(column)} = {quote(leaf.check.lower())}, FALSE)"
 
 
 def _condition(node: Node[Condition], columns: _Columns) -> str:
