@@ -217,6 +217,15 @@ def test_secret_named_context_never_reaches_a_handler(schemas_dir: Path) -> None
     assert all(record["auth_token"] == "[REDACTED]" for record in collector.records)
 
 
+def test_an_unknown_event_type_is_scanned_for_secrets(collector: LineCollector) -> None:
+    """Free text given as the event type loses its secrets, in the line and its schema error."""
+    schemalog.get_logger("app").info("retrying with password=hunter2 now")
+    (record,) = collector.records
+    assert "hunter2" not in collector.lines[0]
+    assert record["event_type"] == "retrying with password=[REDACTED] now"
+    assert record["schema_errors"][0].startswith("$.event_type: unknown event type")
+
+
 def test_static_fields_service_and_caller(schemas_dir: Path) -> None:
     """Static fields and service are stamped; caller names module:function:line of the call."""
     handler = LineCollector()
