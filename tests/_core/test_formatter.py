@@ -109,6 +109,37 @@ def test_event_filter_makes_one_flat_line_with_either_formatter(
         assert not str(record.get("message", "")).startswith("{")
 
 
+@pytest.mark.parametrize(
+    "formatter",
+    [{"()": "schemalog.JsonFormatter"}, {"()": "pythonjsonlogger.json.JsonFormatter"}],
+    ids=["schemalog", "python-json-logger"],
+)
+def test_event_filter_leaves_one_scanned_traceback_and_stack(
+    formatter: dict[str, object], schemas_dir: Path, tmp_path: Path
+) -> None:
+    """With EventFilter a traceback or stack is written once, as scanned, by either formatter."""
+    schemalog.configure(sinks=[], schemas=schemas_dir, on_invalid="keep")
+    path = tmp_path / "events.jsonl"
+    _dict_config(path, formatter, schemas_dir)
+    log = logging.getLogger("adopt")
+    try:
+        try:
+            raise ValueError("password=hunter2")
+        except ValueError:
+            log.exception("failed")
+        log.info("here", stack_info=True)
+    finally:
+        for handler in log.handlers:
+            handler.close()
+        log.handlers.clear()
+        log.propagate = True
+    assert "hunter2" not in path.read_text()
+    failed, here = (orjson.loads(line) for line in path.read_text().splitlines())
+    assert "ValueError: password=[REDACTED]" in failed["exception"]
+    assert here["stack"].startswith("Stack (most recent call last):")
+    assert not {"exc_info", "stack_info"} & (failed.keys() | here.keys())
+
+
 def test_json_formatter_takes_python_json_loggers_options(schemas_dir: Path) -> None:
     """fmt, rename_fields, static_fields, timestamp, json_default: as python-json-logger."""
     schemalog.configure(sinks=[], schemas=schemas_dir)
