@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import logging.config
 import sys
+import threading
 from pathlib import Path
 
 import orjson
@@ -106,6 +107,34 @@ def test_dict_config_wires_handlers_and_formatter_by_dotted_path(
         records = [orjson.loads(line) for line in (tmp_path / name).read_text().splitlines()]
         assert [r["event_type"] for r in records] == ["cache_miss", "log"]
         assert all(r["service"] == "dc" for r in records)
+
+
+def test_configure_again_loses_no_event_of_a_logging_thread(
+    tmp_path: Path, schemas_dir: Path
+) -> None:
+    """While configure() replaces the sinks, another thread's events all reach the new ones."""
+    path = tmp_path / "events.jsonl"
+    schemalog.configure(sinks=[f"file:{path}"], schemas=schemas_dir)
+    stop = threading.Event()
+    calls = 0
+
+    def log_until_stopped() -> None:
+        nonlocal calls
+        log = schemalog.get_logger("worker")
+        while not stop.is_set():
+            log.info("cache_hit", cache_expires_in_seconds=calls)
+            calls += 1
+
+    worker = threading.Thread(target=log_until_stopped)
+    worker.start()
+    try:
+        for _ in range(4):
+            schemalog.configure(sinks=[f"file:{path}"], schemas=schemas_dir)
+    finally:
+        stop.set()
+        worker.join()
+    written = [orjson.loads(line)["cache_expires_in_seconds"] for line in path.open("rb")]
+    assert calls > 0 and written == list(range(calls))
 
 
 def test_shutdown_removes_and_closes_sinks(tmp_path: Path, schemas_dir: Path) -> None:

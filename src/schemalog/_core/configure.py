@@ -78,14 +78,6 @@ _PROCESS_RECORDS: Final = ProcessRecords()
 
 def _install(settings: Settings, pipeline: Pipeline, handlers: list[logging.Handler]) -> None:
     root = logging.getLogger()
-    for old in _installed:
-        root.removeHandler(old)
-        old.close()
-    _installed[:] = handlers
-    destinations = {_destination(handler) for handler in handlers} - {None}
-    for other in list(root.handlers):
-        if _destination(other) in destinations:  # e.g. dictConfig's stdout handler
-            root.removeHandler(other)
     level = settings.level
     if state.capture_level is not None and state.capture_level < level:
         for handler in handlers:  # the sinks keep the configured level; the capture sees all
@@ -94,7 +86,16 @@ def _install(settings: Settings, pipeline: Pipeline, handlers: list[logging.Hand
         level = state.capture_level
     for handler in handlers:
         handler.addFilter(_PROCESS_RECORDS)
-        root.addHandler(handler)
+    old = list(_installed)
+    _installed[:] = handlers
+    destinations = {_destination(handler) for handler in handlers} - {None}
+    with logging._lock:  # type: ignore[attr-defined]  # what addHandler and removeHandler take
+        kept = [h for h in root.handlers if h not in old and _destination(h) not in destinations]
+        # one assignment: a thread logging meanwhile sees the old sinks or the new, never none
+        root.handlers = kept + [h for h in handlers if h not in kept]
+    for handler in old:
+        if handler not in root.handlers:
+            handler.close()
     root.setLevel(level)
     state.set_min_level(level)
     state.pipeline = pipeline
