@@ -101,6 +101,11 @@ def _install(settings: Settings, pipeline: Pipeline, handlers: list[logging.Hand
     state.pipeline = pipeline
 
 
+def installed_sinks() -> list[logging.Handler]:
+    """Return the handlers the last configure() installed on the root logger."""
+    return list(_installed)
+
+
 def _destination(handler: logging.Handler) -> tuple[str, object] | None:
     """Where a handler writes: ("file", real path) or ("stream", the stream); None if unknown."""
     path = getattr(handler, "baseFilename", None) or getattr(handler, "path", None)
