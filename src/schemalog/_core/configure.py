@@ -13,6 +13,7 @@ import threading
 from typing import Final, Unpack
 
 from schemalog._core import state
+from schemalog._core.lifecycle import after_fork_in_child
 from schemalog._core.pipeline import Pipeline
 from schemalog._core.settings import Options, Settings, resolve
 from schemalog._core.sinkspec import make_sink
@@ -148,7 +149,16 @@ def configure_on_first_use() -> None:
     _install(settings, Pipeline(settings, catalog), handlers)
 
 
-_first_use_lock: Final = threading.Lock()
+_first_use_lock = threading.Lock()
+
+
+def _new_first_use_lock() -> None:
+    """In a forked child: a fresh lock (another thread of the parent may have held it)."""
+    global _first_use_lock  # noqa: PLW0603 - replaced in the child only
+    _first_use_lock = threading.Lock()
+
+
+after_fork_in_child(_new_first_use_lock)
 
 
 def auto_configure() -> Pipeline:
