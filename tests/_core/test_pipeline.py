@@ -224,6 +224,8 @@ def test_an_unknown_event_type_is_scanned_for_secrets(collector: LineCollector) 
     assert "hunter2" not in collector.lines[0]
     assert record["event_type"] == "retrying with password=[REDACTED] now"
     assert record["schema_errors"][0].startswith("$.event_type: unknown event type")
+    schemalog.get_logger("app").info("cache_miss", event_type="with password=hunter2")
+    assert "hunter2" not in collector.lines[1]
 
 
 def test_static_fields_service_and_caller(schemas_dir: Path) -> None:

@@ -45,6 +45,8 @@ def make_validate(
             event.fields = _judge(schema, event.fields, issues)
             if schema.required_context:
                 issues.extend(schema.context_issues(event.context))
+        else:  # a type no schema knows is often free text (a structlog message)
+            event.event_type = scrub_text(event.event_type)
         event.schema = schema
         if not issues:
             return event
@@ -63,8 +65,6 @@ def _find(catalog: Catalog, event: Event) -> SchemaVersion | None:
         return catalog.get(event.event_type, None if pin is None else str(normalize(pin)))
     except UnknownEventError as error:
         path = "$.event_type" if pin is None else "$.schema_version"
-        # a type no schema knows is often free text (a structlog message): scan it for secrets
-        event.event_type = scrub_text(event.event_type)
         event.issues.append(SchemaIssue(path, scrub_text(str(error))))
         return None
 
