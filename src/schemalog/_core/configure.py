@@ -74,7 +74,8 @@ class ProcessRecords(logging.Filter):
         return pipeline is None or pipeline.process_record(record) is not None
 
 
-_PROCESS_RECORDS: Final = ProcessRecords()
+#: The one ProcessRecords filter (on every sink: addFilter keeps one of it per handler).
+PROCESS_RECORDS: Final = ProcessRecords()
 
 
 def _install(settings: Settings, pipeline: Pipeline, handlers: list[logging.Handler]) -> None:
@@ -86,7 +87,7 @@ def _install(settings: Settings, pipeline: Pipeline, handlers: list[logging.Hand
                 handler.setLevel(level)
         level = state.capture_level
     for handler in handlers:
-        handler.addFilter(_PROCESS_RECORDS)
+        handler.addFilter(PROCESS_RECORDS)
     old = list(_installed)
     _installed[:] = handlers
     destinations = {_destination(handler) for handler in handlers} - {None}
