@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import logging.config
-import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 import schemalog
 from schemalog._core import configure as config
 from schemalog._core import state
-from tests.conftest import LineCollector
+from tests.conftest import LineCollector, fork_while_held
 
 
 def test_configure_installs_sinks_on_root_and_replaces_them(
@@ -208,28 +207,11 @@ def test_any_order_of_set_up_writes_each_event_once_per_sink(
 
 def test_a_child_forked_during_first_use_configures_itself(schemas_dir: Path) -> None:
     """A fork while another thread configures on first use leaves the child able to log."""
-    script = f"""
-import os, signal, threading
-os.environ["SCHEMALOG_SCHEMAS"] = {str(schemas_dir)!r}
-import schemalog
-from schemalog._core import configure
-held, release = threading.Event(), threading.Event()
-def first_use():
-    with configure._first_use_lock:  # as a slow first use (loading the catalog) holds it
-        held.set()
-        release.wait()
-threading.Thread(target=first_use, daemon=True).start()
-held.wait()
-pid = os.fork()
-if pid == 0:
-    signal.alarm(5)  # a child that hangs ends, and fails the test
-    schemalog.get_logger("child").info("cache_miss")
-    os._exit(0)
-release.set()
-print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
-"""
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=20, check=False
+    stdout, stderr = fork_while_held(
+        f"os.environ['SCHEMALOG_SCHEMAS'] = {str(schemas_dir)!r}\n"
+        "import schemalog\nfrom schemalog._core import configure",
+        "configure._first_use_lock",  # as a slow first use (loading the catalog) holds it
+        "schemalog.get_logger('child').info('cache_miss')",
     )
-    assert result.stdout.splitlines()[-1] == "0", result.stderr
-    assert '"event_type":"cache_miss"' in result.stdout
+    assert stdout.splitlines()[-1] == "0", stderr
+    assert '"event_type":"cache_miss"' in stdout

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 import threading
 
 import pytest
 
 from schemalog._core.stats import COUNTERS, Stats
+from tests.conftest import fork_while_held
 
 
 def test_counters_are_exact_under_threads() -> None:
@@ -100,28 +98,10 @@ def test_drops_are_counted_per_reason_and_reported_with_the_count(
 
 def test_a_child_forked_while_a_thread_reports_can_report() -> None:
     """A fork while another thread holds the stats lock leaves the child a lock of its own."""
-    script = textwrap.dedent(
-        """
-        import os, signal, threading
-        from schemalog._core.stats import STATS
-        held, release = threading.Event(), threading.Event()
-        def hold():
-            with STATS._lock:  # as report() holds it, for a moment
-                held.set()
-                release.wait()
-        threading.Thread(target=hold, daemon=True).start()
-        held.wait()
-        pid = os.fork()
-        if pid == 0:
-            signal.alarm(5)  # a child that hangs ends, and fails the test
-            STATS.drop("invalid", "in the child")
-            os._exit(0)
-        release.set()
-        print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
-        """
+    stdout, stderr = fork_while_held(
+        "from schemalog._core.stats import STATS",
+        "STATS._lock",  # as report() holds it, for a moment
+        "STATS.drop('invalid', 'in the child')",
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=20, check=False
-    )
-    assert result.stdout.split() == ["0"], result.stderr
-    assert "1 event(s) dropped so far (invalid): in the child" in result.stderr
+    assert stdout.split() == ["0"], stderr
+    assert "1 event(s) dropped so far (invalid): in the child" in stderr
