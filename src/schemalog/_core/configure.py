@@ -70,9 +70,8 @@ class ProcessRecords(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Return whether the record is written."""
-        # configured on first use here, as the formatter would: a record the chain drops
-        # must be filtered out, not formatted as ""
-        return (state.pipeline or auto_configure()).process_record(record) is not None
+        pipeline = state.pipeline
+        return pipeline is None or pipeline.process_record(record) is not None
 
 
 #: The one ProcessRecords filter (on every sink: addFilter keeps one of it per handler).
