@@ -67,8 +67,10 @@ def test_a_failed_answer_makes_completion_unsuccessful(
 ) -> None:
     """An answer under the threshold sets success false on the later session_completed."""
     checks = {"has_title": True, "has_date": False, "has_place": False}
-    kwargs = {"threshold": 0.5, "detection_method": "checks", "tool_name": None}
-    assert session.answer_checked(checks, score=None, result_count=3, **kwargs) is False
+    complete = session.answer_checked(
+        checks, score=None, threshold=0.5, detection_method="checks", tool_name=None, result_count=3
+    )
+    assert complete is False
     incomplete = captured_events.find("answer_incomplete", checks_failed=["has_date", "has_place"])
     assert incomplete["completeness_score"] == round(1 / 3, 6)
     assert incomplete["result_count"] == 3
@@ -80,10 +82,12 @@ def test_answer_score_is_clamped_and_compared_with_the_threshold(
     session: SessionBase, captured_events: CapturedEvents
 ) -> None:
     """A given score is clamped into [0, 1]; reaching the threshold is a complete answer."""
-    kwargs = {"threshold": 0.9, "detection_method": "llm", "tool_name": "search"}
-    assert session.answer_checked({}, score=1.7, result_count=None, **kwargs) is True
-    complete = captured_events.find("answer_complete", completeness_score=1.0, tool_name="search")
-    assert "result_count" not in complete
+    complete = session.answer_checked(
+        {}, score=1.7, threshold=0.9, detection_method="llm", tool_name="search", result_count=None
+    )
+    assert complete is True
+    answer = captured_events.find("answer_complete", completeness_score=1.0, tool_name="search")
+    assert "result_count" not in answer
 
 
 def test_task_completed_sets_the_result_type(
