@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import orjson
+from _rows import ratios, report
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTEXT = {"session_id": "sess-4f2a9c", "user_id": "user-042"}
@@ -218,7 +219,13 @@ def disabled_calls() -> dict[str, Emit]:
 
 
 def per_call_ns(calls: dict[str, Emit], events: int, rounds: int) -> dict[str, float]:
-    """Median over ``rounds`` of the nanoseconds per call, for each call.
+    """Median over ``rounds`` of the nanoseconds per call, for each call."""
+    samples = per_call_samples(calls, events, rounds)
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def per_call_samples(calls: dict[str, Emit], events: int, rounds: int) -> dict[str, list[float]]:
+    """Nanoseconds per call in each of ``rounds`` rounds, for each call.
 
     The rounds are interleaved (every call once per round, in turn), so a slow patch of a noisy
     machine lands on all of them alike instead of on whichever ran at the time.
@@ -233,7 +240,7 @@ def per_call_ns(calls: dict[str, Emit], events: int, rounds: int) -> dict[str, f
             for _ in range(events):
                 call()
             samples[name].append((time.perf_counter_ns() - started) / events)
-    return {name: statistics.median(values) for name, values in samples.items()}
+    return samples
 
 
 def import_ms(module: str, runs: int) -> float:
@@ -291,6 +298,26 @@ def print_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> Non
         print(line.format(*row))
 
 
+#: Issue 17's goals for an event through a stdlib FileHandler (None: for information).
+GOALS = {"python-json-logger": 0.40, "jupyter_events": 0.09}
+
+
+def report_rows(samples: dict[str, dict[str, list[float]]]) -> None:
+    """Report schemalog's per-round ratios to each anchor as result rows (bench/_rows.py)."""
+    for work, per_library in samples.items():
+        mine = per_library["schemalog"]
+        for anchor, values in per_library.items():
+            if anchor == "schemalog":
+                continue
+            report(
+                f"{work} event through a FileHandler / {anchor}",
+                ratios(mine, values),
+                unit="x",
+                anchor=f"{anchor}, {statistics.median(values):,.0f} ns/event",
+                goal=GOALS.get(anchor),
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=5_000, help="events per round")
@@ -300,9 +327,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="schemalog-bench-") as tmp:
         directory = Path(tmp)
         emit_ns = {}
+        emit_samples = {}
         for work in WORKLOADS:
             emitters = {name: setup(directory, work) for name, setup in SETUPS.items()}
-            emit_ns[work.name] = per_call_ns(emitters, args.events, args.rounds)
+            emit_samples[work.name] = per_call_samples(emitters, args.events, args.rounds)
+            emit_ns[work.name] = {
+                name: statistics.median(values) for name, values in emit_samples[work.name].items()
+            }
         lines = sum(1 for _ in (directory / "schemalog-agent.jsonl").open())
         disabled_ns = per_call_ns(disabled_calls(), args.events * 10, args.rounds)
     imports = {module: import_ms(module, args.rounds) for module in ("schemalog", "structlog")}
@@ -355,6 +386,7 @@ def main() -> None:
             ),
         ],
     )
+    report_rows(emit_samples)
     sys.stdout.flush()
     os._exit(0)  # skip interpreter teardown of the libraries' handlers
 
