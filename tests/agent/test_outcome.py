@@ -9,27 +9,11 @@ import pytest
 import schemalog
 from schemalog.agent.outcome import OUTCOME_OF_EVENT, SessionBase
 from schemalog.testing import CapturedEvents
-
-
-class Clock:
-    """Monotonic seconds that advance only when told to."""
-
-    def __init__(self) -> None:
-        self.now = 50.0
-
-    def __call__(self) -> float:
-        """Return the current time."""
-        return self.now
+from tests.agent.conftest import FakeClock
 
 
 @pytest.fixture
-def clock() -> Clock:
-    """Return a clock the test moves by hand."""
-    return Clock()
-
-
-@pytest.fixture
-def session(schemas_dir: Path, clock: Clock) -> SessionBase:
+def session(schemas_dir: Path, clock: FakeClock) -> SessionBase:
     """Return an open session on a logger bound as the tracker binds it."""
     schemalog.configure(sinks=[], schemas=schemas_dir)
     log = schemalog.get_logger("test.agent").bind(mcp_name="drea", session_id="s-1")
@@ -37,7 +21,7 @@ def session(schemas_dir: Path, clock: Clock) -> SessionBase:
 
 
 def test_complete_emits_the_statistics_once(
-    session: SessionBase, clock: Clock, captured_events: CapturedEvents
+    session: SessionBase, clock: FakeClock, captured_events: CapturedEvents
 ) -> None:
     """complete() emits session_completed with the statistics; a second decision is refused."""
     clock.now += 1.5
@@ -91,7 +75,7 @@ def test_answer_score_is_clamped_and_compared_with_the_threshold(
 
 
 def test_task_completed_sets_the_result_type(
-    session: SessionBase, clock: Clock, captured_events: CapturedEvents
+    session: SessionBase, clock: FakeClock, captured_events: CapturedEvents
 ) -> None:
     """task_completed carries its name and elapsed time; its result type ends the session."""
     clock.now += 0.25
