@@ -1,4 +1,4 @@
-"""Tests for schemalog.sinks.base: stream sinks, sink strings, failure counting."""
+"""Tests for schemalog.sinks.stream: stream sinks, sink strings, failure counting."""
 
 from __future__ import annotations
 
