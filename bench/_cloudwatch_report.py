@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 from _cloudwatch_common import HUNG_OPERATIONS, LIBRARIES, ROUNDS
+from _rows import report as report_row
 
 
 def report(
@@ -137,6 +138,22 @@ def print_targets(figures: dict[str, dict[str, Any]], growth: dict[str, float]) 
     ]
     for name, value, target, met in checks:
         print(f"| {name:<50} | {_fmt(value):>10} | {target:>10} | {'yes' if met else 'NO':>3} |")
+    watchtower = f"watchtower {_version()}, same run"
+    report_row(
+        "CloudWatch: caller p99 per call, endpoint hung / watchtower",
+        [hung_ratio],
+        unit="x",
+        anchor=watchtower,
+        goal=0.1,
+    )
+    report_row(
+        "CloudWatch: delivered per second / watchtower",
+        [rate_ratio],
+        unit="x",
+        anchor=watchtower,
+        goal=1.0,
+        higher_is_better=True,
+    )
 
 
 def _fmt(value: Any) -> str:

@@ -3,11 +3,13 @@
 Generates (once, into ``bench/.data/``) a JSONL file of 20 realistic event types, about 250
 bytes a line, in time order over six hours, then times in one run, interleaved round by round:
 ``schemalog count`` with the whole ``cloudwatch-filters/`` directory, ``schemalog count`` with
-one JSON filter on ``event_type``, ``jq -c 'select(.event_type=="tool_call_started")' | wc -l``,
-and ``grep -c`` as the floor. Figures are medians; the ratios are the targets of issue 5. Peak
-memory is the largest total resident size of ``schemalog count``'s processes (workers
-included), sampled every 10 ms, on the whole file and on its first quarter (flat = same).
-Run it with ``make bench`` or ``python bench/count.py [--lines N] [--rounds R]``.
+one JSON filter on ``event_type``, ``jq -c 'select(.event_type=="tool_call_started")'
+| wc -l``, ``grep -c`` as the floor, and ``schemalog count --engine duckdb`` with every filter.
+Ratios are taken round by round (issue 17's goals) and reported as result rows
+(bench/_rows.py): their medians and ranges. Peak memory is the largest total resident size of
+``schemalog count``'s processes (workers included), sampled every 10 ms, on the whole file and
+on its first quarter (flat = same). Run it with ``make bench`` or
+``python bench/count.py [--lines N] [--rounds R]``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from _rows import ratios
+from _rows import report as report_row
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / ".data"
@@ -139,7 +143,9 @@ def run(
 ) -> tuple[float, str, int]:
     """Run a command; return seconds, its stdout, and its peak resident bytes (if sampled)."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, shell=shell, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command, shell=shell, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     peak = 0
     done = threading.Event()
 
@@ -151,13 +157,13 @@ def run(
     watcher = threading.Thread(target=watch, daemon=True)
     if sample and Path("/proc").is_dir():
         watcher.start()
-    out, _ = process.communicate()
+    out, err = process.communicate()  # stderr (count's note on silent filters) shown on failure
     elapsed = time.perf_counter() - started
     done.set()
     if watcher.is_alive():
         watcher.join()
     if process.returncode != 0:
-        raise SystemExit(f"failed ({process.returncode}): {command}")
+        raise SystemExit(f"failed ({process.returncode}): {command}\n{err}")
     return elapsed, out, peak
 
 
@@ -171,6 +177,7 @@ ALL = "schemalog count, all filters"
 ONE = "schemalog count, one event_type filter"
 JQ = "jq select | wc -l"
 GREP = "grep -c (floor)"
+DUCKDB = "schemalog count --engine duckdb, all filters"
 
 
 def commands_for(path: Path, jq: str | None) -> dict[str, tuple[list[str] | str, bool]]:
@@ -180,6 +187,7 @@ def commands_for(path: Path, jq: str | None) -> dict[str, tuple[list[str] | str,
         ALL: ([*count, str(FILTERS), str(path)], False),
         ONE: ([*count, str(ONE_FILTER), str(path)], False),
         GREP: (["grep", "-c", "tool_call_started", str(path)], False),
+        DUCKDB: ([*count[:2], "--engine", "duckdb", *count[2:], str(FILTERS), str(path)], False),
     }
     if jq:
         select = 'select(.event_type=="tool_call_started")'
@@ -209,26 +217,26 @@ def report(seconds: dict[str, list[float]], peaks: dict[str, int]) -> None:
     for name, value in medians.items():
         runs = " ".join(f"{v:.2f}" for v in seconds[name])
         print(f"| {name:<42} | {value:>9.2f} | {runs:>22} |")
-    rows: list[tuple[str, float, float]] = []
-    if JQ in medians:
-        rows += [
-            ("count, all filters / jq select", medians[ALL] / medians[JQ], 0.2),
-            ("count, one filter / jq select", medians[ONE] / medians[JQ], 0.15),
-        ]
     mib = 1 << 20
-    rows.append(("peak memory, 1M lines (MiB)", peaks["full"] / mib, 150))
-    rows.append(("peak memory, 250k lines (MiB)", peaks["quarter"] / mib, 150))
-    print(f"\n| {'ratio':<42} | {'measured':>9} | {'target':>10} | {'met':>4} |")
-    print(f"|{'-' * 44}|{'-' * 11}|{'-' * 12}|{'-' * 6}|")
-    for name, value, target in rows:
-        met = "yes" if value <= target else "NO"
-        print(f"| {name:<42} | {value:>9.3f} | {'<= ' + str(target):>10} | {met:>4} |")
+    print()
+    if JQ in medians:
+        jq = f"jq select | wc -l, {medians[JQ]:.2f} s"
+        report_row("count, all filters / jq select", ratios(seconds[ALL], seconds[JQ]),
+                   unit="x", anchor=jq, goal=0.10)  # fmt: skip
+        report_row("count, one filter / jq select", ratios(seconds[ONE], seconds[JQ]),
+                   unit="x", anchor=jq, goal=0.03)  # fmt: skip
+        report_row("count --engine duckdb, all filters / jq select",
+                   ratios(seconds[DUCKDB], seconds[JQ]), unit="x", anchor=jq)  # fmt: skip
+    report_row("count, one filter / grep -c", ratios(seconds[ONE], seconds[GREP]), unit="x",
+               anchor=f"grep -c, {medians[GREP]:.2f} s", goal=2)  # fmt: skip
+    report_row("count peak memory, 1M lines", [peaks["full"] / mib], unit="MiB", goal=150)
+    report_row("count peak memory, 250k lines", [peaks["quarter"] / mib], unit="MiB", goal=150)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--lines", type=int, default=1_000_000, help="lines in the input")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds (the median is kept)")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds (the median is kept)")
     args = parser.parse_args()
     DATA.mkdir(exist_ok=True)
     path = DATA / f"count-{args.lines}.jsonl"
@@ -258,6 +266,17 @@ def main() -> None:
         print("\njq is not installed: `make bench` installs it (Debian package jq)")
     elif int(outputs[JQ]) != one:
         raise SystemExit("schemalog count and jq disagree on tool_call_started")
+    if summary(outputs[DUCKDB]) != summary(outputs[ALL]):
+        raise SystemExit("schemalog count --engine duckdb and the local engine disagree")
+
+
+def summary(output: str) -> list[tuple[Any, ...]]:
+    """Rows of ``count --format json``, sums rounded: additions in another order differ."""
+    return [
+        (row["filterName"], sorted(row["dimensions"].items()), round(row["Sum"], 6),
+         row["SampleCount"], row["Minimum"], row["Maximum"])
+        for row in orjson.loads(output)["rows"]
+    ]  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import orjson
+from _rows import ratios, report
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTEXT = {"session_id": "sess-4f2a9c", "user_id": "user-042"}
@@ -241,7 +242,13 @@ def disabled_calls() -> dict[str, Emit]:
 
 
 def per_call_ns(calls: dict[str, Emit], events: int, rounds: int) -> dict[str, float]:
-    """Median over ``rounds`` of the nanoseconds per call, for each call.
+    """Median over ``rounds`` of the nanoseconds per call, for each call."""
+    samples = per_call_samples(calls, events, rounds)
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def per_call_samples(calls: dict[str, Emit], events: int, rounds: int) -> dict[str, list[float]]:
+    """Nanoseconds per call in each of ``rounds`` rounds, for each call.
 
     The rounds are interleaved (every call once per round, in turn), so a slow patch of a noisy
     machine lands on all of them alike instead of on whichever ran at the time.
@@ -256,7 +263,7 @@ def per_call_ns(calls: dict[str, Emit], events: int, rounds: int) -> dict[str, f
             for _ in range(events):
                 call()
             samples[name].append((time.perf_counter_ns() - started) / events)
-    return {name: statistics.median(values) for name, values in samples.items()}
+    return samples
 
 
 def import_ms(module: str, runs: int) -> float:
@@ -314,6 +321,39 @@ def print_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> Non
         print(line.format(*row))
 
 
+#: The rows reported to bench/run.py: (schemalog's route, anchor, issue 17's goal or None).
+ROWS = (
+    ("schemalog", PJL, 0.40),
+    ("schemalog", "structlog (stdlib ProcessorFormatter)", None),
+    ("schemalog", "jupyter_events", None),
+    ("schemalog", FLOOR, None),
+    (SINK, PJL, 0.30),
+    (SINK, FLOOR, 1.1),
+    (SINK, "jupyter_events", 0.09),
+    ("schemalog (stdlib extra=)", PJL, 0.6),
+)
+#: How each route is named in a row.
+ROUTE_NAMES = {
+    "schemalog": "through a FileHandler",
+    SINK: "through the file: sink",
+    "schemalog (stdlib extra=)": "stdlib extra=, through a FileHandler",
+}
+
+
+def report_rows(samples: dict[str, dict[str, list[float]]]) -> None:
+    """Report schemalog's per-round ratios to each anchor as result rows (bench/_rows.py)."""
+    for work, per_library in samples.items():
+        for mine, anchor, goal in ROWS:
+            values = per_library[anchor]
+            report(
+                f"{work} event {ROUTE_NAMES[mine]} / {anchor}",
+                ratios(per_library[mine], values),
+                unit="x",
+                anchor=f"{anchor}, {statistics.median(values):,.0f} ns/event",
+                goal=goal,
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=5_000, help="events per round")
@@ -323,9 +363,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="schemalog-bench-") as tmp:
         directory = Path(tmp)
         emit_ns = {}
+        emit_samples = {}
         for work in WORKLOADS:
             emitters = {name: setup(directory, work) for name, setup in SETUPS.items()}
-            emit_ns[work.name] = per_call_ns(emitters, args.events, args.rounds)
+            emit_samples[work.name] = per_call_samples(emitters, args.events, args.rounds)
+            emit_ns[work.name] = {
+                name: statistics.median(values) for name, values in emit_samples[work.name].items()
+            }
         lines = sum(1 for _ in (directory / "schemalog-agent.jsonl").open())
         disabled_ns = per_call_ns(disabled_calls(), args.events * 10, args.rounds)
     imports = {module: import_ms(module, args.rounds) for module in ("schemalog", "structlog")}
@@ -378,6 +422,7 @@ def main() -> None:
             ),
         ],
     )
+    report_rows(emit_samples)
     sys.stdout.flush()
     os._exit(0)  # skip interpreter teardown of the libraries' handlers
 

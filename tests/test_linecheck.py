@@ -61,6 +61,9 @@ def test_good_line(checker: LineChecker) -> None:
         ({"service": ["a"]}, "$.service: must be a string (a reserved envelope name)"),
         ({"schema_errors": "oops"}, "$.schema_errors: must be a list of strings"),
         ({"truncated": [1]}, "$.truncated: must be a list of strings"),
+        ({"sample_rate": "0.5"}, "$.sample_rate: must be a number in (0, 1]"),
+        ({"sample_rate": 0}, "$.sample_rate: must be a number in (0, 1]"),
+        ({"sample_rate": 1.5}, "$.sample_rate: must be a number in (0, 1]"),
     ],
 )
 def test_problems_are_found(checker: LineChecker, change: dict[str, Any], expected: str) -> None:
@@ -116,3 +119,8 @@ def test_redacted_lines_pass(checker: LineChecker, collector: LineCollector) -> 
     log.info("api_key_validation_failed", key_prefix="sk-live-abcdefghijkl")
     for line in collector.lines:
         assert checker.check(line).valid, line
+
+
+def test_a_sampled_line_is_valid(checker: LineChecker) -> None:
+    """A line written at a sample rate carries it as a number, which is no problem."""
+    assert issues(checker, {**GOOD, "sample_rate": 0.25}) == []

@@ -19,7 +19,8 @@ or ``RuntimeError``) as its second base, so ``except ValueError`` in existing co
     ├── MetricLimitError       a metric breaks a CloudWatch EMF limit (ValueError)
     ├── ToolSchemaError        an agent tool's parameter schema is not valid (ValueError)
     ├── QueryError             a Logs Insights query or metric math is not valid (ValueError)
-    └── DashboardError         a dashboard or KPI definition is not valid (ValueError)
+    ├── DashboardError         a dashboard or KPI definition is not valid (ValueError)
+    └── StorageError           a database load failed; names the file and lines (RuntimeError)
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ __all__ = [
     "ProcessorError",
     "QueryError",
     "SchemalogError",
+    "StorageError",
     "ToolSchemaError",
     "UnknownEventError",
 ]
@@ -147,3 +149,7 @@ class QueryError(SchemalogError, ValueError):
 
 class DashboardError(_ProblemList):
     """Dashboard or KPI definitions cannot be loaded; the message names each file and field."""
+
+
+class StorageError(SchemalogError, RuntimeError):
+    """Writing to a database failed; the message names the file and lines not loaded."""

@@ -38,6 +38,8 @@ class LineResult:
     event_type: str | None = None
     schema_version: str | None = None
     issues: list[SchemaIssue] = field(default_factory=list)
+    #: The line is not a JSON object (counted as ``not_json`` in the verbs' summaries).
+    not_json: bool = False
 
     @property
     def valid(self) -> bool:
@@ -68,9 +70,9 @@ class LineChecker:
         try:
             record = orjson.loads(line)
         except orjson.JSONDecodeError as error:
-            return LineResult(issues=[SchemaIssue("$", f"not JSON: {error}")])
+            return LineResult(issues=[SchemaIssue("$", f"not JSON: {error}")], not_json=True)
         if not isinstance(record, dict):
-            return LineResult(issues=[SchemaIssue("$", "not a JSON object")])
+            return LineResult(issues=[SchemaIssue("$", "not a JSON object")], not_json=True)
         return self.check_record(record)
 
     def check_record(self, record: Mapping[str, Any]) -> LineResult:
@@ -154,6 +156,9 @@ def _envelope_value_problem(name: str, value: Any) -> str | None:  # noqa: PLR09
     if name in CONTEXT_NAMES:
         ok = isinstance(value, str) or (type(value) is int)
         return None if ok else "must be a string (a reserved context name)"
+    if name == "sample_rate":
+        ok = type(value) in (int, float) and 0 < value <= 1
+        return None if ok else f"must be a number in (0, 1], not {value!r}"
     if not isinstance(value, str):
         return "must be a string (a reserved envelope name)"
     if name == "timestamp":

@@ -44,3 +44,12 @@ def test_a_switch_after_a_failure_is_reported_once_per_tool() -> None:
     assert book.begin("lookup", {}, "h3", 0.0).switches == []
     assert book.hallucinated() == 4
     assert book.find_in_flight("search") is switched.call
+
+
+def test_calls_never_ended_are_bounded_by_retry_memory() -> None:
+    """Past retry_memory calls in flight, the oldest is forgotten: memory stays bounded."""
+    book = CallBook(retry_memory=3)
+    started = [book.begin(f"tool{n}", {}, "h", 0.0).call for n in range(5)]
+    assert book.find_in_flight("tool0") is None
+    assert book.find_in_flight("tool1") is None
+    assert [book.find_in_flight(f"tool{n}") for n in (2, 3, 4)] == started[2:]

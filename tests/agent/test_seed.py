@@ -299,3 +299,46 @@ def test_threads_naming_one_new_session_share_it(analytics: AgentTracker) -> Non
         thread.join()
     sequences = [row["metadata"]["call_sequence"] for row in analytics.get_session_events("shared")]
     assert sorted(sequences) == list(range(1, 101))
+
+
+def test_validation_error_and_completion_helpers_take_the_seeds_mcp_name(
+    analytics: AgentTracker, captured_events: CapturedEvents
+) -> None:
+    """track_schema_validation_error and track_session_completed take mcp_name= as the seed's."""
+    errors = [{"field": "model_name", "error": "required field missing", "schema_path": "x"}]
+    assert analytics.track_schema_validation_error(
+        user_id="user_123",
+        tool_name="get_benchmark_results_by_filters",
+        tool_params={},
+        validation_errors=errors,
+        session_id="session_123",
+        mcp_name="drea",
+    )
+    assert analytics.track_session_completed(
+        user_id="user_123",
+        session_id="session_123",
+        completion_reason="task_finished",
+        mcp_name="drea",
+    )
+    assert captured_events.find("schema_validation_error")["mcp_name"] == "drea"
+    assert captured_events.find("session_completed")["schema_errors_count"] == 1
+    with pytest.raises(ConfigError, match="per MCP server"):
+        analytics.track_session_completed(session_id="session_123", mcp_name="other")
+
+
+def test_track_wrong_tool_error_takes_the_seeds_call_sequence_pair(
+    analytics: AgentTracker, captured_events: CapturedEvents
+) -> None:
+    """The seed's wrong_tool_error with call_sequence [2, 3] is a valid event naming both calls."""
+    seeds_metadata = {  # section 7 of the seed, as written
+        "first_tool_name": "get_benchmark_results",
+        "second_tool_name": "get_benchmark_results_by_filters",
+        "first_tool_params": PARAMS,
+        "second_tool_params": PARAMS,
+        "detection_pattern": "retry_with_different_tool",
+        "call_sequence": [2, 3],
+    }
+    analytics.track("user_123", "wrong_tool_error", seeds_metadata, "session_123", "drea")
+    event = captured_events.find("wrong_tool_error")
+    assert (event["first_call_sequence"], event["second_call_sequence"]) == (2, 3)
+    assert "call_sequence" not in event

@@ -201,3 +201,41 @@ def test_counts_the_demo_like_a_json_parser(tmp_path: Path) -> None:
     assert totals.get("tool_calls_started", 0) == by_type["tool_call_started"]
     errors = sum(n for name, n in by_type.items() if name and "error" in name)
     assert totals.get("errors", 0) == errors
+
+
+def test_duckdb_engine_prints_the_same_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--engine duckdb` prints exactly what the local engine prints."""
+    events = write(tmp_path / "e.jsonl", EVENTS)
+    command = ["count", "--filters", str(FILTERS), "--format", "json", str(events)]
+    code, local, _ = run(command, capsys)
+    assert code == 0
+    code, sql, _ = run([*command, "--engine", "duckdb"], capsys)
+    assert code == 0
+    assert sql == local
+
+
+def test_show_sql_prints_the_query(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--show-sql` prints the query over the given files and counts nothing."""
+    events = write(tmp_path / "e.jsonl", EVENTS)
+    code, out, _ = run(["count", "--filters", str(FILTERS), "--show-sql", str(events)], capsys)
+    assert code == 0
+    filters = len(list(FILTERS.glob("*.json")))
+    assert out.startswith(f"-- schemalog count: {filters} metric filters, 60 s periods.")
+    assert "SET TimeZone = 'UTC'" in out
+    assert f"read_ndjson_objects(['{events}']" in out
+
+
+def test_untranslatable_filter_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A filter with no SQL translation exits 2 naming the filter and the construct."""
+    body = {"filterName": "terms", "filterPattern": "ERROR", "metricTransformations": [
+        {"metricName": "m", "metricNamespace": "n", "metricValue": "1"}]}  # fmt: skip
+    (tmp_path / "terms.json").write_bytes(orjson.dumps(body))
+    events = write(tmp_path / "e.jsonl", EVENTS)
+    command = ["count", "--filters", str(tmp_path / "terms.json"), "--engine", "duckdb"]
+    code, _, err = run([*command, str(events)], capsys)
+    assert code == 2
+    assert "filter 'terms' cannot be counted in SQL: pattern 'ERROR' (term patterns)" in err

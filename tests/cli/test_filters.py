@@ -11,6 +11,7 @@ import orjson
 import pytest
 
 from schemalog.cli.main import main
+from tests.cli.pipes import run_into_closed_pipe
 from tests.filters.cases import write_catalog
 from tests.filters.test_lint import REQUIRED_BY_SHIPPED_FILTERS
 from tests.paths import ROOT
@@ -130,3 +131,15 @@ def test_export_process(tmp_path: Path) -> None:
     template = orjson.loads(done.stdout)
     assert template["Parameters"]["LogGroupName"]["Default"] == "/app/events"
     assert len(template["Resources"]) == len(list((ROOT / "cloudwatch-filters").glob("*.json")))
+
+
+def test_test_table_into_a_closed_pipe_keeps_exit_1_for_findings(tmp_path: Path) -> None:
+    """`filters test ... | head` still exits 1 for an overlong line, and reads every input."""
+    path = tmp_path / "access.log"
+    path.write_text(APACHE + "x" * 300 + "\n" + APACHE)
+    result = run_into_closed_pipe(
+        "filters", "test", "--pattern", "GET", "--max-line-bytes", "200", str(path)
+    )
+    assert result.returncode == 1
+    assert b"Traceback" not in result.stderr
+    assert b"4 of 4 events match" in result.stderr

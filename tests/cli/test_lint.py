@@ -64,6 +64,17 @@ def test_lint_unreadable_path_exits_2(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "nope.py: no such file or directory" in err
 
 
+def test_lint_missing_path_prints_nothing_on_stdout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A missing path is exit 2 before any output: no JSON document for scripts to misread."""
+    source = write_app(tmp_path)
+    code = main(["lint", "--format", "json", str(source), str(tmp_path / "nope.py")])
+    out, err = capsys.readouterr()
+    assert (code, out) == (2, "")
+    assert err == f"schemalog lint: {tmp_path / 'nope.py'}: no such file or directory\n"
+
+
 def test_lint_json_findings_carry_file_line_column_and_code(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from schemalog.agent.metrics import METRIC_NAMES
 from schemalog.cli.main import main
+from tests.cli.pipes import run_into_closed_pipe
 from tests.paths import DATA
 
 FIXTURE = DATA / "agent_fixture.jsonl"
@@ -141,3 +142,13 @@ def test_report_needs_a_report_name(capsys: pytest.CaptureFixture[str]) -> None:
         main(["report"])
     assert exited.value.code == 2
     assert "required: REPORT" in capsys.readouterr().err
+
+
+def test_table_into_a_closed_pipe_keeps_exit_1_for_findings(tmp_path: Path) -> None:
+    """`report agent big.jsonl | head` still exits 1 for an overlong line, and reads to the end."""
+    path = tmp_path / "e.jsonl"
+    path.write_bytes(FIXTURE.read_bytes() + b'{"a": "' + b"x" * 1000 + b'"}\n')
+    result = run_into_closed_pipe("report", "agent", "--max-line-bytes", "600", str(path))
+    assert result.returncode == 1
+    assert b"Traceback" not in result.stderr
+    assert b"1 too long (skipped)" in result.stderr

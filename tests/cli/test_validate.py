@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -258,3 +261,64 @@ def test_a_2_gib_line_in_a_small_gzip_keeps_memory_bounded(
     assert status == "1"
     assert int(peak_kib) < 200 * 1024
     assert f"{path}:2: too-long: line is {32 * (64 << 20)} bytes" in out[0]
+
+
+def test_json_summary_counts_lines_that_are_not_json(tmp_path: Path, schemas_dir: Path) -> None:
+    """Lines that are not JSON objects are findings and counted as not_json in the summary."""
+    path = write_lines(tmp_path / "e.jsonl", GOOD, b"{not json", b"[1, 2]")
+    result = run_cli("validate", "--format", "json", "--schemas", str(schemas_dir), str(path))
+    assert result.returncode == 1
+    summary = orjson.loads(result.stdout)["summary"]
+    assert summary == {"lines": 3, "valid": 1, "invalid": 2, "not_json": 2, "too_long": 0}
+
+
+def test_findings_on_a_terminal_are_printed_above_the_progress_bar(
+    tmp_path: Path, schemas_dir: Path
+) -> None:
+    """On a terminal, the bar is erased before each finding, never left in front of it."""
+    write_lines(tmp_path / "e.jsonl", {**GOOD, "level": "loud"}, *([GOOD] * 30_000))
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [*CLI, "validate", "--schemas", str(schemas_dir), "e.jsonl"],
+        stdout=follower,
+        stderr=follower,
+        cwd=tmp_path,
+        env={**os.environ, "TERM": "xterm", "COLUMNS": "200"},
+    )
+    os.close(follower)
+    screen = b""
+    with contextlib.suppress(OSError):  # EIO: the terminal closed when the process ended
+        while chunk := os.read(leader, 65536):
+            screen += chunk
+    os.close(leader)
+    assert process.wait(timeout=60) == 1
+    assert b"MiB" in screen  # the bar was drawn
+    finding = b"e.jsonl:1: cache_miss 1.0.0: $.level: must be one of"
+    assert screen.count(finding) == 1
+    assert b"\x1b[2K" + finding in screen
+
+
+def test_quiet_prints_no_finding_for_an_overlong_line(
+    tmp_path: Path, schemas_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """-q prints only the summary: a line over --max-line-bytes is counted invalid, not printed."""
+    path = write_lines(tmp_path / "e.jsonl", GOOD, {**GOOD, "padding": "x" * 500})
+    args = ["validate", "-q", "--max-line-bytes", "400", "--schemas", str(schemas_dir), str(path)]
+    assert main(args) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == f"{path}: 2 lines, 1 valid, 1 invalid\n"
+
+
+@pytest.mark.parametrize("form", ["table", "json", "csv"])
+def test_closed_stdout_keeps_the_exit_code(tmp_path: Path, schemas_dir: Path, form: str) -> None:
+    """`validate bad.jsonl >&-` exits 1 with its summary on stderr, not a traceback."""
+    path = write_lines(tmp_path / "bad.jsonl", {**GOOD, "level": "loud"})
+    command = f'exec "{sys.executable}" -m schemalog validate --format {form}'
+    result = subprocess.run(
+        ["sh", "-c", f"{command} --schemas {schemas_dir} {path} >&-"],
+        capture_output=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.decode() == f"{path}: 1 lines, 0 valid, 1 invalid\n"

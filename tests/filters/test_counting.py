@@ -58,6 +58,22 @@ def test_split_across_processes_equals_one_pass(tmp_path: Path) -> None:
     assert sum(row[4] for row in alone if row[0] == "a") == 2500
 
 
+def test_needle_scans_stay_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Filters on a few exact event types are scanned by one process, whatever --jobs says."""
+    path = tmp_path / "events.jsonl"
+    write_events(path, 2000)
+
+    def no_pool(*_args: Any) -> None:
+        raise AssertionError("a needle scan forked workers")
+
+    monkeypatch.setattr(counting, "_count_parallel", no_pool)
+    needles = FILTERS[:2]
+    rows = summary(count([str(path)], needles, 60, jobs=2, parallel_from=0))
+    assert sum(row[4] for row in rows if row[0] == "a") == 1000
+    with pytest.raises(AssertionError, match="forked"):
+        count([str(path)], FILTERS, 60, jobs=2, parallel_from=0)
+
+
 def test_progress_reports_every_byte(tmp_path: Path) -> None:
     """Progress callbacks add up to the file size, with or without workers."""
     path = tmp_path / "events.jsonl"

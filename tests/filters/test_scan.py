@@ -39,6 +39,7 @@ SEARCH_FILTERS = [
 NEEDLE_FILTERS = [
     metric("exact", '{ $.event_type = "a" }'),
     metric("guarded", '{ $.event_type = "b_error" && $.n > 1 }', "$.n"),
+    metric("b_fixed", '{ $.event_type = "b_error" }', "2"),
 ]
 #: Numbers, and strings that read as one, match however the line writes the number.
 NUMBER_FILTERS = [
@@ -191,6 +192,29 @@ def test_sorted_envelopes_take_the_uniform_path(monkeypatch: pytest.MonkeyPatch)
     ]  # fmt: skip
 
 
+def test_needle_lines_in_envelope_layout_are_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With needles, envelope lines are read from their bytes; only other lines are parsed whole."""
+    plain = [envelope(STAMPS[i % 3], t, {"n": 2}) for i in range(30) for t in ("a", "b_error")]
+    odd = orjson.dumps({"event_type": "a", "timestamp": STAMPS[0]})  # another key order
+    data = b"\n".join([*plain, odd, b"a text line"]) + b"\n"
+    parsed: list[bytes] = []
+    original = Scanner._line
+
+    def spy(self: Scanner, line: bytes) -> None:
+        parsed.append(line)
+        original(self, line)
+
+    monkeypatch.setattr(Scanner, "_line", spy)
+    scanner = Scanner(NEEDLE_FILTERS, 60, block_size=256)
+    scanner.feed(io.BytesIO(data))
+    assert sorted(parsed) == sorted([odd, b"a text line"])
+    monkeypatch.setattr(Scanner, "_line", original)
+    fast, exact = both_ways(NEEDLE_FILTERS, data, 60, 256)
+    assert fast == exact
+    totals = {r.filter.name: r.stats.count for r in scanner.aggregator.rows(total=True)}
+    assert totals == {"exact": 31, "guarded": 30, "b_fixed": 30}
+
+
 def test_repeated_event_type_key_falls_back_to_parsing() -> None:
     """A repeated top-level `event_type` is read as the parser reads it (the last one wins)."""
     data = envelope(STAMPS[0], "a", {})[:-1] + b',"event_type":"c"}\n'
@@ -220,6 +244,6 @@ def test_many_event_types_keep_memory_flat() -> None:
     lines = [envelope(STAMPS[0], f"type_{i}", {}) for i in range(5000)]
     scanner = Scanner([metric("w", '{ $.event_type = "type_1*" }', "1", defaultValue=0)], 60)
     scanner.feed(io.BytesIO(b"\n".join(lines) + b"\n"))
-    assert len(scanner._plans) <= 4096
+    assert len(scanner.planner.plans) <= 4096
     totals = {r.filter.name: (r.stats.sum, r.stats.count) for r in scanner.aggregator.rows()}
     assert totals == {"w": (1111.0, 5000)}

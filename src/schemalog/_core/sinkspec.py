@@ -25,6 +25,7 @@ _SCHEMES: Final[dict[str, str | SinkFactory]] = {
     "stderr": "schemalog.sinks.stream:StreamSink",
     "file": "schemalog.sinks.file:FileSink.from_spec",
     "cloudwatch": "schemalog.sinks.cloudwatch.handler:from_spec",
+    "postgresql": "schemalog.storage.sink:from_spec",
 }
 _ENTRY_POINT_GROUP: Final = "schemalog.sinks"
 

@@ -4,8 +4,9 @@ Everything the seed recomputed by re-reading the session's events from storage (
 sequence, retries, the previous tool) is kept here as counters and small maps, so a call
 costs O(1) whatever the sink. The memory of earlier calls for retry detection is an LRU of
 ``retry_memory`` entries (tool, parameter hash): a session of any length stays bounded, and a
-repeat of a call older than that is no longer counted as a retry. Not thread-safe: the
-session calls it under its lock.
+repeat of a call older than that is no longer counted as a retry. Calls in flight are bounded
+the same way: past ``retry_memory`` calls started and never ended, the oldest is forgotten.
+Not thread-safe: the session calls it under its lock.
 """
 
 from __future__ import annotations
@@ -126,6 +127,8 @@ class CallBook:
             lineages.move_to_end(key)
         call = ToolCall(sequence, tool_name, params, params_hash, attempt, now)
         self._in_flight[sequence] = call
+        if len(self._in_flight) > self._retry_memory:  # calls never ended: forget the oldest
+            del self._in_flight[next(iter(self._in_flight))]
         switches = self._switches(tool_name) if self._watches else []
         return Begun(call, previous_tool, lineage, retry_reason, switches)
 

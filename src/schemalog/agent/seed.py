@@ -37,6 +37,19 @@ _PARAM_FIELDS: Final = (
 )
 
 
+def _split_sequence_pair(fields: dict[str, Any]) -> None:
+    """Turn the seed's ``call_sequence: [first, second]`` into the catalog's two fields.
+
+    The catalog's ``call_sequence`` is an integer everywhere, so ``wrong_tool_error`` has
+    ``first_call_sequence`` and ``second_call_sequence`` instead of the seed's pair.
+    """
+    pair = fields.get("call_sequence")
+    if isinstance(pair, list | tuple) and len(pair) == 2:
+        del fields["call_sequence"]
+        fields.setdefault("first_call_sequence", pair[0])
+        fields.setdefault("second_call_sequence", pair[1])
+
+
 class SeedApi(TrackerCore):
     """The seed's ``analytics`` calls, on top of the tracker's sessions."""
 
@@ -68,6 +81,8 @@ class SeedApi(TrackerCore):
         if metadata is not None and not isinstance(metadata, Mapping):
             raise TypeError(f"track(): metadata must be a mapping, got {type(metadata).__name__}")
         fields = self._sanitized(metadata or {})
+        if event_name == "wrong_tool_error":
+            _split_sequence_pair(fields)
         user = None if user_id is None else str(user_id)
         session = self._session_of(session_id, user)
         log = self._log if session is None else session.log
@@ -235,12 +250,14 @@ class SeedApi(TrackerCore):
         call: ToolCall | None = None,
         session_id: Any = None,
         user_id: Any = None,
+        mcp_name: str | None = None,
     ) -> bool:
         """Emit ``schema_validation_error``; ``validation_errors`` default to the tool schema's.
 
         Without a started call to match, the invalid call is counted as a call of its own.
         Returns False when no session is known.
         """
+        self._check_mcp_name(mcp_name)
         session = self._session_of(session_id, user_id)
         if session is None:
             return False
@@ -262,11 +279,13 @@ class SeedApi(TrackerCore):
         final_result_type: str | None = None,
         session_id: Any = None,
         user_id: Any = None,
+        mcp_name: str | None = None,
     ) -> bool:
         """Emit ``session_completed`` with the session's statistics, now.
 
         Returns False when no session is known or its outcome was already decided.
         """
+        self._check_mcp_name(mcp_name)
         session = self._session_of(session_id, user_id)
         if session is None:
             return False

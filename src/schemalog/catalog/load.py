@@ -7,7 +7,6 @@ each bad file's path and reason. Validators are compiled on first use of each ve
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -230,6 +229,8 @@ class Catalog:
 
     def suggest(self, event_type: str) -> str | None:
         """Return the known event type closest to ``event_type``, if one is close."""
+        import difflib  # only for a mistyped name: not at start-up
+
         matches = difflib.get_close_matches(event_type, self._versions, n=1, cutoff=0.75)
         return matches[0] if matches else None
 

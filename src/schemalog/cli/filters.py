@@ -89,7 +89,7 @@ def run_test(args: argparse.Namespace) -> int:
         matches += 1
         if args.format == "table":  # the line, then its extracted values indented below
             values = "".join(f"\n    {name} = {value}" for name, value in extracted.items())
-            report.out.write(f"{line.number}: {message}{values}\n")
+            report.write(f"{line.number}: {message}{values}\n")
         else:
             report.row(
                 {"eventNumber": line.number, "eventMessage": message, "extractedValues": extracted}

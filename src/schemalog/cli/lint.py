@@ -10,13 +10,14 @@ how loggers are recognised and how ``# schemalog: ignore[code]`` silences a call
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import textwrap
 import time
 from typing import Any
 
 from schemalog.catalog.load import Catalog, default_schemas_dir
-from schemalog.cli.main import EXIT_USAGE
+from schemalog.cli.main import EXIT_USAGE, CliError
 from schemalog.cli.output import Report, add_format_option
 from schemalog.codelint.lint import lint_paths
 
@@ -43,6 +44,9 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Lint the paths; return the exit code."""
     catalog = Catalog.load(args.schemas or default_schemas_dir())
+    for path in args.paths:  # an input error is exit 2 before anything is printed
+        if not os.path.exists(path):
+            raise CliError(f"{path}: no such file or directory")
     started = time.perf_counter()
     report = lint_paths(args.paths, catalog)
     elapsed = time.perf_counter() - started

@@ -28,6 +28,8 @@ VERB_MODULES: Final = (
     "insights",
     "dashboard",
     "dashboards",
+    "load",
+    "serve",
 )
 
 EXIT_OK: Final = 0

@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Final
 
 from schemalog.cli.inputs import add_input_options, finish, line_reader
 from schemalog.cli.output import Report, add_format_option
@@ -23,26 +23,34 @@ from schemalog.metrics.emf import is_emf, problems
 
 Dimensions = tuple[tuple[str, str], ...]
 Key = tuple[str, str, Dimensions, int | None]  # namespace, metric, dimensions, period start
+#: The columns of a row after its series' namespace, metric, dimensions (and period).
+STATISTICS: Final = ("unit", "count", "sum", "min", "max", "avg")
 
 
 @dataclass
 class Aggregate:
-    """The values of one metric, one set of dimension values, one period."""
+    """The values of one metric, one set of dimension values, one period: their statistics.
+
+    Only the count, sum, minimum and maximum are kept, so memory does not grow with the input.
+    """
 
     unit: str
-    values: list[float] = field(default_factory=list)
+    count: int = 0
+    total: float = 0  # an int while the values are: a sum of counts prints as 8, not 8.0
+    low: float = math.inf
+    high: float = -math.inf
+
+    def add(self, values: list[float]) -> None:
+        """Add values of the metric."""
+        self.count += len(values)
+        self.total += sum(values)
+        self.low = min(self.low, *values)
+        self.high = max(self.high, *values)
 
     def row(self) -> dict[str, Any]:
         """Return count, sum, min, max and average."""
-        total = sum(self.values)
-        return {
-            "unit": self.unit,
-            "count": len(self.values),
-            "sum": total,
-            "min": min(self.values),
-            "max": max(self.values),
-            "avg": total / len(self.values),
-        }
+        values = (self.unit, self.count, self.total, self.low, self.high, self.total / self.count)
+        return dict(zip(STATISTICS, values, strict=True))
 
 
 def register(subparsers: Any) -> None:
@@ -89,12 +97,14 @@ def aggregate(
                     value = document[name]
                     key = (directive["Namespace"], name, dimensions, start)
                     slot = into.setdefault(key, Aggregate(definition.get("Unit", "None")))
-                    slot.values.extend(value if isinstance(value, list) else [value])
+                    slot.add(value if isinstance(value, list) else [value])
 
 
 def run(args: argparse.Namespace) -> int:
     """Aggregate the files; return the exit code."""
-    report = Report("metrics", args.format).expect_rows()
+    period = ("period_start",) if args.period else ()
+    columns = ("namespace", "metric", "dimensions", *period, *STATISTICS)
+    report = Report("metrics", args.format).expect_rows(*columns)
     reader = line_reader(args, report)
     totals: dict[Key, Aggregate] = {}
     emf = 0

@@ -63,13 +63,19 @@ class Report:
     def __init__(self, verb: str, form: str, *, out: TextIO | None = None) -> None:
         self.verb = verb
         self.form = form
+        # sys.stdout is None when the process started with stdout closed (``>&-``).
         self.out = out if out is not None else sys.stdout
+        #: Findings on a terminal follow ``sys.stdout``: while a progress bar is drawn, rich
+        #: points it at a proxy that prints them above the bar instead of through it.
+        self._follow_stdout = out is None and _isatty(self.out)
         self.findings: list[Finding] = []
         self.rows: list[dict[str, Any]] = []
         self.summary: dict[str, Any] = {}
         self.has_rows = False
-        #: The reader of stdout went away (``| head``): the verb goes on for its exit code.
-        self.closed = False
+        self.columns: tuple[str, ...] = ()
+        #: The reader of stdout went away (``| head``), or there is none (``>&-``): the verb
+        #: goes on for its exit code.
+        self.closed = self.out is None
 
     def finding(self, finding: Finding) -> None:
         """Report one finding (printed at once in table form, so long runs show them early)."""
@@ -79,13 +85,14 @@ class Report:
         if self.has_rows:
             sys.stderr.write(f"{finding}\n")
         else:
-            self._write(f"{finding}\n")
+            self.write(f"{finding}\n")
 
-    def _write(self, text: str) -> None:
+    def write(self, text: str) -> None:
+        """Write ``text`` to stdout as it comes; nothing once its reader has gone."""
         if self.closed:
             return
         try:
-            self.out.write(text)
+            (sys.stdout if self._follow_stdout else self.out).write(text)
         except BrokenPipeError:
             self.closed = True
             silence_stdout()
@@ -95,9 +102,13 @@ class Report:
         for finding in findings:
             self.finding(finding)
 
-    def expect_rows(self) -> Report:
-        """Say that this verb prints rows, so findings go to stderr except in JSON."""
+    def expect_rows(self, *columns: str) -> Report:
+        """Say that this verb prints rows, so findings go to stderr except in JSON.
+
+        ``columns`` are the CSV header when there is no row (a header line, not a blank one).
+        """
         self.has_rows = True
+        self.columns = columns
         return self
 
     def row(self, row: Mapping[str, Any]) -> None:
@@ -131,7 +142,7 @@ class Report:
             self.out.write(orjson.dumps(document, option=_JSON_OPTIONS).decode() + "\n")
         elif self.form == "csv":
             if self.has_rows:
-                write_csv(self.out, self.rows)
+                write_csv(self.out, self.rows, () if self.rows else self.columns)
                 for finding in self.findings:
                     sys.stderr.write(f"{finding}\n")
             else:

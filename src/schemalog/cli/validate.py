@@ -50,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
     checker = LineChecker(catalog, set(args.static_field) | static_field_names())
     report = Report("validate", args.format)
     reader = line_reader(args, report)
+    if args.quiet:  # overlong lines are counted as invalid, not printed, like the others
+        reader.on_finding = None
     per_file: dict[str, list[int]] = {path: [0, 0] for path in args.files}
     for line in reader:
         counts = per_file[line.path]
@@ -58,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
         if result.valid:
             continue
         counts[1] += 1
+        reader.not_json += result.not_json
         if not args.quiet:
             report.add_findings(result.findings(line.path, line.number))
     for too_long in reader.findings:

@@ -3,17 +3,16 @@
 A large plain file is split at line boundaries into byte ranges (a few per CPU), scanned by a
 pool of forked worker processes, one per CPU, that take the next range when they finish one;
 every byte is still read once, and the workers' statistics are merged. Compressed input and
-stdin are read by one process.
+stdin are read by one process, and so is a scan by needles (see :mod:`scan`): it spends its time
+in ``bytes.find``, bound by memory bandwidth, where forking workers costs more than it saves.
+The process pool is imported only when it is used, to keep start-up short.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import stat
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any, BinaryIO, Final
 
 from schemalog.exceptions import InputError
@@ -41,6 +40,8 @@ def default_jobs() -> int:
 
 def can_fork() -> bool:
     """Whether worker processes can be forked here (Linux and other POSIX systems)."""
+    import multiprocessing
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -62,7 +63,7 @@ def count(
     scanner = Scanner(filters, period, exact=exact)
     for path in paths:
         ranges = None
-        if jobs > 1 and can_fork():
+        if jobs > 1 and scanner.needles is None and can_fork():
             ranges = _ranges(path, jobs * RANGES_PER_JOB, parallel_from)
         if ranges is not None:
             _count_parallel(scanner, path, ranges, jobs, progress)
@@ -149,6 +150,10 @@ def _count_parallel(
     jobs: int,
     progress: Callable[[int], None] | None,
 ) -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
     _SHARED["count"] = (scanner.filters, scanner.aggregator.period, scanner.exact)
     context = multiprocessing.get_context("fork")
     try:

@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from schemalog.catalog.load import Catalog
+from schemalog.filters.fieldref import FieldRef
 from schemalog.filters.filterdir import FilterFile, filter_paths, read_filter_file
-from schemalog.filters.filters import FieldRef, MetricFilter
+from schemalog.filters.filters import MetricFilter
 from schemalog.filters.jsonpattern import (
     ANY_INDEX,
     MISSING,

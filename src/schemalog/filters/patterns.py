@@ -18,7 +18,7 @@ import re
 from schemalog.exceptions import PatternError
 from schemalog.filters.base import MAX_PATTERN_LENGTH, MatchAll, Pattern
 from schemalog.filters.delimited import parse_delimited
-from schemalog.filters.jsonpattern import parse_json
+from schemalog.filters.jsonparse import parse_json
 from schemalog.filters.lexer import WHITESPACE
 from schemalog.filters.regex import compile_regex
 from schemalog.filters.terms import parse_terms

@@ -55,6 +55,8 @@ class RunReader:
         self.length = length
         self._uniform = envelope_regex(length, capture_time=False)
         self._mixed = envelope_regex(length, capture_time=True)
+        #: Reads a whole envelope line's time key and event type, at the newline before it.
+        self.head = self._mixed.match
 
     def prefix(self, block: bytes, at: int) -> bytes | None:
         """Return the time key of the line starting after the newline at ``at``, if any."""

@@ -6,8 +6,9 @@ parsing lines that cannot change the answer.
 
 **Needles.** When every filter is a JSON filter without ``defaultValue`` whose pattern can only
 match a few exact ``event_type`` values (``{ $.event_type = "a" || $.event_type = "b" }``),
-only the lines that hold one of those strings are looked at (``bytes.find``), then parsed. A
-value that reads as a number is no needle: the line may write the number another way (``4e2``).
+only the lines that hold one of those strings are looked at (``bytes.find``). Such a line in
+the envelope layout below is read like a run line; any other is parsed. A value that reads as a
+number is no needle: the line may write the number another way (``4e2``).
 
 **Envelope runs.** Otherwise each block is cut into *segments*: runs of lines that share a time
 bucket when the input is in time order (found by bisection). A segment whose every line has
@@ -31,44 +32,28 @@ tests check that both give the same answer on random inputs.
 
 from __future__ import annotations
 
-import gc
-import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Final
+from collections.abc import Callable, Iterable
+from typing import BinaryIO, Final
 
 import orjson
 from orjson import JSONDecodeError
 
 from schemalog.filters.aggregate import Aggregator, Stats, TimeKey, prefix_length, time_key
 from schemalog.filters.base import MatchAll
-from schemalog.filters.filters import Datapoint, MetricFilter, Point
+from schemalog.filters.blocks import blocks, line_starts, no_cycle_collection
+from schemalog.filters.filters import MetricFilter
 from schemalog.filters.jsonpattern import MISSING, JsonPattern, load_object
-from schemalog.filters.runs import STAMP_AT, Run, RunReader
-from schemalog.filters.tally import Tally, compile_tally
+from schemalog.filters.plans import Evaluator, Plan, Planner
+from schemalog.filters.runs import EVENT_TYPE_KEY, STAMP_AT, Run, RunReader
 from schemalog.filters.terms import TermsPattern
 
 BLOCK_SIZE: Final = 1 << 22
-PointFunction = Callable[[dict[str, Any]], Point | None]
-#: Plans kept per distinct event type: an input with endless event types keeps memory flat.
-_MAX_PLANS: Final = 4096
 
 
 def _plain_ascii(text: str) -> bool:
     # JSON may escape '/' as '\/', so a needle with '/' could miss its line
     return bool(text) and text.isascii() and text.isprintable() and not set(text) & set('"\\/')
-
-
-@dataclass
-class _Plan:
-    """What one event type means to each JSON filter."""
-
-    #: (filter index, datapoint) decided without reading the event.
-    fixed: list[tuple[int, Datapoint]] = field(default_factory=list)
-    #: Filters that must read the parsed event.
-    parse: list[int] = field(default_factory=list)
 
 
 class Scanner:
@@ -86,16 +71,13 @@ class Scanner:
         self.block_size = block_size
         self.aggregator = Aggregator(filters, period)
         self.exact = exact
+        self.planner = Planner(filters)
         self._length = prefix_length(period)
         self._runs = RunReader(self._length)
-        self._json = [(i, f) for i, f in enumerate(filters) if isinstance(f.pattern, JsonPattern)]
+        self._json = self.planner.json
         self._text = [
             (i, f) for i, f in enumerate(filters) if not isinstance(f.pattern, JsonPattern)
         ]
-        self._plans: dict[bytes | None, _Plan] = {}
-        self._points: dict[tuple[int, str], Callable[[dict[str, Any]], Point | None]] = {}
-        self._needle_regexes: dict[frozenset[bytes], re.Pattern[bytes]] = {}
-        self._tallies: dict[bytes, tuple[Tally | None, list[tuple[int, PointFunction]]]] = {}
         #: Events decided by their event type alone, counted before the filters are applied.
         self._pending: Counter[tuple[TimeKey, bytes | None]] = Counter()
         self.needles = self._needles()
@@ -118,17 +100,17 @@ class Scanner:
 
     def feed(self, stream: BinaryIO, progress: Callable[[int], None] | None = None) -> None:
         """Read ``stream`` to its end; ``progress`` gets the number of bytes of each block."""
-        with _no_cycle_collection():
+        with no_cycle_collection():
             self._feed(stream, progress)
 
     def _feed(self, stream: BinaryIO, progress: Callable[[int], None] | None) -> None:
-        for block, last, size in _blocks(stream, self.block_size):
+        for block, start, last, size in blocks(stream, self.block_size):
             if self.exact:
-                self._exact(block, 0, last)
+                self._exact(block, start, last)
             elif self.needles is not None:
-                self._needle_block(block, last)
+                self._needle_block(block, start, last)
             else:
-                self._envelope_block(block, last)
+                self._envelope_block(block, start, last)
             self._flush()
             if progress is not None:
                 progress(size)
@@ -143,49 +125,39 @@ class Scanner:
             self._line(line)
         self._flush()
 
-    # -- planning ------------------------------------------------------------------------
-
-    def plan(self, event_type: bytes | None) -> _Plan:
+    def plan(self, event_type: bytes | None) -> Plan:
         """Return the plan for an ``event_type`` value (None: the event has no ``event_type``)."""
-        plan = self._plans.get(event_type)
-        if plan is not None:
-            return plan
-        if len(self._plans) >= _MAX_PLANS:
-            self._plans.clear()
-            self._points.clear()
-            self._tallies.clear()
-        known: dict[str, Any] = {
-            "event_type": MISSING if event_type is None else event_type.decode()
-        }
-        plan = _Plan()
-        for index, metric_filter in self._json:
-            pattern = metric_filter.pattern
-            assert isinstance(pattern, JsonPattern)
-            decided = pattern.decide(known)
-            if decided is False:
-                if metric_filter.default_point is not None:
-                    plan.fixed.append((index, metric_filter.default_point))
-            elif decided is True and metric_filter.fixed:
-                point = metric_filter.matched_point(None, None)
-                assert point is not None
-                plan.fixed.append((index, point))
-            else:
-                plan.parse.append(index)
-        self._plans[event_type] = plan
-        return plan
+        return self.planner.plan(event_type)
 
     # -- needles -------------------------------------------------------------------------
 
-    def _needle_block(self, block: bytes, last: int) -> None:
+    def _needle_block(self, block: bytes, start: int, last: int) -> None:
+        """Evaluate the lines holding a needle; an envelope line decided by its type is counted.
+
+        An envelope line (one ``"event_type":`` key) whose event type every filter decides alone
+        is counted from its bytes, like a run; any other line is parsed.
+        """
         assert self.needles is not None
-        for start in _line_starts(block, 0, last, self.needles):
-            self._line(block[start : block.find(b"\n", start)])
+        head = self._runs.head
+        count = block.count
+        find = block.find
+        pending = self._pending
+        plan = self.planner.plan
+        for line_start in line_starts(block, start, last, self.needles):
+            end = find(b"\n", line_start)
+            found = head(block, line_start - 1)
+            if found is None or count(EVENT_TYPE_KEY, line_start, end) != 1:
+                self._line(block[line_start:end])
+                continue
+            key, name = found.groups()
+            pending[key, name] += 1
+            if plan(name).parse:
+                self._evaluate(block[line_start:end], key, name, self.planner.evaluator(name))
 
     # -- envelope runs -------------------------------------------------------------------
 
-    def _envelope_block(self, block: bytes, last: int) -> None:
+    def _envelope_block(self, block: bytes, start: int, last: int) -> None:
         runs = self._runs
-        start = 0
         while start < last:
             end, prefix = runs.segment_end(block, start, last)
             run = None
@@ -212,77 +184,52 @@ class Scanner:
     def _parse_needed(self, block: bytes, start: int, end: int, names: Iterable[bytes]) -> None:
         """Find, parse and evaluate the lines of event types some filter cannot decide alone.
 
-        In a run each line has one ``"event_type":`` key, so each place the needle is found
-        is a line of that event type.
+        In a run each line has one ``"event_type":`` key, so each place the key with its value
+        is found (``bytes.find``, much faster than a regex) is one line of that event type.
         """
-        loads = orjson.loads
-        add = self.aggregator.add
-        series = self.aggregator.series
+        evaluate = self._evaluate
+        find = block.find
+        rfind = block.rfind
         length = self._length
-        chosen = {name: self._tally(name) for name in names}
-        if not chosen:
+        for name in names:
+            evaluator = self.planner.evaluator(name)
+            needle = b"".join((EVENT_TYPE_KEY, b'"', name, b'"'))
+            at = find(needle, start, end)
+            while at >= 0:
+                line_end = find(b"\n", at)
+                line = block[rfind(b"\n", start, at) + 1 : line_end]
+                evaluate(line, line[STAMP_AT : STAMP_AT + length], name, evaluator)
+                at = find(needle, line_end, end)
+
+    def _evaluate(self, line: bytes, key: bytes, name: bytes, evaluator: Evaluator) -> None:
+        """Parse one envelope line of event type ``name`` and add what its filters publish."""
+        try:
+            document = orjson.loads(line)
+        except JSONDecodeError:
+            document = None
+        if type(document) is not dict:  # not an object: no filter matches it
+            for index in self.planner.plan(name).parse:
+                self.aggregator.add(index, key, self.filters[index].default_point)
             return
-        for found in self._needles_of(frozenset(chosen)).finditer(block, start, end):
-            name = found.group(1)
-            tally, points = chosen[name]
-            at = found.start()
-            line = block[block.rfind(b"\n", start, at) + 1 : block.find(b"\n", at)]
-            key = line[STAMP_AT : STAMP_AT + length]
-            try:
-                document = loads(line)
-            except JSONDecodeError:
-                document = None
-            if type(document) is not dict:  # not an object: no filter matches it
-                for index in self.plan(name).parse:
-                    add(index, key, self.filters[index].default_point)
+        tally, points = evaluator
+        series = self.aggregator.series
+        if tally is not None:
+            tally(document, key, series)
+            return
+        for index, point in points:
+            result = point(document)
+            if result is None:
                 continue
-            if tally is not None:
-                tally(document, key, series)
-                continue
-            for index, point in points:
-                result = point(document)
-                if result is None:
-                    continue
-                value, dimensions, _ = result
-                stats = series.get((index, key, dimensions))
-                if stats is None:
-                    stats = series[index, key, dimensions] = Stats()
-                stats.sum += value
-                stats.count += 1
-                if value < stats.min:  # noqa: PLR1730 - a hot loop: no builtin calls
-                    stats.min = value
-                if value > stats.max:  # noqa: PLR1730
-                    stats.max = value
-
-    def _tally(self, name: bytes) -> tuple[Tally | None, list[tuple[int, PointFunction]]]:
-        """Return the generated tally for an event type's parse filters, or their functions."""
-        found = self._tallies.get(name)
-        if found is None:
-            parse = self.plan(name).parse
-            wanted = name.decode()
-            tally = compile_tally(self.filters, parse, wanted)
-            points = [] if tally is not None else [(i, self._point(i, wanted)) for i in parse]
-            found = self._tallies[name] = (tally, points)
-        return found
-
-    def _needles_of(self, names: frozenset[bytes]) -> re.Pattern[bytes]:
-        """Return one regex finding the ``event_type`` keys of any of these event types."""
-        regex = self._needle_regexes.get(names)
-        if regex is None:
-            if len(self._needle_regexes) >= _MAX_PLANS:
-                self._needle_regexes.clear()
-            choices = b"|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
-            regex = re.compile(rb'"event_type":"(' + choices + rb')"')
-            self._needle_regexes[names] = regex
-        return regex
-
-    def _point(self, index: int, event_type: str) -> Callable[[dict[str, Any]], Point | None]:
-        """Return filter ``index``'s datapoint function for events of ``event_type``."""
-        point = self._points.get((index, event_type))
-        if point is None:
-            point = self.filters[index].compile_point({"event_type": event_type})
-            self._points[index, event_type] = point
-        return point
+            value, dimensions, _ = result
+            stats = series.get((index, key, dimensions))
+            if stats is None:
+                stats = series[index, key, dimensions] = Stats()
+            stats.sum += value
+            stats.count += 1
+            if value < stats.min:  # noqa: PLR1730 - a hot loop: no builtin calls
+                stats.min = value
+            if value > stats.max:  # noqa: PLR1730
+                stats.max = value
 
     def _text_filters(
         self, block: bytes, start: int, end: int, lines_per_key: Counter[bytes]
@@ -300,7 +247,7 @@ class Scanner:
             terms = pattern.needles() if isinstance(pattern, TermsPattern) else None
             needles = None if terms is None else tuple(term.encode() for term in terms)
             seen: Counter[bytes] = Counter()
-            for line_start in _line_starts(block, start, end, needles):
+            for line_start in line_starts(block, start, end, needles):
                 line = block[line_start : block.find(b"\n", line_start)]
                 key = line[STAMP_AT : STAMP_AT + length]
                 seen[key] += 1
@@ -346,62 +293,3 @@ class Scanner:
             message = line.decode("utf-8", "replace")
             for index, metric_filter in self._text:
                 add(index, key, metric_filter.datapoint(message))
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector while scanning.
-
-    Parsed events hold no reference cycles, and the collector's passes over the many
-    short-lived objects cost about a tenth of the scan.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _line_starts(
-    block: bytes, start: int, end: int, needles: tuple[bytes, ...] | None
-) -> Iterator[int]:
-    """Yield the start of each line in the segment that holds any needle (every line if None)."""
-    if needles is None:
-        at = start
-        while 0 <= at < end:
-            yield at + 1
-            at = block.find(b"\n", at + 1)
-        return
-    starts: set[int] = set()
-    for needle in needles:
-        at = block.find(needle, start, end)
-        while at >= 0:
-            starts.add(block.rfind(b"\n", start, at) + 1)
-            at = block.find(needle, block.find(b"\n", at), end)
-    yield from sorted(starts)
-
-
-def _blocks(stream: BinaryIO, block_size: int) -> Iterator[tuple[bytes, int, int]]:
-    r"""Yield ``(block, last, bytes read)``: ``block[:last + 1]`` is ``\n line \n ... line \n``.
-
-    Bytes after ``last`` are the start of a line continued in the next block.
-    """
-    rest = b""
-    pending = 0
-    while True:
-        data = stream.read(block_size)
-        pending += len(data)
-        if not data:
-            if rest.strip():
-                yield b"\n" + rest + b"\n", len(rest) + 1, pending
-            return
-        block = b"".join((b"\n", rest, data))
-        last = block.rfind(b"\n")
-        if last == 0:  # no line ends in this block yet
-            rest = block[1:]
-            continue
-        rest = block[last + 1 :]
-        yield block, last, pending
-        pending = 0

@@ -15,7 +15,8 @@ from collections.abc import Callable, Sequence
 from typing import Any, Final
 
 from schemalog.filters.aggregate import Stats
-from schemalog.filters.filters import FieldRef, MetricFilter
+from schemalog.filters.fieldref import FieldRef
+from schemalog.filters.filters import MetricFilter
 from schemalog.filters.jsonpattern import JsonPattern
 from schemalog.filters.values import as_number, as_text
 

@@ -41,7 +41,8 @@ class ProgressBar:
             TransferSpeedColumn,
         )
 
-        console = Console(file=stream if stream is not None else sys.stderr)
+        # soft_wrap: lines printed above the bar (findings) are not broken at its width.
+        console = Console(file=stream if stream is not None else sys.stderr, soft_wrap=True)
         self._progress: RichProgress = Progress(
             BarColumn(),
             DownloadColumn(binary_units=True),
