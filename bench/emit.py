@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import orjson
-from _rows import ratios, report
+from _emit_rows import ROWS, report_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTEXT = {"session_id": "sess-4f2a9c", "user_id": "user-042"}
@@ -211,9 +211,6 @@ def setup_floor(directory: Path, work: Workload) -> Emit:
     return emit
 
 
-SINK = "schemalog (file: sink)"
-FLOOR = "stdlib floor (pre-serialized)"
-PJL = "python-json-logger"
 SETUPS = {
     "schemalog": setup_schemalog,
     "schemalog (file: sink)": setup_schemalog_file_sink,
@@ -321,39 +318,6 @@ def print_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> Non
         print(line.format(*row))
 
 
-#: The rows reported to bench/run.py: (schemalog's route, anchor, issue 17's goal or None).
-ROWS = (
-    ("schemalog", PJL, 0.40),
-    ("schemalog", "structlog (stdlib ProcessorFormatter)", None),
-    ("schemalog", "jupyter_events", None),
-    ("schemalog", FLOOR, None),
-    (SINK, PJL, 0.30),
-    (SINK, FLOOR, 1.1),
-    (SINK, "jupyter_events", 0.09),
-    ("schemalog (stdlib extra=)", PJL, 0.6),
-)
-#: How each route is named in a row.
-ROUTE_NAMES = {
-    "schemalog": "through a FileHandler",
-    SINK: "through the file: sink",
-    "schemalog (stdlib extra=)": "stdlib extra=, through a FileHandler",
-}
-
-
-def report_rows(samples: dict[str, dict[str, list[float]]]) -> None:
-    """Report schemalog's per-round ratios to each anchor as result rows (bench/_rows.py)."""
-    for work, per_library in samples.items():
-        for mine, anchor, goal in ROWS:
-            values = per_library[anchor]
-            report(
-                f"{work} event {ROUTE_NAMES[mine]} / {anchor}",
-                ratios(per_library[mine], values),
-                unit="x",
-                anchor=f"{anchor}, {statistics.median(values):,.0f} ns/event",
-                goal=goal,
-            )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=5_000, help="events per round")
@@ -401,17 +365,14 @@ def main() -> None:
     print_table(
         ("ratio", *(w.name for w in WORKLOADS), "target"),
         [
-            ("schemalog / python-json-logger", *ratio("schemalog", PJL), "<= 0.40"),
-            ("schemalog file: sink / python-json-logger", *ratio(SINK, PJL), "<= 0.30"),
-            (
-                "schemalog extra= / python-json-logger",
-                *ratio("schemalog (stdlib extra=)", "python-json-logger"),
-                "<= 0.6",
+            *(
+                (
+                    f"{mine} / {anchor}",
+                    *ratio(mine, anchor),
+                    "(info)" if goal is None else f"<= {goal}",
+                )
+                for mine, anchor, goal in ROWS
             ),
-            ("schemalog file: sink / jupyter_events", *ratio(SINK, "jupyter_events"), "<= 0.09"),
-            ("schemalog / jupyter_events", *ratio("schemalog", "jupyter_events"), "(info)"),
-            ("schemalog file: sink / stdlib floor", *ratio(SINK, FLOOR), "<= 1.1"),
-            ("schemalog / stdlib floor", *ratio("schemalog", FLOOR), "(info)"),
             ("disabled debug: schemalog / structlog", f"{disabled:.3f}", "", "<= 1.0"),
             ("import schemalog / import structlog", f"{import_ratio:.3f}", "", "<= 2.0"),
             (
