@@ -158,7 +158,7 @@ class Pipeline:
                 logger_context,
                 frame,
                 now,
-                prepared=prepared,
+                prepared,
             )
             if line is None:
                 return
@@ -196,7 +196,6 @@ class Pipeline:
         logger_context: _context.Split = _context.EMPTY,
         frame: FrameType | None = None,
         now: float | None = None,
-        *,
         prepared: frozenset[str] = NO_NAMES,
     ) -> bytes | None:
         """Run one call through the chain and return its line; None when the chain drops it.

@@ -62,29 +62,36 @@ _VALUE_END: Final = re.compile(r"""[\s&,;"'<>()\[\]{}]|\Z""")
 #: Besides the secret words, what a secret in text or a token shape always holds (lower-cased,
 #: everything but letters and digits removed).
 _STEMS: Final = (b"private", b"bearer", b"basic", b"digest", b"negotiate", b"akia", b"asia", b"eyj")
-_NOT_ALNUM: Final = bytes(set(range(256)) - set(b"abcdefghijklmnopqrstuvwxyz0123456789"))
+_NOT_ALNUM: Final = bytes(
+    set(range(256)) - set(b"abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+)
+#: ASCII letters lower-cased, in the same pass that deletes the rest (``bytes.lower`` is ASCII).
+_LOWER: Final = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 
 
 def may_hold_secrets(data: bytes) -> bool:
     """Return whether JSON or text ``data`` may hold a secret-named key or a secret in text.
 
     False is certain: every secret name holds a secret word once case and separators are
-    gone, and so does every key=value the scan masks. Two C-speed passes and one Aho-Corasick
+    gone, and so does every key=value the scan masks. One C-speed pass and one Aho-Corasick
     search for every stem at once, so most strings and large clean values skip the scan and
     the walk.
     """
-    return bool(_stems().find_matches_as_indexes(data.lower().translate(None, _NOT_ALNUM)))
+    searcher = _SEARCHERS.get(len(SECRET_WORD_BYTES)) or _stems()  # no call when built
+    return bool(searcher.find_matches_as_indexes(data.translate(_LOWER, _NOT_ALNUM)))
 
 
-_stem_searcher: list[tuple[int, BytesAhoCorasick]] = []
+#: The searcher for every stem, by the number of secret words it was built for.
+_SEARCHERS: Final[dict[int, BytesAhoCorasick]] = {}
 
 
 def _stems() -> BytesAhoCorasick:
-    """Return one searcher for every stem, rebuilt when secret words were added."""
-    if not _stem_searcher or _stem_searcher[0][0] != len(SECRET_WORD_BYTES):
-        stems = sorted({*_STEMS, *SECRET_WORD_BYTES})
-        _stem_searcher[:] = [(len(SECRET_WORD_BYTES), BytesAhoCorasick(stems))]
-    return _stem_searcher[0][1]
+    """Build the searcher for every stem (again when secret words were added)."""
+    stems = sorted({*_STEMS, *SECRET_WORD_BYTES})
+    searcher = BytesAhoCorasick(stems)
+    _SEARCHERS.clear()
+    _SEARCHERS[len(SECRET_WORD_BYTES)] = searcher
+    return searcher
 
 
 def scrub_text(text: str) -> str:
