@@ -239,3 +239,18 @@ def test_untranslatable_filter_is_a_usage_error(
     code, _, err = run([*command, str(events)], capsys)
     assert code == 2
     assert "filter 'terms' cannot be counted in SQL: pattern 'ERROR' (term patterns)" in err
+
+
+def test_sampled_lines_scale_unless_no_scale(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A line with sample_rate 0.25 counts 4 times; --no-scale counts it once, as AWS does."""
+    sampled = [{**event, "sample_rate": 0.25} for event in EVENTS[:2]]
+    events = write(tmp_path / "e.jsonl", [*sampled, EVENTS[2]])
+    command = ["count", "--filters", str(FILTERS), "--format", "json", "--total", str(events)]
+    for extra, expected in (([], 9), (["--no-scale"], 3), (["--engine", "duckdb"], 9)):
+        code, out, _ = run([*command, *extra], capsys)
+        assert code == 0
+        rows = orjson.loads(out)["rows"]
+        started = [r for r in rows if r["filterName"] == "tool_calls_started"]
+        assert started[0]["SampleCount"] == started[0]["Sum"] == expected

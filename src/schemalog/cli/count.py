@@ -3,8 +3,9 @@
 Streams JSON lines (files, ``-`` for stdin, gzip) through every metric filter of a directory in
 one pass and prints per-filter, per-period statistics: Sum, SampleCount, Minimum, Maximum and
 Average, per dimension set, as CloudWatch would publish them (one row each; the filters that
-counted nothing are listed on stderr and in the JSON summary). Memory stays flat whatever the
-input size.
+counted nothing are listed on stderr and in the JSON summary). A sampled line (with
+``sample_rate``) counts ``1 / sample_rate`` times unless ``--no-scale`` is given. Memory stays
+flat whatever the input size.
 """
 
 from __future__ import annotations
@@ -58,6 +59,13 @@ def register(subparsers: Any) -> None:
         help="parse every line (slower; by default envelope lines are counted from their bytes)",
     )
     parser.add_argument(
+        "--no-scale",
+        dest="scale",
+        action="store_false",
+        help="count each sampled line once, as a metric filter in AWS does (by default a line"
+        " with sample_rate counts 1/sample_rate times)",
+    )
+    parser.add_argument(
         "--engine",
         choices=("local", "duckdb"),
         default="local",
@@ -101,14 +109,18 @@ def run(args: argparse.Namespace) -> int:
     if args.show_sql:  # the query may be meant for paths elsewhere (S3): none is read here
         from schemalog.filters import sql
 
-        sys.stdout.write(_or_usage_error(lambda: sql.count_sql(args.files, filters, args.period)))
+        sys.stdout.write(
+            _or_usage_error(
+                lambda: sql.count_sql(args.files, filters, args.period, scale=args.scale)
+            )
+        )
         return EXIT_OK
     check_inputs(args.files)
     if args.engine == "duckdb":
         from schemalog.filters import sqlengine
 
         aggregator = _or_usage_error(
-            lambda: sqlengine.count_with_duckdb(args.files, filters, args.period)
+            lambda: sqlengine.count_with_duckdb(args.files, filters, args.period, scale=args.scale)
         )
     else:
         aggregator = _count_locally(args, filters)
@@ -139,6 +151,7 @@ def _count_locally(args: argparse.Namespace, filters: list[MetricFilter]) -> Agg
             filters,
             args.period,
             exact=args.exact,
+            scale=args.scale,
             jobs=args.jobs or counting.default_jobs(),
             progress=bar,
         )

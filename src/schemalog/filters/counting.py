@@ -25,7 +25,7 @@ from schemalog.lines.reader import GZIP_MAGIC, STDIN, open_input
 PARALLEL_MIN_BYTES: Final = 32 << 20
 #: Ranges per worker, so that a worker slowed down by other work on the machine holds up less.
 RANGES_PER_JOB: Final = 4
-#: What forked workers inherit from the parent: the filters, period and exactness of a count.
+#: What forked workers inherit from the parent: the filters, period and options of a count.
 _SHARED: dict[str, Any] = {}
 
 
@@ -51,6 +51,7 @@ def count(
     period: int,
     *,
     exact: bool = False,
+    scale: bool = True,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
     parallel_from: int = PARALLEL_MIN_BYTES,
@@ -58,9 +59,10 @@ def count(
     """Scan every input through ``filters``; return the aggregated statistics.
 
     A plain file of at least ``parallel_from`` bytes is split across ``jobs`` processes.
+    ``scale``: a sampled line counts ``1 / sample_rate`` times (:mod:`scan`); else once.
     Raises InputError naming the input that cannot be read.
     """
-    scanner = Scanner(filters, period, exact=exact)
+    scanner = Scanner(filters, period, exact=exact, scale=scale)
     for path in paths:
         ranges = None
         if jobs > 1 and scanner.needles is None and can_fork():
@@ -135,8 +137,8 @@ class _Range:
 def _scan_range(job: tuple[str, int, int]) -> tuple[Any, int]:
     """Scan ``[start, end)`` of a file in a worker; return its series and the bytes read."""
     path, start, end = job
-    filters, period, exact = _SHARED["count"]
-    scanner = Scanner(filters, period, exact=exact)
+    filters, period, exact, scale = _SHARED["count"]
+    scanner = Scanner(filters, period, exact=exact, scale=scale)
     with open(path, "rb") as handle:
         handle.seek(start)
         scanner.feed(_Range(handle, end))  # type: ignore[arg-type]
@@ -154,7 +156,7 @@ def _count_parallel(
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
-    _SHARED["count"] = (scanner.filters, scanner.aggregator.period, scanner.exact)
+    _SHARED["count"] = (scanner.filters, scanner.aggregator.period, scanner.exact, scanner.scale)
     context = multiprocessing.get_context("fork")
     try:
         with ProcessPoolExecutor(min(jobs, len(ranges)), mp_context=context) as pool:

@@ -28,11 +28,17 @@ line. The shortcuts assume that a line starting with a valid envelope and ending
 valid JSON, that ``event_type`` values are not written with ``\\u`` escapes, and that
 ``timestamp`` is not repeated in one object; ``exact=True`` parses every line instead. The
 tests check that both give the same answer on random inputs.
+
+**Sampled lines.** A line with ``sample_rate`` (a sampled event type, docs/guide.md
+"Sampling") stands for ``1 / sample_rate`` events: with ``scale`` (the default) each of its
+datapoints is added with that weight, so Sum and SampleCount estimate the events before
+sampling (Minimum and Maximum are unchanged). A block that holds ``"sample_rate"`` anywhere is
+read line by line; ``scale=False`` counts raw lines, as a metric filter in AWS does.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from typing import BinaryIO, Final
 
@@ -47,8 +53,11 @@ from schemalog.filters.jsonpattern import MISSING, JsonPattern, load_object
 from schemalog.filters.plans import Evaluator, Plan, Planner
 from schemalog.filters.runs import EVENT_TYPE_KEY, STAMP_AT, Run, RunReader
 from schemalog.filters.terms import TermsPattern
+from schemalog.record import sample_weight
 
 BLOCK_SIZE: Final = 1 << 22
+#: A block holding this is read line by line, so that each sampled line gets its weight.
+SAMPLE_RATE_KEY: Final = b'"sample_rate"'
 
 
 def _plain_ascii(text: str) -> bool:
@@ -65,12 +74,15 @@ class Scanner:
         period: int,
         *,
         exact: bool = False,
+        scale: bool = True,
         block_size: int = BLOCK_SIZE,
     ) -> None:
         self.filters = filters
         self.block_size = block_size
         self.aggregator = Aggregator(filters, period)
         self.exact = exact
+        #: Whether a sampled line's datapoints count ``1 / sample_rate`` times (module doc).
+        self.scale = scale
         self.planner = Planner(filters)
         self._length = prefix_length(period)
         self._runs = RunReader(self._length)
@@ -79,7 +91,7 @@ class Scanner:
             (i, f) for i, f in enumerate(filters) if not isinstance(f.pattern, JsonPattern)
         ]
         #: Events decided by their event type alone, counted before the filters are applied.
-        self._pending: Counter[tuple[TimeKey, bytes | None]] = Counter()
+        self._pending: defaultdict[tuple[TimeKey, bytes | None], float] = defaultdict(int)
         self.needles = self._needles()
 
     def _needles(self) -> tuple[bytes, ...] | None:
@@ -105,7 +117,7 @@ class Scanner:
 
     def _feed(self, stream: BinaryIO, progress: Callable[[int], None] | None) -> None:
         for block, start, last, size in blocks(stream, self.block_size):
-            if self.exact:
+            if self.exact or (self.scale and block.find(SAMPLE_RATE_KEY, start, last) >= 0):
                 self._exact(block, start, last)
             elif self.needles is not None:
                 self._needle_block(block, start, last)
@@ -175,7 +187,7 @@ class Scanner:
         self._parse_needed(block, start, end, [n for n in run.by_type if self.plan(n).parse])
         self._text_filters(block, start, end, run.per_key)
 
-    def _apply_counts(self, counts: Iterable[tuple[tuple[TimeKey, bytes | None], int]]) -> None:
+    def _apply_counts(self, counts: Iterable[tuple[tuple[TimeKey, bytes | None], float]]) -> None:
         add = self.aggregator.add
         for (key, event_type), n in counts:
             for index, point in self.plan(event_type).fixed:
@@ -271,25 +283,27 @@ class Scanner:
         add = self.aggregator.add
         document = load_object(line) if line.lstrip()[:1] == b"{" else None
         key: TimeKey = None
+        weight: float = 1
         if document is not None:
             stamp = document.get("timestamp")
             if isinstance(stamp, str):
                 key = time_key(stamp, self._length)
+            weight = sample_weight(document) if self.scale else 1
             event_type = document.get("event_type", MISSING)
             if event_type is MISSING or isinstance(event_type, str):
                 encoded = event_type.encode() if isinstance(event_type, str) else None
                 plan = self.plan(encoded)
                 if plan.fixed:
-                    self._pending[key, encoded] += 1
+                    self._pending[key, encoded] += weight
                 for index in plan.parse:
-                    add(index, key, self.filters[index].datapoint_for_document(document))
+                    add(index, key, self.filters[index].datapoint_for_document(document), weight)
             else:
                 for index, metric_filter in self._json:
-                    add(index, key, metric_filter.datapoint_for_document(document))
+                    add(index, key, metric_filter.datapoint_for_document(document), weight)
         else:
             for index, metric_filter in self._json:
                 add(index, key, metric_filter.default_point)
         if self._text:
             message = line.decode("utf-8", "replace")
             for index, metric_filter in self._text:
-                add(index, key, metric_filter.datapoint(message))
+                add(index, key, metric_filter.datapoint(message), weight)
