@@ -107,7 +107,7 @@ def test_weighted_sum_counts_sampled_events_as_count_does(
     import random
 
     import schemalog
-    from tests.storage.conftest import SCHEMAS
+    from tests.conftest import SCHEMAS
 
     path = tmp_path / "sampled.jsonl"
     random.seed(42)  # the sampler's draws
