@@ -14,6 +14,7 @@ import pytest
 
 from schemalog.exceptions import InputError
 from schemalog.filters import counting
+from schemalog.filters.blocks import LineCounts
 from schemalog.filters.counting import count, default_jobs, input_size
 from tests.filters.cases import metric
 
@@ -195,3 +196,28 @@ def test_sampled_pipeline_output_scales_back(tmp_path: Path) -> None:
     assert sum(r.stats.count for r in raw) == len(out.read_bytes().splitlines())
     # The estimate is near what was logged (1333 pings, 667 pongs): a sanity bound, not exact.
     assert abs(expected["ping"] - 1333) < 250 and abs(expected["pong"] - 667) < 120
+
+
+@pytest.mark.skipif(not counting.can_fork(), reason="workers are forked (POSIX)")
+def test_long_and_non_json_lines_counted_the_same_in_parallel(tmp_path: Path) -> None:
+    """Split across workers, overlong lines keep their file line numbers and counts add up."""
+    path = tmp_path / "events.jsonl"
+    data = write_events(path, 3000)
+    rows = data.splitlines()
+    rows[100] = b"x" * 5000  # over the limit
+    rows[2500] = b"y" * 5000
+    rows[1200] = b"plain text"
+    path.write_bytes(b"\n".join(rows) + b"\n")
+    results = []
+    found: list[tuple[str, int, int]] = []
+    for jobs in (1, 2):
+        counts = LineCounts()
+        found.clear()
+        aggregator = count(
+            [str(path)], FILTERS, 60, max_line_bytes=4096, jobs=jobs, parallel_from=1,
+            counts=counts, too_long=lambda *where: found.append(where),
+        )  # fmt: skip
+        results.append(aggregator.rows(total=True))
+        assert found == [(str(path), 101, 5000), (str(path), 2501, 5000)]
+        assert (counts.lines, counts.not_json, len(counts.too_long)) == (3000, 1, 2)
+    assert [r.stats for r in results[0]] == [r.stats for r in results[1]]

@@ -40,14 +40,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from typing import BinaryIO, Final
+from typing import Any, BinaryIO, Final
 
 import orjson
 from orjson import JSONDecodeError
 
 from schemalog.filters.aggregate import Aggregator, Stats, TimeKey, prefix_length, time_key
 from schemalog.filters.base import MatchAll
-from schemalog.filters.blocks import blocks, line_starts, no_cycle_collection
+from schemalog.filters.blocks import LineCounts, blocks, line_starts, no_cycle_collection
 from schemalog.filters.filters import MetricFilter
 from schemalog.filters.jsonpattern import MISSING, JsonPattern, load_object
 from schemalog.filters.plans import Evaluator, Plan, Planner
@@ -76,6 +76,7 @@ class Scanner:
         exact: bool = False,
         scale: bool = True,
         block_size: int = BLOCK_SIZE,
+        max_line_bytes: int | None = None,
     ) -> None:
         self.filters = filters
         self.block_size = block_size
@@ -83,6 +84,10 @@ class Scanner:
         self.exact = exact
         #: Whether a sampled line's datapoints count ``1 / sample_rate`` times (module doc).
         self.scale = scale
+        #: Longer lines are skipped and counted, never held whole (:func:`blocks.blocks`).
+        self.max_line_bytes = max_line_bytes
+        #: Lines read, not JSON, too long: of the inputs fed so far.
+        self.counts = LineCounts()
         self.planner = Planner(filters)
         self._length = prefix_length(period)
         self._runs = RunReader(self._length)
@@ -116,7 +121,8 @@ class Scanner:
             self._feed(stream, progress)
 
     def _feed(self, stream: BinaryIO, progress: Callable[[int], None] | None) -> None:
-        for block, start, last, size in blocks(stream, self.block_size):
+        chunks = blocks(stream, self.block_size, self.max_line_bytes, self.counts)
+        for block, start, last, size in chunks:
             if self.exact or (self.scale and block.find(SAMPLE_RATE_KEY, start, last) >= 0):
                 self._exact(block, start, last)
             elif self.needles is not None:
@@ -220,6 +226,7 @@ class Scanner:
         except JSONDecodeError:
             document = None
         if type(document) is not dict:  # not an object: no filter matches it
+            self.counts.not_json += 1
             for index in self.planner.plan(name).parse:
                 self.aggregator.add(index, key, self.filters[index].default_point)
             return
@@ -275,13 +282,23 @@ class Scanner:
         for line in block[start + 1 : end].split(b"\n"):
             self._line(line)
 
+    def _document(self, line: bytes) -> dict[str, Any] | None:
+        """Parse a line; count it as not JSON when it starts with ``{`` but is no object.
+
+        Lines that do not start with ``{`` are counted by their block (:class:`LineCounts`).
+        """
+        document = load_object(line) if line.lstrip()[:1] == b"{" else None
+        if document is None and line[:1] == b"{":
+            self.counts.not_json += 1
+        return document
+
     def _line(self, line: bytes) -> None:
         """Evaluate every filter on one line, parsing it."""
         line = line.rstrip(b"\r\n")
         if not line.strip():
             return
         add = self.aggregator.add
-        document = load_object(line) if line.lstrip()[:1] == b"{" else None
+        document = self._document(line)
         key: TimeKey = None
         weight: float = 1
         if document is not None:
