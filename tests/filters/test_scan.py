@@ -114,6 +114,10 @@ def both_ways(
     fast.feed(io.BytesIO(data))
     exact = Scanner(filters, period, exact=True, block_size=block)
     exact.feed(io.BytesIO(data))
+    # Every path counts the lines; the ones not JSON where it looks at every line (module doc).
+    assert (fast.counts.lines, fast.counts.physical) == (exact.counts.lines, exact.counts.physical)
+    if fast.needles is None:
+        assert fast.counts.not_json == exact.counts.not_json
     return summary(fast), summary(exact)
 
 
@@ -140,6 +144,19 @@ def test_fast_paths_equal_parsing_every_line(
     for number_filter in NUMBER_FILTERS:  # one at a time: each alone could take needles
         fast, exact = both_ways([number_filter], data, period, block)
         assert fast == exact
+
+
+def test_lines_that_are_not_json_are_counted() -> None:
+    """Plain text, blank lines and broken objects: counted as LineReader counts them."""
+    data = b"\n".join([
+        envelope(STAMPS[0], "a", {}), b"plain a", b"", b"  ", b'{"event_type":"a"', b"[1]",
+        envelope(STAMPS[0], "b_error", {}),
+    ]) + b"\n"  # fmt: skip
+    for filters in (MIXED_FILTERS, NEEDLE_FILTERS):
+        for exact in (False, True):
+            scanner = Scanner(filters, 60, exact=exact)
+            scanner.feed(io.BytesIO(data))
+            assert (scanner.counts.lines, scanner.counts.not_json) == (5, 3)
 
 
 def test_needles_chosen_only_when_safe() -> None:

@@ -7,10 +7,14 @@ after a newline and ends before one, and can be sliced out of the block without 
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import BinaryIO, Final
+
+#: A line that does not start with ``{`` (a blank line included).
+_ODD_LINE: Final = re.compile(rb"\n[^{]")
 
 
 @dataclass
@@ -19,8 +23,9 @@ class LineCounts:
 
     ``lines`` counts non-blank lines (overlong ones included), as the command line's
     LineReader does. A line is counted as not JSON when it does not start with ``{``, or
-    when the scanner parses it and finds no JSON object (lines counted from their bytes are
-    taken to be JSON, see :mod:`scan`). ``too_long`` holds ``(line number, bytes)``.
+    when the scanner parses it and finds no JSON object (lines it counts from their bytes, or
+    does not look at, are taken to be JSON when they start with ``{``: see :mod:`scan`).
+    ``too_long`` holds ``(line number, bytes)``; the scanner keeps ``physical`` up to date.
     """
 
     lines: int = 0
@@ -37,15 +42,25 @@ class LineCounts:
         self.physical += other.physical
 
     def read(self, block: bytes, start: int, last: int) -> None:
-        r"""Count the lines of ``\n line \n ... line \n`` between ``start`` and ``last``."""
-        count = block.count
-        physical = count(b"\n", start, last)
-        blank = count(b"\n\n", start, last + 1)
-        if blank and count(b"\n\n\n", start, last + 1):  # runs of blank lines: one by one
-            blank = block[start + 1 : last].split(b"\n").count(b"")
+        r"""Count the lines of ``\n line \n ... line \n`` between ``start`` and ``last``.
+
+        Costs one pass at memory speed (two when a line does not start with ``{``), for the
+        scans that do not look at every line.
+        """
+        physical = block.count(b"\n", start, last)
         self.physical += physical
-        self.lines += physical - blank
-        self.not_json += physical - blank - count(b"\n{", start, last)
+        if _ODD_LINE.search(block, start, last + 1) is None:  # every line starts with {
+            self.lines += physical
+            return
+        for line in block[start + 1 : last].split(b"\n"):
+            self.line(line)
+
+    def line(self, line: bytes) -> None:
+        """Count one line that was read (its physical count is the caller's)."""
+        if line.strip():
+            self.lines += 1
+            if line[:1] != b"{":
+                self.not_json += 1
 
     def skipped(self, size: int) -> None:
         """Count one line over the limit, of ``size`` bytes (its newline left out), skipped."""
@@ -62,17 +77,16 @@ def blocks(
     A block is what one read returns, not a copy: the line that straddles two reads is yielded
     on its own, in a small block of its own. With ``limit``, a line longer than ``limit`` bytes
     is left out (never held whole: at most one read of it is in memory) and counted in
-    ``counts``, which also counts the lines yielded.
+    ``counts``; the caller counts the lines of each block yielded before taking the next, so
+    that line numbers add up.
     """
     counts = LineCounts() if counts is None else counts
     for block, start, last, size in _blocks(stream, block_size, limit, counts):
         pieces = _short_pieces(block, start, last, limit) if limit is not None else None
         if pieces is None:
-            counts.read(block, start, last)
             yield block, start, last, size
             continue
         for index, (begin, end) in enumerate(pieces):
-            counts.read(block, begin, end)
             yield block, begin, end, size if index == len(pieces) - 1 else 0
             if index < len(pieces) - 1:
                 after = pieces[index + 1][0]

@@ -32,8 +32,14 @@ tests check that both give the same answer on random inputs.
 **Sampled lines.** A line with ``sample_rate`` (a sampled event type, docs/guide.md
 "Sampling") stands for ``1 / sample_rate`` events: with ``scale`` (the default) each of its
 datapoints is added with that weight, so Sum and SampleCount estimate the events before
-sampling (Minimum and Maximum are unchanged). A block that holds ``"sample_rate"`` anywhere is
-read line by line; ``scale=False`` counts raw lines, as a metric filter in AWS does.
+sampling (Minimum and Maximum are unchanged). A needle line holding ``"sample_rate"`` is
+parsed, and a block of envelope runs holding it anywhere is read line by line; ``scale=False``
+counts raw lines, as a metric filter in AWS does.
+
+**Lines.** :class:`LineCounts` counts the lines read, those that are not JSON and those over
+``max_line_bytes`` (left out by :func:`blocks`). Lines read line by line are counted one by
+one; a run's lines are its envelope lines; a needle block is counted by one ``count`` of its
+newlines and one search for a line that does not start with ``{`` (then line by line).
 """
 
 from __future__ import annotations
@@ -56,7 +62,7 @@ from schemalog.filters.terms import TermsPattern
 from schemalog.record import sample_weight
 
 BLOCK_SIZE: Final = 1 << 22
-#: A block holding this is read line by line, so that each sampled line gets its weight.
+#: A line holding this is parsed (a block of runs holding it: line by line), to be weighed.
 SAMPLE_RATE_KEY: Final = b'"sample_rate"'
 
 
@@ -123,10 +129,13 @@ class Scanner:
     def _feed(self, stream: BinaryIO, progress: Callable[[int], None] | None) -> None:
         chunks = blocks(stream, self.block_size, self.max_line_bytes, self.counts)
         for block, start, last, size in chunks:
-            if self.exact or (self.scale and block.find(SAMPLE_RATE_KEY, start, last) >= 0):
+            if self.exact:
                 self._exact(block, start, last)
             elif self.needles is not None:
+                self.counts.read(block, start, last)
                 self._needle_block(block, start, last)
+            elif self.scale and block.find(SAMPLE_RATE_KEY, start, last) >= 0:
+                self._exact(block, start, last)
             else:
                 self._envelope_block(block, start, last)
             self._flush()
@@ -161,10 +170,15 @@ class Scanner:
         find = block.find
         pending = self._pending
         plan = self.planner.plan
+        sampled = SAMPLE_RATE_KEY if self.scale else b"\n"  # a line holds no newline
         for line_start in line_starts(block, start, last, self.needles):
             end = find(b"\n", line_start)
             found = head(block, line_start - 1)
-            if found is None or count(EVENT_TYPE_KEY, line_start, end) != 1:
+            if (
+                found is None
+                or count(EVENT_TYPE_KEY, line_start, end) != 1
+                or find(sampled, line_start, end) >= 0
+            ):
                 self._line(block[line_start:end])
                 continue
             key, name = found.groups()
@@ -189,6 +203,9 @@ class Scanner:
 
     def _run(self, block: bytes, start: int, end: int, run: Run) -> None:
         """Count a run: decided events from its counts, the others by parsing their lines."""
+        lines = sum(run.by_type.values())
+        self.counts.physical += lines
+        self.counts.lines += lines
         self._apply_counts(run.counts.items())
         self._parse_needed(block, start, end, [n for n in run.by_type if self.plan(n).parse])
         self._text_filters(block, start, end, run.per_key)
@@ -279,7 +296,13 @@ class Scanner:
     # -- one line at a time --------------------------------------------------------------
 
     def _exact(self, block: bytes, start: int, end: int) -> None:
-        for line in block[start + 1 : end].split(b"\n"):
+        if start == end:
+            return
+        counts = self.counts
+        lines = block[start + 1 : end].split(b"\n")
+        counts.physical += len(lines)
+        for line in lines:
+            counts.line(line)
             self._line(line)
 
     def _document(self, line: bytes) -> dict[str, Any] | None:
