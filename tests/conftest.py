@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -92,3 +94,36 @@ def restore_secret_names() -> Iterator[None]:
     SECRET_WORDS.update(saved)
     SECRET_WORD_BYTES[:] = saved_bytes
     SECRET_NAME_VERDICTS.clear()
+
+
+_FORK_WHILE_HELD = """
+import os, signal, threading
+{setup}
+held, release = threading.Event(), threading.Event()
+def hold():
+    with {lock}:
+        held.set()
+        release.wait()
+threading.Thread(target=hold, daemon=True).start()
+held.wait()
+pid = os.fork()
+if pid == 0:
+    signal.alarm(5)  # a child that hangs ends, and fails the test
+    {child}
+    os._exit(0)
+release.set()
+print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+"""
+
+
+def fork_while_held(setup: str, lock: str, child: str) -> tuple[str, str]:
+    """Fork while another thread holds ``lock``; run ``child`` in the child.
+
+    Returns the script's stdout, whose last line is the child's exit code (``"0"``, or
+    ``"-14"`` if it hung), and its stderr.
+    """
+    script = _FORK_WHILE_HELD.format(setup=setup, lock=lock, child=child)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=20, check=False
+    )
+    return result.stdout, result.stderr

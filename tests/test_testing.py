@@ -58,6 +58,26 @@ def test_capture_sees_debug_while_sinks_keep_their_level(schemas_dir: Path) -> N
     assert logging.getLogger().level == logging.INFO  # back to the configured level
 
 
+def test_sinks_configured_before_the_capture_keep_their_level(schemas_dir: Path) -> None:
+    """A sink configure() installed before capturing writes no debug record during it."""
+    written: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            written.append(record)
+
+    sink = Keep()
+    schemalog.configure(sinks=[sink], schemas=schemas_dir, level="info")
+    with capture_events() as events:
+        log = schemalog.get_logger("app")
+        log.debug("cache_hit", cache_expires_in_seconds=1)
+        logging.getLogger("lib").debug("chatty")
+        log.info("cache_miss")
+    assert events.event_types == ["cache_hit", "cache_miss"]
+    assert [record.levelno for record in written] == [logging.INFO]
+    assert sink.level == logging.NOTSET  # as configure() left it
+
+
 def test_stdlib_extra_events_are_captured(schemas_dir: Path) -> None:
     """A stdlib record whose extra carries event_type is captured as the event it is."""
     schemalog.configure(sinks=[], schemas=schemas_dir)

@@ -33,7 +33,7 @@ from typing import Any
 import orjson
 
 from schemalog._core import settings, state, stdlib
-from schemalog._core.configure import auto_configure
+from schemalog._core.configure import auto_configure, installed_sinks
 from schemalog._core.event import LINE_ATTRIBUTE
 
 __all__ = ["CaptureHandler", "CapturedEvents", "capture_events"]
@@ -111,6 +111,8 @@ def capture_events() -> Iterator[CapturedEvents]:
     handler = CaptureHandler(events)
     root = logging.getLogger()
     saved = (root.level, state.min_level, state.capture_level)
+    # the sinks configure() installed before the capture keep the configured level
+    held = [] if saved[2] is not None else _hold_level(pipeline.settings.level)
     state.capture_level = logging.DEBUG
     root.addHandler(handler)
     root.setLevel(logging.DEBUG)
@@ -119,6 +121,8 @@ def capture_events() -> Iterator[CapturedEvents]:
         yield events
     finally:
         root.removeHandler(handler)
+        for sink in held:
+            sink.setLevel(logging.NOTSET)
         state.capture_level = saved[2]
         if saved[2] is None:  # the outermost capture: back to the configured levels
             configured = state.pipeline
@@ -128,6 +132,14 @@ def capture_events() -> Iterator[CapturedEvents]:
             else:  # configure() ran inside the block
                 root.setLevel(configured.settings.level)
                 state.set_min_level(configured.settings.level)
+
+
+def _hold_level(level: int) -> list[logging.Handler]:
+    """Give installed sinks without a level of their own ``level``; return those changed."""
+    held = [sink for sink in installed_sinks() if sink.level == logging.NOTSET]
+    for sink in held:
+        sink.setLevel(level)
+    return held
 
 
 def _open_root_level() -> None:

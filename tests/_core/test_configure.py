@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import logging.config
 import sys
+import threading
 from pathlib import Path
 
 import orjson
@@ -13,7 +14,7 @@ import pytest
 import schemalog
 from schemalog._core import configure as config
 from schemalog._core import state
-from tests.conftest import LineCollector
+from tests.conftest import LineCollector, fork_while_held
 
 
 def test_configure_installs_sinks_on_root_and_replaces_them(
@@ -108,6 +109,34 @@ def test_dict_config_wires_handlers_and_formatter_by_dotted_path(
         assert all(r["service"] == "dc" for r in records)
 
 
+def test_configure_again_loses_no_event_of_a_logging_thread(
+    tmp_path: Path, schemas_dir: Path
+) -> None:
+    """While configure() replaces the sinks, another thread's events all reach the new ones."""
+    path = tmp_path / "events.jsonl"
+    schemalog.configure(sinks=[f"file:{path}"], schemas=schemas_dir)
+    stop = threading.Event()
+    calls = 0
+
+    def log_until_stopped() -> None:
+        nonlocal calls
+        log = schemalog.get_logger("worker")
+        while not stop.is_set():
+            log.info("cache_hit", cache_expires_in_seconds=calls)
+            calls += 1
+
+    worker = threading.Thread(target=log_until_stopped)
+    worker.start()
+    try:
+        for _ in range(4):
+            schemalog.configure(sinks=[f"file:{path}"], schemas=schemas_dir)
+    finally:
+        stop.set()
+        worker.join()
+    written = [orjson.loads(line)["cache_expires_in_seconds"] for line in path.open("rb")]
+    assert calls > 0 and written == list(range(calls))
+
+
 def test_shutdown_removes_and_closes_sinks(tmp_path: Path, schemas_dir: Path) -> None:
     """shutdown() flushes, closes and removes the sinks configure() installed."""
     schemalog.configure(sinks=[f"file:{tmp_path / 'x.jsonl'}"], schemas=schemas_dir)
@@ -174,3 +203,15 @@ def test_any_order_of_set_up_writes_each_event_once_per_sink(
     assert [r["event_id"] for r in written] == [r["event_id"] for r in printed]
     for handler in root.handlers:
         handler.close()
+
+
+def test_a_child_forked_during_first_use_configures_itself(schemas_dir: Path) -> None:
+    """A fork while another thread configures on first use leaves the child able to log."""
+    stdout, stderr = fork_while_held(
+        f"os.environ['SCHEMALOG_SCHEMAS'] = {str(schemas_dir)!r}\n"
+        "import schemalog\nfrom schemalog._core import configure",
+        "configure._first_use_lock",  # as a slow first use (loading the catalog) holds it
+        "schemalog.get_logger('child').info('cache_miss')",
+    )
+    assert stdout.splitlines()[-1] == "0", stderr
+    assert '"event_type":"cache_miss"' in stdout

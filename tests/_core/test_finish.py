@@ -31,6 +31,18 @@ def test_redact_without_schema_redacts_secret_names() -> None:
     assert event.fields == {"password": "[REDACTED]", "nested": {"api_key": "[REDACTED]"}, "n": 1}
 
 
+def test_redact_masks_secret_named_context() -> None:
+    """Context (a declared context field, a processor's addition) is redacted by key as well."""
+    event = _event(n=1)
+    event.context = {"session_id": "s", "auth_token": "t0k3n", "user_id": {"password": "p"}}
+    event = _run(make_redact(Redactor()), event)
+    assert event.context == {
+        "session_id": "s",
+        "auth_token": "[REDACTED]",
+        "user_id": {"password": "[REDACTED]"},
+    }
+
+
 def test_render_orders_the_record_envelope_first() -> None:
     """The line is the envelope in the documented order, then static fields, message, fields."""
     event = _event(n=1)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import logging.config
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
@@ -72,27 +74,39 @@ def _dict_config(path: Path, formatter: dict[str, object], schemas_dir: Path) ->
     )
 
 
-@pytest.mark.parametrize(
+EITHER_FORMATTER = pytest.mark.parametrize(
     "formatter",
     [{"()": "schemalog.JsonFormatter"}, {"()": "pythonjsonlogger.json.JsonFormatter"}],
     ids=["schemalog", "python-json-logger"],
 )
-def test_event_filter_makes_one_flat_line_with_either_formatter(
-    formatter: dict[str, object], schemas_dir: Path, tmp_path: Path
-) -> None:
-    """DictConfig + EventFilter: flat envelope and fields, plain message, nothing double-encoded."""
+
+
+@contextmanager
+def _adopting(
+    path: Path, formatter: dict[str, object], schemas_dir: Path
+) -> Iterator[logging.Logger]:
+    """Yield the ``adopt`` logger of a kept dictConfig (EventFilter, ``formatter``) on ``path``."""
     schemalog.configure(sinks=[], schemas=schemas_dir, on_invalid="keep")
-    path = tmp_path / "events.jsonl"
     _dict_config(path, formatter, schemas_dir)
     log = logging.getLogger("adopt")
     try:
-        log.info("refreshed %d models", 3, extra={"job": "nightly", "password": "hunter2"})
-        schemalog.get_logger("adopt").info("cache_refresh", model_count=7)
+        yield log
     finally:
         for handler in log.handlers:
             handler.close()
         log.handlers.clear()
         log.propagate = True
+
+
+@EITHER_FORMATTER
+def test_event_filter_makes_one_flat_line_with_either_formatter(
+    formatter: dict[str, object], schemas_dir: Path, tmp_path: Path
+) -> None:
+    """DictConfig + EventFilter: flat envelope and fields, plain message, nothing double-encoded."""
+    path = tmp_path / "events.jsonl"
+    with _adopting(path, formatter, schemas_dir) as log:
+        log.info("refreshed %d models", 3, extra={"job": "nightly", "password": "hunter2"})
+        schemalog.get_logger("adopt").info("cache_refresh", model_count=7)
     lines = path.read_text().splitlines()
     assert "hunter2" not in path.read_text()
     stdlib, cataloged = (orjson.loads(line) for line in lines)
@@ -107,6 +121,25 @@ def test_event_filter_makes_one_flat_line_with_either_formatter(
         assert isinstance(record["event_id"], str)
         assert not any(key.startswith(("_schemalog", "schemalog_")) for key in record)
         assert not str(record.get("message", "")).startswith("{")
+
+
+@EITHER_FORMATTER
+def test_event_filter_leaves_one_scanned_traceback_and_stack(
+    formatter: dict[str, object], schemas_dir: Path, tmp_path: Path
+) -> None:
+    """With EventFilter a traceback or stack is written once, as scanned, by either formatter."""
+    path = tmp_path / "events.jsonl"
+    with _adopting(path, formatter, schemas_dir) as log:
+        try:
+            raise ValueError("password=hunter2")
+        except ValueError:
+            log.exception("failed")
+        log.info("here", stack_info=True)
+    assert "hunter2" not in path.read_text()
+    failed, here = (orjson.loads(line) for line in path.read_text().splitlines())
+    assert "ValueError: password=[REDACTED]" in failed["exception"]
+    assert here["stack"].startswith("Stack (most recent call last):")
+    assert not {"exc_info", "stack_info"} & (failed.keys() | here.keys())
 
 
 def test_json_formatter_takes_python_json_loggers_options(schemas_dir: Path) -> None:

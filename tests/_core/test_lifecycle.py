@@ -80,6 +80,29 @@ def test_fork_hooks_run_in_the_child_only() -> None:
     assert lines[0].startswith("child-hook") and child_pid != parent_pid
 
 
+def test_before_fork_hooks_run_in_the_forking_thread_before_logging_locks() -> None:
+    """A before-fork hook runs once per fork, in the parent, while the logging lock is free."""
+    result = _run(
+        """
+        import logging, os, threading
+        from schemalog._core import lifecycle
+        def hook():
+            # another thread may log meanwhile: logging must not hold its lock yet
+            worker = threading.Thread(target=logging.getLogger("x").setLevel, args=(10,))
+            worker.start()
+            worker.join(5)
+            print(f"before {os.getpid()} {worker.is_alive()}", flush=True)
+        lifecycle.before_fork(hook)
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+        """
+    )
+    words = result.stdout.split()
+    assert len(words) == 3 and words[0] == "before" and words[2] == "False", result.stderr
+
+
 def test_a_forked_child_runs_its_own_exit_hooks() -> None:
     """Exit hooks inherited by a child run again when the child exits normally."""
     result = _run(

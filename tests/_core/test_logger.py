@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import pytest
+
 import schemalog
 from schemalog._core.logger import BoundLogger
 from tests.conftest import LineCollector
@@ -92,3 +94,21 @@ def test_unconfigured_logger_configures_itself(
     schemalog.get_logger("first").info("cache_miss")
     out = capsys.readouterr().out  # type: ignore[attr-defined]
     assert '"service":"auto"' in out and '"event_type":"cache_miss"' in out
+
+
+def test_log_takes_level_names_and_never_raises_on_a_bad_level(collector: LineCollector) -> None:
+    """log() takes "warning" as well as 30; an unknown level is counted and reported, not raised."""
+    log = schemalog.get_logger("app")
+    log.log("warning", "cache_miss")
+    log.log(logging.ERROR, "cache_miss")
+    log.log("loud", "cache_miss")
+    log.log(None, "cache_miss")  # type: ignore[arg-type]  # a careless caller
+    assert [record["level"] for record in collector.records] == ["warning", "error"]
+    assert schemalog.stats()["dropped:bad_level"] == 2
+
+
+def test_log_with_a_bad_level_raises_under_raise(schemas_dir: Path) -> None:
+    """Under on_invalid="raise" an unknown level is a TypeError naming it."""
+    schemalog.configure(sinks=[], schemas=schemas_dir, on_invalid="raise")
+    with pytest.raises(TypeError, match="'loud'"):
+        schemalog.get_logger("app").log("loud", "cache_miss")

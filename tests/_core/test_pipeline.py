@@ -192,6 +192,42 @@ def test_redaction_before_any_sink(collector: LineCollector) -> None:
     assert schemalog.stats()["redacted"] == 2
 
 
+def test_secret_named_context_never_reaches_a_handler(schemas_dir: Path) -> None:
+    """A secret-named context field is redacted from calls, bind(), extra= and processors."""
+    collector = LineCollector()
+
+    def add_key(event: schemalog.Event) -> schemalog.Event:
+        event.context["api_key"] = "s3cret-4"
+        return event
+
+    schemalog.configure(
+        sinks=[collector],
+        schemas=schemas_dir,
+        on_invalid="keep",
+        context_fields=["auth_token"],
+        processors=[add_key],
+    )
+    log = schemalog.get_logger("app")
+    fields: dict[str, Any] = {"tool_name": "x", "session_id": "s", "call_sequence": 1}
+    log.info("tool_call_started", auth_token="s3cret-1", **fields)
+    log.bind(auth_token="s3cret-2").info("tool_call_started", **fields)
+    logging.getLogger("std").info("m", extra={"auth_token": "s3cret-3"})
+    assert len(collector.lines) == 3
+    assert not [line for line in collector.lines if "s3cret" in line]
+    assert all(record["auth_token"] == "[REDACTED]" for record in collector.records)
+
+
+def test_an_unknown_event_type_is_scanned_for_secrets(collector: LineCollector) -> None:
+    """Free text given as the event type loses its secrets, in the line and its schema error."""
+    schemalog.get_logger("app").info("retrying with password=hunter2 now")
+    (record,) = collector.records
+    assert "hunter2" not in collector.lines[0]
+    assert record["event_type"] == "retrying with password=[REDACTED] now"
+    assert record["schema_errors"][0].startswith("$.event_type: unknown event type")
+    schemalog.get_logger("app").info("cache_miss", event_type="with password=hunter2")
+    assert "hunter2" not in collector.lines[1]
+
+
 def test_static_fields_service_and_caller(schemas_dir: Path) -> None:
     """Static fields and service are stamped; caller names module:function:line of the call."""
     handler = LineCollector()

@@ -89,6 +89,25 @@ def test_envelope_survives_the_last_resort() -> None:
     assert len(line) <= 1024
 
 
+def test_an_envelope_value_too_long_by_itself_is_cut_too() -> None:
+    """A huge context value or event type is cut as well: the line always fits, as JSON."""
+    record = {
+        **ENVELOPE,
+        "event_type": "a free-text message " * 10_000,
+        "session_id": "s" * 300_000,
+        "user_id": {"nested": "u" * 300_000},
+        "n": 1,
+    }
+    line, truncated = render_within(record, 4096)
+    parsed = orjson.loads(line)
+    assert len(line) <= 4096
+    assert truncated == ["$", "$.event_type", "$.session_id", "$.user_id.nested"]
+    assert all(isinstance(parsed[key], str) for key in ("event_type", "session_id", "logger"))
+    assert {k: parsed[k] for k in ("timestamp", "level", "event_id")} == {
+        k: ENVELOPE[k] for k in ("timestamp", "level", "event_id")
+    }
+
+
 def test_fit_never_cuts_the_callers_objects() -> None:
     """The size guard cuts copies: a dict the caller still holds keeps its full text."""
     payload = {"text": "x" * 5000, "items": ["y" * 3000]}

@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from schemalog._core.stats import COUNTERS, Stats
+from tests.conftest import fork_while_held
 
 
 def test_counters_are_exact_under_threads() -> None:
@@ -93,3 +94,14 @@ def test_drops_are_counted_per_reason_and_reported_with_the_count(
     ]
     stats.report_drops()
     assert capsys.readouterr().err == ""  # nothing new to report
+
+
+def test_a_child_forked_while_a_thread_reports_can_report() -> None:
+    """A fork while another thread holds the stats lock leaves the child a lock of its own."""
+    stdout, stderr = fork_while_held(
+        "from schemalog._core.stats import STATS",
+        "STATS._lock",  # as report() holds it, for a moment
+        "STATS.drop('invalid', 'in the child')",
+    )
+    assert stdout.split() == ["0"], stderr
+    assert "1 event(s) dropped so far (invalid): in the child" in stderr

@@ -10,23 +10,7 @@ import pytest
 import schemalog
 from schemalog.agent import AgentTracker
 from schemalog.testing import CapturedEvents
-
-
-class FakeClock:
-    """Monotonic seconds that advance only when told to."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        """Return the current time."""
-        return self.now
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    """Return a clock the test moves by hand."""
-    return FakeClock()
+from tests.agent.conftest import FakeClock
 
 
 @pytest.fixture

@@ -1,9 +1,7 @@
-"""Tests for ``report kpis``, ``dashboard`` and ``dashboards lint|export|deploy`` on the CLI."""
+"""Tests for schemalog.cli.dashboards: ``dashboards lint|export|deploy`` on the CLI."""
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import orjson
@@ -11,78 +9,7 @@ import pytest
 
 from schemalog.cli.main import main
 from tests.aws import moto_endpoint, use_credentials
-from tests.dashboards.traffic import make_traffic, write
 from tests.paths import ROOT
-
-
-@pytest.fixture
-def lines(tmp_path: Path) -> Path:
-    """Write generated chat-API traffic."""
-    return write(tmp_path / "events.jsonl", make_traffic())
-
-
-def test_report_kpis_formats_agree(lines: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The table, JSON and CSV give the same totals; JSON has a series per period."""
-    assert main(["report", "kpis", str(lines), "--format", "json"]) == 0
-    document = orjson.loads(capsys.readouterr().out)
-    assert (document["schemalog"], document["verb"], document["findings"]) == (
-        1,
-        "report kpis",
-        [],
-    )
-    assert document["summary"]["period"] == 3600
-    assert document["summary"]["lines"] == document["summary"]["events"] > 0
-    prompts = next(k for k in document["rows"] if k["id"] == "total_prompts")
-    assert prompts["dashboards"] == ["Business Metrics"]
-    assert sum(point["value"] for point in prompts["series"]) == prompts["value"]
-    assert main(["report", "kpis", str(lines), "--format", "csv"]) == 0
-    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    total = next(r for r in rows if r["kpi"] == "total_prompts" and r["period_start"] == "")
-    assert float(total["value"]) == prompts["value"]
-    assert main(["report", "kpis", str(lines)]) == 0
-    table = capsys.readouterr().out
-    assert table.startswith(f"KPIs over {document['summary']['events']} events, ")
-    line = next(text for text in table.splitlines() if "Total prompts" in text)
-    assert line.split() == ["Business", "Metrics", "Total", "prompts", str(int(prompts["value"]))]
-
-
-def test_report_kpis_period_and_range(lines: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """--period 30m cuts half-hours; --since/--until keep part of the traffic."""
-    assert main(["report", "kpis", str(lines), "--period", "30m", "--format", "json"]) == 0
-    halves = orjson.loads(capsys.readouterr().out)["summary"]
-    assert halves["period"] == 1800
-    args = ["--since", "2026-11-22T10:00:00Z", "--until", "2026-11-22T11:00:00Z"]
-    assert main(["report", "kpis", str(lines), *args, "--format", "json"]) == 0
-    hour = orjson.loads(capsys.readouterr().out)["summary"]
-    assert (hour["since"], hour["until"]) == ("2026-11-22T10:00:00Z", "2026-11-22T11:00:00Z")
-    assert 0 < hour["events"] < halves["events"]
-
-
-@pytest.mark.parametrize(
-    ("args", "reason"),
-    [
-        (["--period", "90s"], "--period must be a whole number of minutes"),
-        (["--period", "soon"], "--period:"),
-        (["--since", "yesterday"], "--since: not an RFC 3339 time or a duration"),
-    ],
-)
-def test_report_kpis_bad_options_exit_2(
-    lines: Path, capsys: pytest.CaptureFixture[str], args: list[str], reason: str
-) -> None:
-    """Bad --period or --since values are usage errors naming the option."""
-    assert main(["report", "kpis", str(lines), *args]) == 2
-    assert reason in capsys.readouterr().err
-
-
-def test_dashboard_writes_the_page(
-    lines: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """``dashboard -o`` writes one HTML file with plotly inline and a chart per KPI."""
-    page = tmp_path / "out.html"
-    assert main(["dashboard", str(lines), "-o", str(page)]) == 0
-    assert capsys.readouterr().out == f"wrote {page}: 4 dashboards, 30 charts\n"
-    text = page.read_text(encoding="utf-8")
-    assert text.count('class="chart"') == 30 and "plotly" in text.lower()
 
 
 def test_lint_passes_on_the_bundled_catalog(capsys: pytest.CaptureFixture[str]) -> None:

@@ -111,6 +111,17 @@ def test_secrets_are_redacted_on_the_structlog_route(
     assert "hunter2" not in "".join(collector.lines)
 
 
+def test_a_secret_in_a_structlog_message_never_reaches_the_sink(
+    collector: LineCollector, schemas_dir: Path
+) -> None:
+    """A message-style structlog event (free text, not a cataloged type) is scanned for secrets."""
+    schemalog_structlog.configure(sinks=[collector], schemas=schemas_dir, on_invalid="keep")
+    structlog.get_logger("api").warning("login failed for token=tok-hunter2")
+    (record,) = _records(collector)
+    assert "hunter2" not in collector.lines[0]
+    assert record["event_type"] == "login failed for token=[REDACTED]"
+
+
 def test_process_event_fits_an_existing_chain(
     schemas_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

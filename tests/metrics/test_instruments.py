@@ -162,25 +162,6 @@ def test_metric_named_like_its_label_is_not_written(
     assert "has the name of one of its labels" in capsys.readouterr().err
 
 
-def test_emf_schema_refuses_what_the_spec_forbids() -> None:
-    """The EMF schema and the target checks reject documents that break the specification."""
-    good = emf.documents([emf.Metric("x", "Count", (("k", "v"),), (1.0,))], "ns", 1000)[0]
-    assert emf.problems(good) == []
-    too_many = json.loads(json.dumps(good))
-    too_many["_aws"]["CloudWatchMetrics"][0]["Metrics"] = [{"Name": f"n{i}"} for i in range(101)]
-    bad_unit = json.loads(json.dumps(good))
-    bad_unit["_aws"]["CloudWatchMetrics"][0]["Metrics"][0]["Unit"] = "Parsecs"
-    wide = json.loads(json.dumps(good))
-    wide["_aws"]["CloudWatchMetrics"][0]["Dimensions"] = [[f"d{i}" for i in range(31)]]
-    for document in (too_many, bad_unit, wide):
-        assert not EMF_VALIDATOR.is_valid(document)
-        assert emf.problems(document)
-    missing_target = {**good, "x": "one"}
-    assert emf.problems(missing_target)[0].path == "$.x"
-    long_array = {**good, "x": list(range(101))}
-    assert emf.problems(long_array)
-
-
 def test_validate_checks_emf_lines_against_the_spec(
     lines: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

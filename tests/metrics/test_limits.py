@@ -6,7 +6,6 @@ import pytest
 
 from schemalog import metrics
 from schemalog.exceptions import MetricLimitError, SchemalogError
-from schemalog.metrics import emf
 
 
 def test_31_labels_raise_naming_the_metric_and_the_limit() -> None:
@@ -55,10 +54,3 @@ def test_namespace_follows_cloudwatchs_rules() -> None:
         metrics.configure(namespace="n" * 257)
     with pytest.raises(MetricLimitError, match="only letters"):
         metrics.configure(namespace="chat api")
-
-
-def test_documents_refuse_a_dimension_set_over_30() -> None:
-    """emf.documents raises rather than split a dimension set CloudWatch would reject."""
-    wide = tuple((f"l{n}", "x") for n in range(31))
-    with pytest.raises(MetricLimitError, match="'wide': 31 dimensions"):
-        emf.documents([emf.Metric("wide", "Count", wide, (1.0,))], "ns", 0)

@@ -1,12 +1,14 @@
-"""Tests for schemalog.sinks.base: stream sinks, sink strings, failure counting."""
+"""Tests for schemalog.sinks.stream: stream sinks, sink strings, failure counting."""
 
 from __future__ import annotations
 
 import contextlib
 import io
 import logging
+import logging.config
 from pathlib import Path
 
+import orjson
 import pytest
 
 import schemalog
@@ -84,3 +86,36 @@ def test_lines_written_are_counted_per_stream(capsys: pytest.CaptureFixture[str]
         sink.handle(logging.LogRecord("t", logging.INFO, "", 0, text, None, None))
     assert len(capsys.readouterr().out.splitlines()) == 2
     assert schemalog.stats()["written:stdout"] == 2
+
+
+def test_sinks_built_by_dict_config_write_no_line_for_a_dropped_record(
+    schemas_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A record the chain drops (invalid under drop, sampled out) leaves no blank line behind."""
+    schemalog.configure(
+        sinks=[], schemas=schemas_dir, on_invalid="drop", sample_rates={"cache_hit": 1e-9}
+    )
+    path = tmp_path / "events.jsonl"
+    logging.config.dictConfig(
+        {
+            "version": 1,
+            "disable_existing_loggers": False,
+            "handlers": {
+                "events": {"class": "schemalog.FileSink", "path": str(path)},
+                "console": {"class": "schemalog.sinks.stream.StreamSink"},
+            },
+            "loggers": {"dc": {"level": "INFO", "handlers": ["events", "console"]}},
+        }
+    )
+    log = logging.getLogger("dc")
+    try:
+        log.info("m", extra={"event_type": "cache_hit", "cache_expires_in_seconds": 1})
+        log.info("m", extra={"event_type": "cache_refresh", "model_count": "many"})
+        log.info("kept")
+    finally:
+        for handler in log.handlers:
+            handler.close()
+        log.handlers.clear()
+    (line,) = path.read_text().splitlines()
+    assert orjson.loads(line)["message"] == "kept"
+    assert capsys.readouterr().out.splitlines() == [line]

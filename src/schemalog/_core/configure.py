@@ -13,6 +13,7 @@ import threading
 from typing import Final, Unpack
 
 from schemalog._core import state
+from schemalog._core.lifecycle import after_fork_in_child
 from schemalog._core.pipeline import Pipeline
 from schemalog._core.settings import Options, Settings, resolve
 from schemalog._core.sinkspec import make_sink
@@ -73,19 +74,12 @@ class ProcessRecords(logging.Filter):
         return pipeline is None or pipeline.process_record(record) is not None
 
 
-_PROCESS_RECORDS: Final = ProcessRecords()
+#: The one ProcessRecords filter (on every sink: addFilter keeps one of it per handler).
+PROCESS_RECORDS: Final = ProcessRecords()
 
 
 def _install(settings: Settings, pipeline: Pipeline, handlers: list[logging.Handler]) -> None:
     root = logging.getLogger()
-    for old in _installed:
-        root.removeHandler(old)
-        old.close()
-    _installed[:] = handlers
-    destinations = {_destination(handler) for handler in handlers} - {None}
-    for other in list(root.handlers):
-        if _destination(other) in destinations:  # e.g. dictConfig's stdout handler
-            root.removeHandler(other)
     level = settings.level
     if state.capture_level is not None and state.capture_level < level:
         for handler in handlers:  # the sinks keep the configured level; the capture sees all
@@ -93,11 +87,25 @@ def _install(settings: Settings, pipeline: Pipeline, handlers: list[logging.Hand
                 handler.setLevel(level)
         level = state.capture_level
     for handler in handlers:
-        handler.addFilter(_PROCESS_RECORDS)
-        root.addHandler(handler)
+        handler.addFilter(PROCESS_RECORDS)
+    old = list(_installed)
+    _installed[:] = handlers
+    destinations = {_destination(handler) for handler in handlers} - {None}
+    with logging._lock:  # type: ignore[attr-defined]  # what addHandler and removeHandler take
+        kept = [h for h in root.handlers if h not in old and _destination(h) not in destinations]
+        # one assignment: a thread logging meanwhile sees the old sinks or the new, never none
+        root.handlers = kept + [h for h in handlers if h not in kept]
+    for handler in old:
+        if handler not in root.handlers:
+            handler.close()
     root.setLevel(level)
     state.set_min_level(level)
     state.pipeline = pipeline
+
+
+def installed_sinks() -> list[logging.Handler]:
+    """Return the handlers the last configure() installed on the root logger."""
+    return list(_installed)
 
 
 def _destination(handler: logging.Handler) -> tuple[str, object] | None:
@@ -142,7 +150,16 @@ def configure_on_first_use() -> None:
     _install(settings, Pipeline(settings, catalog), handlers)
 
 
-_first_use_lock: Final = threading.Lock()
+_first_use_lock = threading.Lock()
+
+
+def _new_first_use_lock() -> None:
+    """In a forked child: a fresh lock (another thread of the parent may have held it)."""
+    global _first_use_lock  # noqa: PLW0603 - replaced in the child only
+    _first_use_lock = threading.Lock()
+
+
+after_fork_in_child(_new_first_use_lock)
 
 
 def auto_configure() -> Pipeline:

@@ -21,17 +21,23 @@ count_redacted: Final = STATS.adder("redacted")
 
 
 def make_redact(redactor: Redactor) -> Processor:
-    """Redact: hash, mask or drop ``x-sensitive`` fields and secret-named keys at any depth."""
+    """Redact: hash, mask or drop ``x-sensitive`` fields and secret-named keys at any depth.
+
+    Secret-named keys of the context are redacted as well.
+    """
 
     def redact(event: Event) -> Event:
-        schema, fields = event.schema, event.fields
+        schema, fields, context = event.schema, event.fields, event.context
+        # context is rendered flat too: a declared context field or a processor's addition
+        # may carry a secret under its name
+        event.context = redactor.redact(context) if context else context
         if schema is None:
             redacted = redactor.redact(fields)
         elif event.issues or schema.redaction.needed:
             redacted = redactor.redact(fields, schema.redaction, valid=not event.issues)
         else:  # a valid event of a schema with nothing that could need redacting
-            return event
-        if redacted is not fields:
+            redacted = fields
+        if redacted is not fields or event.context is not context:
             count_redacted()
             event.fields = redacted
         return event

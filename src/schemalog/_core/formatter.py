@@ -117,7 +117,8 @@ class EventFilter(logging.Filter):
     same route as under ``configure()`` (a record whose ``extra`` names an ``event_type`` is a
     cataloged event; any other is ``event_type: "log"``), and the result is put back on the
     record: every field as an attribute (redacted values replace the raw ``extra`` ones, and a
-    dropped field is removed), ``msg`` a plain message. So ``schemalog.JsonFormatter`` and
+    dropped field is removed), ``msg`` a plain message, ``exc_info`` and ``stack_info`` cleared
+    (their scanned text is in ``exception`` and ``stack``). So ``schemalog.JsonFormatter`` and
     python-json-logger's ``JsonFormatter`` both write one flat line. A record the policy drops
     (``on_invalid="drop"``) is filtered out.
     """
@@ -143,6 +144,9 @@ class EventFilter(logging.Filter):
                 attributes[key] = value
         record.msg = str(message)
         record.args = ()
+        # the line carries them, scanned, as exception and stack: a formatter must not add
+        # the raw traceback again (python-json-logger writes exc_info and stack_info)
+        record.exc_info = record.exc_text = record.stack_info = None
         attributes[LINE_ATTRIBUTE] = line
         attributes[RECORD_ATTRIBUTE] = processed
         return True

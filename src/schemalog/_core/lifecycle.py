@@ -5,6 +5,8 @@ metrics registry's lock and thread, the CloudWatch sink's threads and spill file
 here instead of calling ``os.register_at_fork`` or ``atexit.register`` itself, so the order
 is written down once:
 
+* before a fork, in the forking thread: hooks run in the order they were registered (before
+  ``logging`` takes its lock for the fork, so they may wait for threads that log);
 * after a fork, in the child: hooks run in the order they were registered;
 * at exit: hooks run by phase, :data:`FLUSH` (producers hand over what they hold, such as the
   metrics of the last interval) before :data:`CLOSE` (sinks deliver and close), then in the
@@ -16,6 +18,7 @@ Each registration returns a function that removes the hook (for objects that clo
 from __future__ import annotations
 
 import atexit
+import logging  # noqa: F401 - registers its fork hook first: ours then run before its lock
 import os
 import sys
 import threading
@@ -30,6 +33,7 @@ FLUSH: Final = 0
 CLOSE: Final = 10
 
 _lock = threading.Lock()
+_before_fork_hooks: Final[dict[int, Hook]] = {}
 _fork_hooks: Final[dict[int, Hook]] = {}
 _exit_hooks: Final[dict[int, tuple[int, Hook]]] = {}
 _next_id = 0
@@ -50,6 +54,11 @@ def _register(table: dict[int, object], entry: object) -> Callable[[], None]:
     return unregister
 
 
+def before_fork(hook: Hook) -> Callable[[], None]:
+    """Run ``hook()`` in the forking thread just before every fork of this process."""
+    return _register(_before_fork_hooks, hook)  # type: ignore[arg-type]
+
+
 def after_fork_in_child(hook: Hook) -> Callable[[], None]:
     """Run ``hook()`` in every child this process forks, right after the fork."""
     return _register(_fork_hooks, hook)  # type: ignore[arg-type]
@@ -65,6 +74,17 @@ def _report(kind: str, hook: Hook, error: BaseException) -> None:
         sys.stderr.write(f"schemalog: {kind} hook {hook!r} failed: {error!r}\n")
     except Exception:  # stderr gone at exit: nowhere left to report to
         return
+
+
+def run_before_fork_hooks() -> None:
+    """Run the before-fork hooks (called by ``os.register_at_fork`` in the forking thread)."""
+    with _lock:
+        hooks = list(_before_fork_hooks.values())
+    for hook in hooks:
+        try:
+            hook()
+        except Exception as error:
+            _report("before-fork", hook, error)
 
 
 def run_fork_hooks() -> None:
@@ -98,6 +118,6 @@ def _reset_in_child() -> None:
     _exit_ran = False
 
 
-os.register_at_fork(after_in_child=run_fork_hooks)
+os.register_at_fork(before=run_before_fork_hooks, after_in_child=run_fork_hooks)
 after_fork_in_child(_reset_in_child)
 atexit.register(run_exit_hooks)

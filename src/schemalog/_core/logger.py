@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, Final
 from schemalog._core import context as _context
 from schemalog._core import state
 from schemalog._core.configure import auto_configure
+from schemalog._core.normalize import safe_repr
+from schemalog._core.stats import STATS
 from schemalog.record import LEVELS
 
 _LEVEL_METHODS: Final = {**LEVELS, "exception": logging.ERROR}
@@ -78,16 +80,39 @@ class BoundLogger:
         fields.setdefault("exc_info", True)
         self._emit(logging.ERROR, event_type, fields)
 
-    def log(self, level: int, event_type: Any = None, /, **fields: Any) -> None:
-        """Emit an event at a numeric stdlib ``level``."""
-        if level >= state.min_level:
-            self._emit(level, event_type, fields)
+    def log(self, level: int | str, event_type: Any = None, /, **fields: Any) -> None:
+        """Emit an event at a stdlib ``level``: a number, or a level name such as ``"info"``.
+
+        An unknown level raises TypeError under ``on_invalid="raise"``; otherwise the event is
+        counted as ``dropped:bad_level`` and reported.
+        """
+        levelno = _level_number(level)
+        if levelno is None:
+            _bad_level(level)
+        elif levelno >= state.min_level:
+            self._emit(levelno, event_type, fields)
 
     def _emit(self, levelno: int, event_type: Any, fields: dict[str, Any]) -> None:
         pipeline = state.pipeline or auto_configure()
         logger = self._logger
         if logger.isEnabledFor(levelno):
             pipeline.emit(logger, levelno, event_type, fields, self._context, sys._getframe(2))
+
+
+def _level_number(level: object) -> int | None:
+    """Return the number of a stdlib level or a level name; None for anything else."""
+    if type(level) is int:
+        return level
+    if isinstance(level, str):
+        return LEVELS.get(level.strip().lower())
+    return None
+
+
+def _bad_level(level: object) -> None:
+    detail = f"log() was given the level {safe_repr(level)}, not a number or a level name"
+    if (state.pipeline or auto_configure()).settings.on_invalid == "raise":
+        raise TypeError(detail)
+    STATS.drop("bad_level", detail)
 
 
 def _level_method(levelno: int) -> Callable[..., None]:

@@ -21,6 +21,8 @@ _LINE_BREAKS: Final = (
 )
 #: Envelope values are short and stamped by schemalog; the size guard never cuts them.
 _UNCUT: Final = RESERVED_NAMES - {"message", "exception", "schema_errors"}
+#: What even the last resort never cuts: the short stamps, and the list of what was cut.
+_NEVER_CUT: Final = frozenset({"timestamp", "level", "event_id", "schema_version", "truncated"})
 DEFAULT_MAX_BYTES: Final = 256 * 1024
 MIN_MAX_BYTES: Final = 1024
 
@@ -76,24 +78,34 @@ def fit(record: dict[str, Any], line: bytes, max_bytes: int) -> tuple[bytes, lis
     record.clear()
     record.update(fresh)
     cut: list[str] = []
-    leaves = _string_leaves(record)
+    line = _cut(record, line, max_bytes, cut, _UNCUT)
+    if len(line) > max_bytes:
+        for key in [k for k in record if k not in _UNCUT]:
+            del record[key]
+        record["truncated"] = cut = ["$"]
+        line = render(record)
+        if len(line) > max_bytes:  # an envelope value too long by itself (a huge session_id)
+            line = _cut(record, line, max_bytes, cut, _NEVER_CUT)
+    return line, record["truncated"]
+
+
+def _cut(
+    record: dict[str, Any], line: bytes, max_bytes: int, cut: list[str], skip: frozenset[str]
+) -> bytes:
+    """Cut values of ``record`` but those under ``skip`` until its line fits; return the line."""
+    leaves = _string_leaves(record, skip)
     for _ in range(8):
         excess = len(line) - max_bytes
         if excess <= 0:
             break
         if not _cut_longest_strings(leaves, excess, cut):
-            replaced = _replace_largest_value(record, cut)
+            replaced = _replace_largest_value(record, cut, skip)
             if replaced is None:
                 break
             leaves = [leaf for leaf in leaves if _top(leaf[3]) != replaced]
         record["truncated"] = sorted(set(cut))
         line = render(record)
-    if len(line) > max_bytes:
-        for key in [k for k in record if k not in _UNCUT]:
-            del record[key]
-        record["truncated"] = ["$"]
-        line = render(record)
-    return line, record["truncated"]
+    return line
 
 
 #: Strings shorter than this are never cut (the marker would not save anything).
@@ -105,11 +117,11 @@ _MIN_CUT_BYTES: Final = 64
 _Leaf = tuple[str, Any, Any, Any]
 
 
-def _string_leaves(record: dict[str, Any]) -> list[_Leaf]:
+def _string_leaves(record: dict[str, Any], skip: frozenset[str]) -> list[_Leaf]:
     """Return the strings worth cutting, shortest first (the longest is popped first)."""
     leaves: list[_Leaf] = []
     stack: list[tuple[Any, Any, Any, Any]] = [
-        (value, record, key, (None, key)) for key, value in record.items() if key not in _UNCUT
+        (value, record, key, (None, key)) for key, value in record.items() if key not in skip
     ]
     while stack:
         value, container, key, trail = stack.pop()
@@ -163,12 +175,14 @@ def _cut_longest_strings(leaves: list[_Leaf], excess: int, cut: list[str]) -> bo
     return saved > 0
 
 
-def _replace_largest_value(record: dict[str, Any], cut: list[str]) -> str | None:
+def _replace_largest_value(
+    record: dict[str, Any], cut: list[str], skip: frozenset[str]
+) -> str | None:
     """Replace the largest value by a marker; return its key (None when nothing is left)."""
     sizes = [
         (len(render({"v": value})), key)
         for key, value in record.items()
-        if key not in _UNCUT and not (isinstance(value, str) and len(value) < 64)
+        if key not in skip and not (isinstance(value, str) and len(value) < 64)
     ]
     if not sizes:
         return None

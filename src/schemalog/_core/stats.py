@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Final
 
-from schemalog._core.lifecycle import CLOSE, at_exit
+from schemalog._core.lifecycle import CLOSE, after_fork_in_child, at_exit
 
 #: Every counter :func:`schemalog.stats` reports, with what it counts.
 COUNTERS: Final = {
@@ -52,6 +52,11 @@ class Stats:
         self._last_report: dict[str, float] = {}
         self._unreported: Counter[str] = Counter()
         self._drops_reported: dict[str, int] = {}
+        after_fork_in_child(self._new_lock)
+
+    def _new_lock(self) -> None:
+        """In a forked child: a fresh lock (another thread of the parent may have held it)."""
+        self._lock = threading.Lock()
 
     def add(self, name: str) -> None:
         """Add one to a counter (``next`` on an ``itertools.count`` is atomic: no lock needed)."""

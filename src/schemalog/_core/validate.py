@@ -12,6 +12,7 @@ from typing import Any, Final
 from schemalog._core.event import Event, Processor
 from schemalog._core.normalize import normalize, normalize_fields
 from schemalog._core.redact import Redactor
+from schemalog._core.scan import scrub_text
 from schemalog._core.stats import STATS
 from schemalog.catalog.load import Catalog, SchemaVersion
 from schemalog.catalog.sensitivity import EMPTY_PLAN
@@ -44,6 +45,8 @@ def make_validate(
             event.fields = _judge(schema, event.fields, issues)
             if schema.required_context:
                 issues.extend(schema.context_issues(event.context))
+        else:  # a type no schema knows is often free text (a structlog message)
+            event.event_type = scrub_text(event.event_type)
         event.schema = schema
         if not issues:
             return event
@@ -62,7 +65,7 @@ def _find(catalog: Catalog, event: Event) -> SchemaVersion | None:
         return catalog.get(event.event_type, None if pin is None else str(normalize(pin)))
     except UnknownEventError as error:
         path = "$.event_type" if pin is None else "$.schema_version"
-        event.issues.append(SchemaIssue(path, str(error)))
+        event.issues.append(SchemaIssue(path, scrub_text(str(error))))
         return None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 
+from schemalog._core.configure import PROCESS_RECORDS
 from schemalog._core.formatter import JsonFormatter
 from schemalog._core.stats import STATS
 
@@ -19,6 +20,8 @@ class Sink(logging.Handler):
     def __init__(self, level: int | str = logging.NOTSET) -> None:
         super().__init__(level)
         self.setFormatter(JsonFormatter())
+        # also when built by dictConfig: a record the chain drops is not written (not as "")
+        self.addFilter(PROCESS_RECORDS)
 
     def line(self, record: logging.LogRecord) -> bytes:
         """Return the record's line as bytes, with the newline."""

@@ -126,6 +126,43 @@ def test_forked_child_sends_its_own_events_only(
     handler.close()
 
 
+def test_fork_during_the_senders_first_import_leaves_the_child_working(
+    endpoint: str, proxy: FaultProxy, group: str
+) -> None:
+    """A fork while the parent's sender still imports boto3 waits for it: the child can send."""
+    script = textwrap.dedent(
+        f"""
+        import logging, os, sys, time
+        from schemalog.sinks.cloudwatch import CloudWatchLogsHandler
+        handler = CloudWatchLogsHandler(
+            "{group}", "parent", endpoint_url="{proxy.url}", region="us-east-1",
+            send_interval=0.05, stats_interval=0,
+        )
+        handler.stream_template = "child-{{pid}}"
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log = logging.getLogger("app")
+        log.addHandler(handler)
+        log.warning("parent")  # starts the sender, which imports boto3
+        while "schemalog.sinks.cloudwatch.aws" not in sys.modules:
+            time.sleep(0.0005)
+        pid = os.fork()  # the import has begun, and takes far longer than this
+        if pid == 0:
+            log.warning("child")
+            os._exit(0 if handler.flush(10) else 3)
+        _, status = os.waitpid(pid, 0)
+        print(pid, os.waitstatus_to_exitcode(status))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    pid, code = result.stdout.split()
+    assert code == "0", result.stderr
+    assert read_back(endpoint, group, f"child-{pid}") == ["child"]
+    assert read_back(endpoint, group, "parent") == ["parent"]
+
+
 def test_exit_hooks_run_in_the_close_phase_after_the_metrics_flush() -> None:
     """The sink's exit hook is registered with the lifecycle registry, in the CLOSE phase."""
     CloudWatchLogsHandler("g", "s", stats_interval=0).close()

@@ -102,6 +102,16 @@ class CloudWatchLogsHandler(Sink):
         self._sender_ident: int | None = None
         self._start_lock = threading.Lock()
 
+    def wait_started(self, timeout: float) -> None:
+        """Wait at most ``timeout`` seconds for the sender to finish importing boto3.
+
+        Called before a fork: a child forked in the middle of that import would inherit the
+        modules half-initialized, and could never send.
+        """
+        sender = self._sender
+        if sender is not None and sender.is_alive():
+            sender.started.wait(timeout)
+
     def after_fork_in_child(self) -> None:
         """Start afresh in a forked child: its own stream, queue and spill file, no sender.
 

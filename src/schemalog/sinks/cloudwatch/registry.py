@@ -1,4 +1,4 @@
-"""Every live CloudWatch handler of the process: delivered at exit, reset in a forked child.
+"""Every live CloudWatch handler of the process: delivered at exit, waited for before a fork.
 
 The hooks go through :mod:`schemalog._core.lifecycle`: at exit in the ``CLOSE`` phase, after
 the ``FLUSH`` phase in which the metrics hand over their last interval, so those lines go out
@@ -32,11 +32,16 @@ class Delivering(Protocol):
     def abandon(self) -> int:
         """Give up on what waits."""
 
+    def wait_started(self, timeout: float) -> None:
+        """Wait at most ``timeout`` for the sender's start-up (its imports)."""
+
     def after_fork_in_child(self) -> None:
         """Start afresh in a forked child."""
 
 
 _HANDLERS: Final[weakref.WeakSet[Delivering]] = weakref.WeakSet()
+#: The longest a fork waits for senders still importing boto3, seconds.
+FORK_WAIT: Final = 5.0
 _installed = False
 
 
@@ -47,6 +52,7 @@ def register(handler: Delivering) -> None:
     if not _installed:  # no lock: one a fork could leave held; a rare second install is harmless
         _installed = True
         lifecycle.at_exit(close_all_at_exit, lifecycle.CLOSE)
+        lifecycle.before_fork(_before_fork)
         lifecycle.after_fork_in_child(_after_fork_in_child)
 
 
@@ -80,6 +86,13 @@ def holding_logging_lock() -> bool:
     """Whether this thread holds the logging module's lock (inside dictConfig, say)."""
     is_owned = getattr(getattr(logging, "_lock", None), "_is_owned", None)
     return bool(is_owned()) if callable(is_owned) else False
+
+
+def _before_fork() -> None:
+    """Let senders finish their first imports, so no child inherits half-imported modules."""
+    deadline = time.monotonic() + FORK_WAIT
+    for handler in list(_HANDLERS):
+        handler.wait_started(max(0.0, deadline - time.monotonic()))
 
 
 def _after_fork_in_child() -> None:

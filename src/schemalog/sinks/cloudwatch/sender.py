@@ -58,6 +58,8 @@ class Sender:
         sink = f"cloudwatch:{settings.log_group}/{log_stream}"
         self.reporter = StatsReporter(sink, settings.stats_interval)
         self._count_written = STATS.adder(f"written:{sink}")
+        #: Set once the thread has imported boto3 and tried to make its client.
+        self.started = threading.Event()
         self._thread = threading.Thread(
             target=self._run, name=f"schemalog-cloudwatch-{settings.log_group}", daemon=True
         )
@@ -82,6 +84,8 @@ class Sender:
             self.client()  # import boto3 and make the client now, not at exit
         except Exception as error:  # reported again, and retried, when there is a batch
             STATS.report(f"cw-client:{self.name}", f"{self.name}: cannot make a client: {error!r}")
+        finally:
+            self.started.set()
         try:
             self._adopt_orphans()
             while self._step():

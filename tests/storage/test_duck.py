@@ -1,0 +1,66 @@
+"""Tests for schemalog.storage.duck: DuckStore writes a batch per transaction, idempotently."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import orjson
+import pytest
+
+from schemalog.exceptions import StorageError
+from schemalog.metrics import emf
+from schemalog.storage.duck import DuckStore
+from tests.storage.conftest import run_sql
+from tests.storage.test_rows import event, rows_of
+
+COUNTS = (
+    "SELECT (SELECT count(*) FROM analytics_events), (SELECT count(*) FROM analytics_metrics),"
+    " (SELECT count(*) FROM analytics_rejects)"
+)
+
+
+def test_write_adds_rows_once(tmp_path: Path) -> None:
+    """A batch's events, metrics and rejects are added; the same batch again adds nothing."""
+    database = str(tmp_path / "db" / "a.duckdb")
+    timing = emf.Metric("t", "Milliseconds", (("endpoint", "/a"),), (1.0, 2.0))
+    (document,) = emf.documents([timing], "app", 1_790_000_000_000)
+    batch = rows_of(event(media_count=2), orjson.dumps(document), event(), b"{not json")
+    store = DuckStore(database)
+    assert store.write(batch) == (2, 2)
+    assert store.write(batch) == (0, 0)
+    store.close()
+    assert run_sql(database, COUNTS) == [(2, 2, 1)]
+    media = "SELECT metadata->>'media_count' FROM analytics_events WHERE metadata.media_count = 2"
+    assert run_sql(database, media) == [("2",)]
+
+
+def test_a_failing_batch_leaves_nothing_and_names_its_lines(tmp_path: Path) -> None:
+    """When DuckDB refuses part of a batch, none of it stays and the error names its lines."""
+    database = str(tmp_path / "a.duckdb")
+    batch = rows_of(event(), event())
+    batch.metrics.append(("k", "m", "counter", "not a number", "Count", "ns", "2026-01-01", "{}"))
+    store = DuckStore(database)
+    with pytest.raises(StorageError, match=r"in\.jsonl:1-2: not loaded, DuckDB failed"):
+        store.write(batch)
+    assert store.write(rows_of(event())) == (1, 0)  # the connection is usable afterwards
+    store.close()
+    assert run_sql(database, COUNTS) == [(1, 0, 0)]
+
+
+def test_close_removes_the_staging_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Closing the store deletes its NDJSON staging file."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # staged here, alone
+    store = DuckStore(str(tmp_path / "a.duckdb"))
+    store.write(rows_of(event()))
+    assert len(list(tmp_path.glob("schemalog-load-*.ndjson"))) == 1
+    store.close()
+    assert list(tmp_path.glob("schemalog-load-*.ndjson")) == []
+
+
+def test_an_unusable_path_is_a_storage_error(tmp_path: Path) -> None:
+    """A database path under a regular file raises StorageError naming the path."""
+    (tmp_path / "file").write_text("")
+    path = str(tmp_path / "file" / "a.duckdb")
+    with pytest.raises(StorageError, match=r"file/a\.duckdb"):
+        DuckStore(path)
