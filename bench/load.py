@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / ".data"
 sys.path.insert(0, str(ROOT))
 
+from _rows import report as report_row  # noqa: E402
 from tests.pg import PostgresServer, find_bin  # noqa: E402
 
 from schemalog.demo import run_demo  # noqa: E402
@@ -106,8 +107,21 @@ def main() -> int:
         ("psql \\copy of the raw lines", rate["pg_copy"], 1.0, None),
     ]
     for name, value, ratio, target in rows:
-        goal = f"{target:>9,}" if target else ""
-        print(f"{name:<42} {value:>10,.0f} {ratio:>7.2f} {goal}")
+        shown = f"{target:>9,}" if target else ""
+        print(f"{name:<42} {value:>10,.0f} {ratio:>7.2f} {shown}")
+    for name, ours, theirs, anchor, goal in (
+        ("load into DuckDB", "duck", "duck_native", "DuckDB read_ndjson", 200_000),
+        ("load into PostgreSQL", "pg", "pg_copy", "psql \\copy", 50_000),
+    ):
+        per_round = [lines / seconds for seconds in times[ours]]
+        report_row(
+            f"storage: {name}, lines/s",
+            per_round,
+            unit="lines/s",
+            anchor=f"{anchor}, {rate[theirs]:,.0f} lines/s",
+            goal=goal,
+            higher_is_better=True,
+        )
     return 0
 
 

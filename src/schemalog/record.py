@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -27,6 +27,7 @@ __all__ = [
     "json_path",
     "level_name",
     "level_number",
+    "sample_weight",
 ]
 
 #: The context names, in the order a record carries them.
@@ -64,6 +65,18 @@ RESERVED_NAMES: Final = frozenset(ENVELOPE_ORDER)
 
 #: Names schemalog alone sets; a call that passes one of them is an invalid event.
 STAMPED_NAMES: Final = RESERVED_NAMES - CONTEXT_NAMES - {"schema_version"}
+
+
+def sample_weight(record: Mapping[str, object]) -> float:
+    """How many events one written line stands for: ``1 / sample_rate`` on a sampled line.
+
+    A line without a usable ``sample_rate`` (missing, not a number, outside (0, 1]) counts once.
+    """
+    rate = record.get("sample_rate")
+    if isinstance(rate, int | float) and not isinstance(rate, bool) and 0 < rate <= 1:
+        return 1 / rate
+    return 1
+
 
 #: The event type of plain stdlib records from other libraries: never cataloged, never validated.
 LOG_EVENT_TYPE: Final = "log"

@@ -158,3 +158,22 @@ def test_steps_tied_in_time_without_a_tool_name_are_counted() -> None:
         AgentRecord("tool_call_completed", 1040, "s1", tool_name=None),
     ]
     assert AgentMetrics().add_all(records).latencies() == [("search", 40), (None, 0)]
+
+
+def test_sampled_events_count_by_their_weight(records: list[AgentRecord]) -> None:
+    """A sampled line (sample_rate 0.5) counts twice in event counts; session sets do not."""
+    import dataclasses
+
+    doubled = [
+        dataclasses.replace(r, weight=2) if r.event_type == "tool_call_started" else r
+        for r in records
+    ]
+    plain = AgentMetrics().add_all(records)
+    sampled = AgentMetrics().add_all(doubled)
+    assert sampled.counts["tool_call_started"] == 2 * plain.counts["tool_call_started"] == 18
+    # Every started call counted twice: retry and schema error rates halve, popularity doubles.
+    result = sampled.result()
+    assert result["retry_rate"] == pytest.approx(1 / 18)
+    assert result["tool_popularity"] == {"search": 10, "fetch": 4, "lookup": 4}
+    assert result["task_completion_rate"] == 3 / 5
+    assert group_metrics(doubled, "tool")[0]["calls"] == 10

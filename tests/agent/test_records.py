@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from schemalog.agent.records import AgentRecord, parse_line
+from schemalog.agent.records import AgentRecord, parse_line, parse_record
 from schemalog.exceptions import InputError
 
 GOOD = (
@@ -94,3 +94,11 @@ def test_bad_lines_name_file_line_and_field(line: bytes, message: str) -> None:
     with pytest.raises(InputError, match=message) as raised:
         parse_line(line, "log.jsonl:7")
     assert str(raised.value).startswith("log.jsonl:7: ")
+
+
+def test_sample_rate_gives_the_weight() -> None:
+    """A line's weight is 1/sample_rate when it is in (0, 1], else 1."""
+    base = {"event_type": "session_start", "timestamp": "2026-01-05T10:00:00Z"}
+    for rate, weight in ((0.25, 4), (1, 1), (None, 1), (0, 1), (2, 1), ("0.5", 1), (True, 1)):
+        record = parse_record({**base, "sample_rate": rate}, "f:1")
+        assert record is not None and record.weight == weight

@@ -105,6 +105,23 @@ def test_sql_equals_report_on_concurrent_sessions(
     assert_same(sql_metrics(log), report)
 
 
+def test_sql_equals_report_on_sampled_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With sampled lines (sample_rate), both count each as 1/sample_rate events alike."""
+    rates = [0.5, 0.25, None, 1]
+    log = tmp_path / "sampled.jsonl"
+    with log.open("wb") as out:
+        for number, line in enumerate(FIXTURE.read_bytes().splitlines()):
+            record = orjson.loads(line)
+            if rates[number % 4] is not None:
+                record["sample_rate"] = rates[number % 4]
+            out.write(orjson.dumps(record) + b"\n")
+    report = report_metrics(log, capsys)
+    assert report != report_metrics(FIXTURE, capsys)  # the weights changed the figures
+    assert_same(sql_metrics(log), report)
+
+
 def test_empty_log_gives_nulls_in_both(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """With no agent events, every ratio is null in SQL and in the report alike."""
     log = tmp_path / "other.jsonl"

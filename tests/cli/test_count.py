@@ -206,14 +206,17 @@ def test_counts_the_demo_like_a_json_parser(tmp_path: Path) -> None:
 def test_duckdb_engine_prints_the_same_report(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`--engine duckdb` prints exactly what the local engine prints."""
+    """`--engine duckdb` prints the rows the local engine prints (the line counts are local's)."""
     events = write(tmp_path / "e.jsonl", EVENTS)
     command = ["count", "--filters", str(FILTERS), "--format", "json", str(events)]
     code, local, _ = run(command, capsys)
     assert code == 0
     code, sql, _ = run([*command, "--engine", "duckdb"], capsys)
     assert code == 0
-    assert sql == local
+    local_document, sql_document = orjson.loads(local), orjson.loads(sql)
+    assert sql_document["rows"] == local_document["rows"]
+    assert local_document["summary"] == {**sql_document["summary"], "lines": 5, "not_json": 0,
+                                         "too_long": 0}  # fmt: skip
 
 
 def test_show_sql_prints_the_query(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -239,3 +242,65 @@ def test_untranslatable_filter_is_a_usage_error(
     code, _, err = run([*command, str(events)], capsys)
     assert code == 2
     assert "filter 'terms' cannot be counted in SQL: pattern 'ERROR' (term patterns)" in err
+
+
+def test_sampled_lines_scale_unless_no_scale(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A line with sample_rate 0.25 counts 4 times; --no-scale counts it once, as AWS does."""
+    sampled = [{**event, "sample_rate": 0.25} for event in EVENTS[:2]]
+    events = write(tmp_path / "e.jsonl", [*sampled, EVENTS[2]])
+    command = ["count", "--filters", str(FILTERS), "--format", "json", "--total", str(events)]
+    for extra, expected in (([], 9), (["--no-scale"], 3), (["--engine", "duckdb"], 9)):
+        code, out, _ = run([*command, *extra], capsys)
+        assert code == 0
+        rows = orjson.loads(out)["rows"]
+        started = [r for r in rows if r["filterName"] == "tool_calls_started"]
+        assert started[0]["SampleCount"] == started[0]["Sum"] == expected
+
+
+def test_reads_like_every_verb(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Overlong lines are findings with file and line, skipped; non-JSON lines are counted."""
+    events = tmp_path / "e.jsonl"
+    good = [orjson.dumps(event) for event in EVENTS[:3]]
+    events.write_bytes(b"\n".join([good[0], b"plain text", b"", good[1], b"z" * 3000, good[2]]))
+    command = ["count", "--filters", str(FILTERS), "--format", "json", "--total"]
+    code, out, err = run([*command, "--max-line-bytes", "2KiB", str(events)], capsys)
+    assert code == 1  # a finding, as in validate, metrics, report ...
+    document = orjson.loads(out)
+    assert document["findings"][0]["file"] == str(events)
+    assert document["findings"][0]["line"] == 5
+    assert document["findings"][0]["rule"] == "too-long"
+    assert {k: document["summary"][k] for k in ("lines", "not_json", "too_long")} == {
+        "lines": 5, "not_json": 1, "too_long": 1,
+    }  # fmt: skip
+    assert "schemalog count: 5 lines, 1 not JSON (skipped), 1 too long (skipped)" in err
+    started = [r for r in document["rows"] if r["filterName"] == "tool_calls_started"]
+    assert started[0]["SampleCount"] == 3
+    code, out, _ = run([*command, str(events)], capsys)  # the default limit is 1 MiB
+    assert code == 0 and orjson.loads(out)["summary"]["too_long"] == 0
+
+
+def test_a_huge_line_keeps_memory_bounded(tmp_path: Path) -> None:
+    """A 256 MiB line is skipped without being held: the process stays under 120 MB."""
+    path = tmp_path / "huge.jsonl"
+    with path.open("wb") as handle:
+        handle.write(orjson.dumps(EVENTS[0]) + b"\n")
+        piece = b"y" * (1 << 20)
+        for _ in range(256):
+            handle.write(piece)
+        handle.write(b"\n" + orjson.dumps(EVENTS[1]) + b"\n")
+    script = (
+        "import resource, subprocess, sys;"
+        "r = subprocess.run(sys.argv[1:], capture_output=True);"
+        "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);"
+        "sys.stdout.write(r.stderr.decode())"
+    )
+    schemalog = str(Path(sys.executable).parent / "schemalog")
+    argv = [schemalog, "count", "--filters", str(FILTERS), "--total", str(path)]
+    result = subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, check=True)
+    status, peak_kib, err = result.stdout.decode().split(maxsplit=2)
+    assert status == "1"
+    assert int(peak_kib) < 120 * 1024
+    assert f"{path}:2: too-long: line is {256 << 20} bytes" in err
+    path.unlink()

@@ -181,3 +181,17 @@ def test_each_dashboard_gets_its_own_period_with_the_same_values(report: Report)
             assert mine == pytest.approx(report.result(kpi.id).value), kpi.id
     forced = by_dashboard(dashboards, events, load_filters(bundled_filters_dir()), 1800)
     assert {r.period for r in forced.values()} == {1800}
+
+
+def test_metric_kpis_scale_sampled_lines(report: Report) -> None:
+    """A sampled line counts 1/sample_rate in metric KPIs; query KPIs count lines, as AWS."""
+    sampled = [
+        {**e, "sample_rate": 0.5} if e["event_type"] == "proxy_session_response" else e
+        for e in EVENTS
+    ]
+    kpis = all_kpis(load_dashboards())
+    events = in_range((event(e) for e in sampled), None, None)
+    scaled = compute(kpis, events, 3600, load_filters(bundled_filters_dir()))
+    assert scaled.result("sessions_created").value == 2 * EXPECTED["sessions_created"]()
+    for kpi_id in ("active_users", "avg_session_duration"):  # Logs Insights queries
+        assert scaled.result(kpi_id).value == report.result(kpi_id).value

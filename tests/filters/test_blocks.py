@@ -8,7 +8,7 @@ import io
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schemalog.filters.blocks import blocks, line_starts, no_cycle_collection
+from schemalog.filters.blocks import LineCounts, blocks, line_starts, no_cycle_collection
 
 
 def lines_of(data: bytes, block_size: int) -> list[bytes]:
@@ -39,6 +39,66 @@ def test_a_block_is_the_read_itself() -> None:
     assert [(block[start:last], size) for block, start, last, size in chunks] == [
         (b"\none", 0), (b"\ntwo\nthree", len(data)), (b"\nfour", 0)
     ]  # fmt: skip
+
+
+def reference(data: bytes, limit: int) -> tuple[list[bytes], LineCounts]:
+    """Work out line by line, from data.split(), what blocks() must give."""
+    rows = data.split(b"\n")
+    if rows[-1] == b"" or not rows[-1].strip():  # no last line, or blanks the reader drops
+        rows.pop()
+    kept, counts = [], LineCounts()
+    for number, row in enumerate(rows, start=1):
+        if len(row) - row.endswith(b"\r") > limit:  # the size said is every byte but \n
+            counts.too_long.append((number, len(row)))
+            counts.lines += 1
+        elif row:
+            kept.append(row)
+            if row.strip():  # blank lines (whitespace only) are not counted, as LineReader does
+                counts.lines += 1
+                counts.not_json += not row.startswith(b"{")
+    return kept, counts
+
+
+@given(st.lists(st.lists(st.sampled_from([b"{", b"x", b" ", b"\r", b"}"]), max_size=20)
+                .map(b"".join), max_size=30),
+       st.integers(1, 64), st.integers(1, 16), st.booleans())  # fmt: skip
+def test_long_lines_are_left_out_and_counted(
+    rows: list[bytes], size: int, limit: int, end: bool
+) -> None:
+    """Overlong lines come out of no block and are counted with their number; others read."""
+    data = b"\n".join(rows) + (b"\n" if end else b"")
+    counts = LineCounts()
+    found: list[bytes] = []
+    for block, start, last, _ in blocks(io.BytesIO(data), size, limit, counts):
+        counts.read(block, start, last)  # the caller's part: the lines of each block
+        found.extend(line for line in block[start + 1 : last].split(b"\n") if line)
+    kept, expected = reference(data, limit)
+    assert found == kept
+    assert (counts.lines, counts.not_json, counts.too_long) == (
+        expected.lines, expected.not_json, expected.too_long
+    )  # fmt: skip
+
+
+def test_a_long_line_is_never_held_whole() -> None:
+    """Reading a 64 MiB line in 4 MiB reads keeps at most one read of it: no block is larger."""
+    data = b'{"a":1}\n' + b"y" * (64 << 20) + b'\n{"b":2}\n'
+    counts = LineCounts()
+    largest = 0
+    for block, start, last, _ in blocks(io.BytesIO(data), 4 << 20, 1 << 20, counts):
+        counts.read(block, start, last)
+        largest = max(largest, len(block))
+    assert largest <= (4 << 20) + 2
+    assert counts.too_long == [(2, 64 << 20)]
+    assert counts.lines == 3
+
+
+def test_counts_merge_in_file_order() -> None:
+    """Counts of a later part of a file shift its line numbers by the lines before it."""
+    first = LineCounts(lines=2, not_json=1, too_long=[(2, 90)], physical=3)
+    first.merge(LineCounts(lines=1, too_long=[(1, 80)], physical=1))
+    assert (first.lines, first.not_json, first.too_long, first.physical) == (
+        3, 1, [(2, 90), (4, 80)], 4
+    )  # fmt: skip
 
 
 def test_line_starts_with_needles() -> None:

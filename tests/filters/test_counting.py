@@ -14,6 +14,7 @@ import pytest
 
 from schemalog.exceptions import InputError
 from schemalog.filters import counting
+from schemalog.filters.blocks import LineCounts
 from schemalog.filters.counting import count, default_jobs, input_size
 from tests.filters.cases import metric
 
@@ -156,3 +157,67 @@ def test_worker_failures_name_the_file(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setattr(counting, "_scan_range", _dies)
     with pytest.raises(InputError, match="stopped unexpectedly"):
         count([str(path)], FILTERS, 60, jobs=2, parallel_from=0)
+
+
+def test_sampled_pipeline_output_scales_back(tmp_path: Path) -> None:
+    """Lines sampled by configure(sample_rates=) count as the events logged, in both engines."""
+    import random
+    from collections import Counter
+
+    import schemalog
+    from schemalog.filters.sqlengine import count_with_duckdb
+
+    catalog = tmp_path / "schemas"
+    for name in ("ping", "pong"):
+        (catalog / name).mkdir(parents=True)
+        body = {"type": "object", "description": "d", "properties": {}}
+        (catalog / name / "1.0.0.json").write_bytes(orjson.dumps(body))
+    out = tmp_path / "events.jsonl"
+    random.seed(1815)  # the sampler's draws (random.random), repeatable
+    schemalog.configure(
+        sinks=[f"file:{out}"], schemas=catalog, sample_rates={"ping": 0.25, "pong": 0.5}
+    )
+    log = schemalog.get_logger("app")
+    for i in range(2000):
+        (log.info if i % 10 else log.warning)("ping" if i % 3 else "pong")
+    schemalog.shutdown()
+    # Independent of the engines: each line read with orjson, weighed by hand.
+    expected: Counter[str] = Counter()
+    for line in out.read_bytes().splitlines():
+        record = orjson.loads(line)
+        rate = record.get("sample_rate")
+        assert rate is None or record["level"] == "info"
+        expected[record["event_type"]] += 1 / rate if rate else 1
+    filters = [metric(name, f'{{ $.event_type = "{name}" }}') for name in ("ping", "pong")]
+    for aggregator in (count([str(out)], filters, 60), count_with_duckdb([str(out)], filters, 60)):
+        totals = {r.filter.name: r.stats.count for r in aggregator.rows(total=True)}
+        assert totals == pytest.approx(dict(expected))
+    raw = count([str(out)], filters, 60, scale=False).rows(total=True)
+    assert sum(r.stats.count for r in raw) == len(out.read_bytes().splitlines())
+    # The estimate is near what was logged (1333 pings, 667 pongs): a sanity bound, not exact.
+    assert abs(expected["ping"] - 1333) < 250 and abs(expected["pong"] - 667) < 120
+
+
+@pytest.mark.skipif(not counting.can_fork(), reason="workers are forked (POSIX)")
+def test_long_and_non_json_lines_counted_the_same_in_parallel(tmp_path: Path) -> None:
+    """Split across workers, overlong lines keep their file line numbers and counts add up."""
+    path = tmp_path / "events.jsonl"
+    data = write_events(path, 3000)
+    rows = data.splitlines()
+    rows[100] = b"x" * 5000  # over the limit
+    rows[2500] = b"y" * 5000
+    rows[1200] = b"plain text"
+    path.write_bytes(b"\n".join(rows) + b"\n")
+    results = []
+    found: list[tuple[str, int, int]] = []
+    for jobs in (1, 2):
+        counts = LineCounts()
+        found.clear()
+        aggregator = count(
+            [str(path)], FILTERS, 60, max_line_bytes=4096, jobs=jobs, parallel_from=1,
+            counts=counts, too_long=lambda *where: found.append(where),
+        )  # fmt: skip
+        results.append(aggregator.rows(total=True))
+        assert found == [(str(path), 101, 5000), (str(path), 2501, 5000)]
+        assert (counts.lines, counts.not_json, len(counts.too_long)) == (3000, 1, 2)
+    assert [r.stats for r in results[0]] == [r.stats for r in results[1]]

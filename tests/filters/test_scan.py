@@ -70,6 +70,8 @@ def lines(draw: st.DrawFn) -> bytes:
         extra["n"] = draw(st.sampled_from([0, 2, 2.5, "3", "x", None, True]))
     if draw(st.booleans()):
         extra["d"] = draw(st.sampled_from(["p", "q", "", 4]))
+    if draw(st.integers(0, 3)) == 0:  # a sampled line, or a sample_rate that is not usable
+        extra["sample_rate"] = draw(st.sampled_from([0.5, 0.25, 0.1, 1, 2, 0, "x", True]))
     if draw(st.integers(0, 9)) == 0:
         extra["obj"] = {"event_type": draw(st.sampled_from(["a", "c"]))}
     kind = draw(st.integers(0, 13))
@@ -99,7 +101,7 @@ def lines(draw: st.DrawFn) -> bytes:
 
 def summary(scanner: Scanner, total: bool = False) -> list[tuple[Any, ...]]:
     return [
-        (r.filter.name, r.start, r.dimensions, round(r.stats.sum, 6), r.stats.count,
+        (r.filter.name, r.start, r.dimensions, round(r.stats.sum, 6), round(r.stats.count, 6),
          r.stats.min, r.stats.max)
         for r in scanner.aggregator.rows(total=total)
     ]  # fmt: skip
@@ -112,6 +114,10 @@ def both_ways(
     fast.feed(io.BytesIO(data))
     exact = Scanner(filters, period, exact=True, block_size=block)
     exact.feed(io.BytesIO(data))
+    # Every path counts the lines; the ones not JSON where it looks at every line (module doc).
+    assert (fast.counts.lines, fast.counts.physical) == (exact.counts.lines, exact.counts.physical)
+    if fast.needles is None:
+        assert fast.counts.not_json == exact.counts.not_json
     return summary(fast), summary(exact)
 
 
@@ -138,6 +144,19 @@ def test_fast_paths_equal_parsing_every_line(
     for number_filter in NUMBER_FILTERS:  # one at a time: each alone could take needles
         fast, exact = both_ways([number_filter], data, period, block)
         assert fast == exact
+
+
+def test_lines_that_are_not_json_are_counted() -> None:
+    """Plain text, blank lines and broken objects: counted as LineReader counts them."""
+    data = b"\n".join([
+        envelope(STAMPS[0], "a", {}), b"plain a", b"", b"  ", b'{"event_type":"a"', b"[1]",
+        envelope(STAMPS[0], "b_error", {}),
+    ]) + b"\n"  # fmt: skip
+    for filters in (MIXED_FILTERS, NEEDLE_FILTERS):
+        for exact in (False, True):
+            scanner = Scanner(filters, 60, exact=exact)
+            scanner.feed(io.BytesIO(data))
+            assert (scanner.counts.lines, scanner.counts.not_json) == (5, 3)
 
 
 def test_needles_chosen_only_when_safe() -> None:
@@ -247,3 +266,28 @@ def test_many_event_types_keep_memory_flat() -> None:
     assert len(scanner.planner.plans) <= 4096
     totals = {r.filter.name: (r.stats.sum, r.stats.count) for r in scanner.aggregator.rows()}
     assert totals == {"w": (1111.0, 5000)}
+
+
+def test_sampled_lines_count_by_their_weight() -> None:
+    """A line with sample_rate counts 1/sample_rate times, on every path; scale=False once."""
+    stamp = STAMPS[0]
+    rows = [envelope(stamp, "a", {"sample_rate": 0.25, "n": 2})] * 3 + [
+        envelope(stamp, "a", {"n": 2}),
+        envelope(stamp, "a", {"sample_rate": 0, "n": 2}),  # not a usable rate: counts once
+    ]
+    data = b"\n".join(rows) + b"\n"
+    filters = [
+        metric("count_a", '{ $.event_type = "a" }'),
+        metric("sum_n", '{ $.event_type = "a" }', "$.n"),
+        metric("marker", "sample_rate", "1"),
+    ]
+    for exact in (False, True):
+        scanner = Scanner(filters, 60, exact=exact)
+        scanner.feed(io.BytesIO(data))
+        stats = {r.filter.name: r.stats for r in scanner.aggregator.rows(total=True)}
+        assert stats["count_a"].count == stats["count_a"].sum == 3 * 4 + 1 + 1
+        assert (stats["sum_n"].sum, stats["sum_n"].min, stats["sum_n"].average) == (28, 2, 2)
+        assert stats["marker"].count == 3 * 4 + 1
+    raw = Scanner(filters, 60, scale=False)
+    raw.feed(io.BytesIO(data))
+    assert [r.stats.count for r in raw.aggregator.rows(total=True)] == [5, 5, 4]

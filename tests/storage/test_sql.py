@@ -94,3 +94,41 @@ def test_metric_queries_match_metrics(
     for endpoint, average in averages.items():
         row = totals[("api_request_duration_ms", endpoint)]
         assert float(average) == pytest.approx(row["sum"] / row["count"])
+
+
+@pytest.mark.parametrize("database", ["duckdb", "postgresql"])
+def test_weighted_sum_counts_sampled_events_as_count_does(
+    database: str,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """storage.md's SUM(1.0 / COALESCE(sample_rate, 1)) equals count's scaled figure."""
+    import random
+
+    import schemalog
+    from tests.conftest import SCHEMAS
+
+    path = tmp_path / "sampled.jsonl"
+    random.seed(42)  # the sampler's draws
+    schemalog.configure(
+        service="app", sinks=[f"file:{path}"], schemas=SCHEMAS, sample_rates={"memory_posted": 0.25}
+    )
+    log = schemalog.get_logger("app")
+    with schemalog.bound(user_id=USER_ID, session_id="s-1"):
+        for number in range(200):
+            log.info(
+                "memory_posted", family_unit_id=FAMILY_ID, memory_id=f"m{number}", media_count=1
+            )
+            log.info("feed_viewed", family_unit_id=FAMILY_ID)
+    schemalog.shutdown()
+    into = request.getfixturevalue("pg_url") if database == "postgresql" else str(tmp_path / "d")
+    assert load([str(path)], into).rejected == 0
+    weighted = "SELECT event_type, SUM(1.0 / COALESCE(sample_rate, 1)) AS events"
+    rows = run_sql(into, f"{weighted} FROM analytics_events GROUP BY event_type")
+    events = {name: float(total) for name, total in rows}
+    assert events["feed_viewed"] == 200
+    assert events["memory_posted"] == count_matching(
+        path, '{ $.event_type = "memory_posted" }', capsys
+    )
+    assert events["memory_posted"] != len(run_sql(into, QUERIES[0].read_text()))  # raw rows

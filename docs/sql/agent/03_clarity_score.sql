@@ -2,11 +2,12 @@
 --                    / tool_call_started
 SELECT
     1.0 - CAST(
-        COUNT(
+        SUM(
             CASE
                 WHEN event_type IN ('schema_validation_error', 'wrong_tool_error', 'tool_call_retry')
-                    THEN 1
+                    THEN weight
+                ELSE 0
             END
         ) AS DOUBLE
-    ) / NULLIF(COUNT(CASE WHEN event_type = 'tool_call_started' THEN 1 END), 0) AS clarity_score
+    ) / NULLIF(SUM(CASE WHEN event_type = 'tool_call_started' THEN weight ELSE 0 END), 0) AS clarity_score
 FROM agent_events;

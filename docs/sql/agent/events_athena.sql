@@ -10,7 +10,8 @@ CREATE EXTERNAL TABLE IF NOT EXISTS schemalog_events (
     requested_tool_name string,
     first_tool_name string,
     success boolean,
-    call_sequence bigint
+    call_sequence bigint,
+    sample_rate double
 )
 ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'
 LOCATION 's3://YOUR-BUCKET/schemalog/';
@@ -27,7 +28,9 @@ SELECT
     END AS tool_name,
     success,
     call_sequence,
-    CAST(round(to_unixtime(from_iso8601_timestamp("timestamp")) * 1000) AS bigint) AS ts_ms
+    CAST(round(to_unixtime(from_iso8601_timestamp("timestamp")) * 1000) AS bigint) AS ts_ms,
+    -- how many events a line stands for (1 / sample_rate on a sampled line, else 1)
+    CASE WHEN sample_rate > 0 AND sample_rate <= 1 THEN 1.0 / sample_rate ELSE 1.0 END AS weight
 FROM schemalog_events
 WHERE event_type IN (
     'session_start', 'session_end', 'session_completed', 'session_failed', 'session_abandoned',

@@ -3,6 +3,7 @@
 --   SET VARIABLE agent_log = 'logs/*.jsonl';
 --   .read docs/sql/agent/events_duckdb.sql
 -- Only the columns the metrics use are read; a key missing from a line reads as NULL.
+-- weight: how many events a line stands for (1 / sample_rate on a sampled line, else 1).
 CREATE OR REPLACE VIEW agent_events AS
 SELECT
     event_type,
@@ -17,7 +18,8 @@ SELECT
     END AS tool_name,
     success,
     call_sequence,
-    epoch_ms(CAST("timestamp" AS TIMESTAMP)) AS ts_ms
+    epoch_ms(CAST("timestamp" AS TIMESTAMP)) AS ts_ms,
+    CASE WHEN sample_rate > 0 AND sample_rate <= 1 THEN 1.0 / sample_rate ELSE 1.0 END AS weight
 FROM read_json_auto(
     getvariable('agent_log'),
     format = 'newline_delimited',
@@ -30,7 +32,8 @@ FROM read_json_auto(
         'requested_tool_name': 'VARCHAR',
         'first_tool_name': 'VARCHAR',
         'success': 'BOOLEAN',
-        'call_sequence': 'BIGINT'
+        'call_sequence': 'BIGINT',
+        'sample_rate': 'DOUBLE'
     }
 )
 WHERE event_type IN (

@@ -1,14 +1,17 @@
 """The ten agent metrics of seed 002, computed from agent events (``docs/agent-metrics.md``).
 
 Every metric is a count or a ratio over the events given, exactly as the SQL in
-``docs/sql/agent/`` computes it, so the two always agree. A ratio whose denominator is zero
+``docs/sql/agent/`` computes it, so the two always agree. A sampled line (``sample_rate``)
+counts ``1 / sample_rate`` events in the event counts (the SQL's scaled form is in
+docs/agent-metrics.md); the sets of sessions and the latencies are taken from the lines as
+they are. A ratio whose denominator is zero
 is None (JSON ``null``). Percentiles are nearest-rank: the smallest value with at least p% of
 the values at or below it.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, Final, Literal
 
@@ -68,24 +71,24 @@ class AgentMetrics:
     """Accumulates agent events; :meth:`result` returns the ten metrics over all of them."""
 
     def __init__(self) -> None:
-        self.events = 0
-        self.counts: Counter[str] = Counter()
+        self.events: float = 0
+        self.counts: defaultdict[str, float] = defaultdict(int)
         #: Sessions (non-null session_id) of any agent event.
         self.sessions: set[str] = set()
         #: Sessions by the event types they contain (session_start, session_completed, ...).
         self.sessions_with: defaultdict[str, set[str]] = defaultdict(set)
         self.successful_sessions: set[str] = set()
         self.errored_sessions: set[str] = set()
-        self.steps_per_session: Counter[str | None] = Counter()
-        self.popularity: Counter[str] = Counter()
+        self.steps_per_session: defaultdict[str | None, float] = defaultdict(int)
+        self.popularity: defaultdict[str, float] = defaultdict(int)
         self._steps: defaultdict[str | None, list[_Step]] = defaultdict(list)
 
     def add(self, record: AgentRecord) -> None:
         """Count one event."""
         event_type = record.event_type
         session = record.session_id
-        self.events += 1
-        self.counts[event_type] += 1
+        self.events += record.weight
+        self.counts[event_type] += record.weight
         if session is not None:
             self.sessions.add(session)
             self.sessions_with[event_type].add(session)
@@ -99,8 +102,8 @@ class AgentMetrics:
             step = (record.ts_ms, sequence is None, sequence or 0, rank, record.tool_name)
             self._steps[session].append(step)
             if rank == 0:
-                self.steps_per_session[session] += 1
-                self.popularity[record.tool_name or ""] += 1
+                self.steps_per_session[session] += record.weight
+                self.popularity[record.tool_name or ""] += record.weight
 
     def add_all(self, records: Iterable[AgentRecord]) -> AgentMetrics:
         """Count every event; return self."""
@@ -184,10 +187,10 @@ def tool_breakdown(records: Iterable[AgentRecord]) -> list[dict[str, Any]]:
     switched away from; rows are sorted by calls, most first.
     """
     overall = AgentMetrics()
-    per_tool: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    per_tool: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(int))
     for record in records:
         overall.add(record)
-        per_tool[record.tool_name or ""][record.event_type] += 1
+        per_tool[record.tool_name or ""][record.event_type] += record.weight
     latencies: defaultdict[str, list[int]] = defaultdict(list)
     for tool_name, ms in overall.latencies():
         latencies[tool_name or ""].append(ms)

@@ -17,6 +17,7 @@ import orjson
 from schemalog.agent.events import AGENT_EVENT_TYPES
 from schemalog.exceptions import InputError
 from schemalog.lines.reader import iter_lines
+from schemalog.record import sample_weight
 
 _AGENT_TYPES: Final = frozenset(AGENT_EVENT_TYPES)
 _EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -42,6 +43,8 @@ class AgentRecord:
     tool_name: str | None = None
     success: bool | None = None
     call_sequence: int | None = None
+    #: How many events the line stands for: ``1 / sample_rate`` on a sampled line, else 1.
+    weight: float = 1
 
 
 def read_records(paths: Iterable[str]) -> Iterator[AgentRecord]:
@@ -92,6 +95,7 @@ def parse_record(data: Mapping[str, Any], where: str) -> AgentRecord | None:
         tool_name=tool_name,
         success=success,
         call_sequence=sequence,
+        weight=sample_weight(data),
     )
 
 

@@ -3,8 +3,9 @@
 Streams JSON lines (files, ``-`` for stdin, gzip) through every metric filter of a directory in
 one pass and prints per-filter, per-period statistics: Sum, SampleCount, Minimum, Maximum and
 Average, per dimension set, as CloudWatch would publish them (one row each; the filters that
-counted nothing are listed on stderr and in the JSON summary). Memory stays flat whatever the
-input size.
+counted nothing are listed on stderr and in the JSON summary). A sampled line (with
+``sample_rate``) counts ``1 / sample_rate`` times unless ``--no-scale`` is given. Memory stays
+flat whatever the input size.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
+from schemalog.cli.inputs import add_input_options
 from schemalog.cli.main import EXIT_OK, CliError
 from schemalog.cli.output import Report, add_format_option
 
 if TYPE_CHECKING:
     from schemalog.filters.aggregate import Aggregator
+    from schemalog.filters.blocks import LineCounts
     from schemalog.filters.filters import MetricFilter
 
 T = TypeVar("T")
@@ -34,7 +37,7 @@ def register(subparsers: Any) -> None:
         help="count events with CloudWatch metric filters, locally",
         description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
     )
-    parser.add_argument("files", nargs="+", metavar="FILE", help="JSONL file, .gz, or - for stdin")
+    add_input_options(parser)
     parser.add_argument(
         "--filters",
         metavar="DIR",
@@ -56,6 +59,13 @@ def register(subparsers: Any) -> None:
         "--exact",
         action="store_true",
         help="parse every line (slower; by default envelope lines are counted from their bytes)",
+    )
+    parser.add_argument(
+        "--no-scale",
+        dest="scale",
+        action="store_false",
+        help="count each sampled line once, as a metric filter in AWS does (by default a line"
+        " with sample_rate counts 1/sample_rate times)",
     )
     parser.add_argument(
         "--engine",
@@ -82,7 +92,6 @@ def run(args: argparse.Namespace) -> int:
     """Count and print; return the exit code."""
     from schemalog.exceptions import FilterDirError
     from schemalog.filters.filterdir import default_filters_dir, load_filters
-    from schemalog.filters.report import row_dict
     from schemalog.lines.reader import check_inputs
 
     if args.period < 1:
@@ -101,23 +110,43 @@ def run(args: argparse.Namespace) -> int:
     if args.show_sql:  # the query may be meant for paths elsewhere (S3): none is read here
         from schemalog.filters import sql
 
-        sys.stdout.write(_or_usage_error(lambda: sql.count_sql(args.files, filters, args.period)))
+        sys.stdout.write(
+            _or_usage_error(
+                lambda: sql.count_sql(args.files, filters, args.period, scale=args.scale)
+            )
+        )
         return EXIT_OK
     check_inputs(args.files)
+    report = Report("count", args.format).expect_rows()
+    lines = None
     if args.engine == "duckdb":
         from schemalog.filters import sqlengine
 
         aggregator = _or_usage_error(
-            lambda: sqlengine.count_with_duckdb(args.files, filters, args.period)
+            lambda: sqlengine.count_with_duckdb(args.files, filters, args.period, scale=args.scale)
         )
     else:
-        aggregator = _count_locally(args, filters)
-    report = Report("count", args.format).expect_rows()
-    for row in aggregator.rows(total=args.total):
-        report.row(row_dict(row, total=args.total))
+        aggregator, lines = _count_locally(args, filters, report)
+    return _close(report, aggregator, lines, total=args.total)
+
+
+def _close(report: Report, aggregator: Aggregator, lines: LineCounts | None, *, total: bool) -> int:
+    """Write the rows and the summary (with the line counts of the local engine); exit code."""
+    from schemalog.filters.report import row_dict
+    from schemalog.lines.reader import lines_note
+
+    for row in aggregator.rows(total=total):
+        report.row(row_dict(row, total=total))
     silent = [f.name for f in aggregator.filters_without_data()]
     report.summary.update(series=len(report.rows), filters_without_data=silent)
+    if lines is not None:
+        report.summary.update(
+            lines=lines.lines, not_json=lines.not_json, too_long=len(lines.too_long)
+        )
     report.close()
+    if lines is not None:
+        note = lines_note(lines.lines, lines.not_json, len(lines.too_long))
+        print(f"schemalog count: {note}", file=sys.stderr)
     if silent:
         print(
             f"schemalog count: no data for {len(silent)} filters: {', '.join(silent)}",
@@ -126,25 +155,40 @@ def run(args: argparse.Namespace) -> int:
     return report.exit_code()
 
 
-def _count_locally(args: argparse.Namespace, filters: list[MetricFilter]) -> Aggregator:
-    """Scan with schemalog's own engine, with a progress bar on a terminal."""
+def _count_locally(
+    args: argparse.Namespace, filters: list[MetricFilter], report: Report
+) -> tuple[Aggregator, LineCounts]:
+    """Scan with schemalog's own engine, with a progress bar on a terminal.
+
+    Each line over ``--max-line-bytes`` is a finding in ``report``, as in every reading verb.
+    """
     from schemalog.filters import counting
+    from schemalog.filters.blocks import LineCounts
     from schemalog.lines import progress
-    from schemalog.lines.reader import input_size
+    from schemalog.lines.reader import input_size, too_long_finding
+
+    def too_long(path: str, number: int, size: int) -> None:
+        report.finding(too_long_finding(path, number, size, args.max_line_bytes))
 
     bar = progress.bar(input_size(args.files))
+    lines = LineCounts()
     try:
-        return counting.count(
+        aggregator = counting.count(
             args.files,
             filters,
             args.period,
             exact=args.exact,
+            scale=args.scale,
+            max_line_bytes=args.max_line_bytes,
             jobs=args.jobs or counting.default_jobs(),
             progress=bar,
+            counts=lines,
+            too_long=too_long,
         )
     finally:
         if bar is not None:
             bar.close()
+    return aggregator, lines
 
 
 def _or_usage_error(work: Callable[[], T]) -> T:

@@ -111,10 +111,10 @@ def _latency(value: Mapping[str, Any]) -> str:
 
 
 def _summary_table(
-    report: Report, result: Mapping[str, Any], events: int, sessions: Mapping[str, int]
+    report: Report, result: Mapping[str, Any], events: float, sessions: Mapping[str, int]
 ) -> None:
     report.write(
-        f"agent report: {events} agent events, {sessions['start']} sessions started"
+        f"agent report: {round(events)} agent events, {sessions['start']} sessions started"
         f" ({sessions['completed']} completed, {sessions['failed']} failed,"
         f" {sessions['abandoned']} abandoned)\n\n"
     )

@@ -72,12 +72,12 @@ class Stats:
     """Sum, SampleCount, Min and Max of the datapoints of one series in one period."""
 
     sum: float = 0.0
-    count: int = 0
+    count: float = 0  # a whole number unless sampled lines were scaled (scan's module doc)
     min: float = float("inf")
     max: float = float("-inf")
 
-    def add(self, value: float, times: int = 1) -> None:
-        """Add ``times`` datapoints of ``value``."""
+    def add(self, value: float, times: float = 1) -> None:
+        """Add ``times`` datapoints of ``value`` (a fraction of times: a sampled line's weight)."""
         self.sum += value * times
         self.count += times
         self.min = min(self.min, value)
@@ -120,7 +120,7 @@ class Aggregator:
         self.period = period
         self.series: dict[tuple[int, TimeKey, Dimensions], Stats] = {}
 
-    def add(self, index: int, key: TimeKey, point: Datapoint | None, times: int = 1) -> None:
+    def add(self, index: int, key: TimeKey, point: Datapoint | None, times: float = 1) -> None:
         """Record ``times`` identical datapoints of filter ``index`` (nothing for None)."""
         if point is None or times <= 0:
             return

@@ -17,6 +17,7 @@ from typing import Any, BinaryIO, Final
 
 from schemalog.exceptions import InputError
 from schemalog.filters.aggregate import Aggregator
+from schemalog.filters.blocks import LineCounts
 from schemalog.filters.filters import MetricFilter
 from schemalog.filters.scan import Scanner
 from schemalog.lines.reader import GZIP_MAGIC, STDIN, open_input
@@ -25,7 +26,7 @@ from schemalog.lines.reader import GZIP_MAGIC, STDIN, open_input
 PARALLEL_MIN_BYTES: Final = 32 << 20
 #: Ranges per worker, so that a worker slowed down by other work on the machine holds up less.
 RANGES_PER_JOB: Final = 4
-#: What forked workers inherit from the parent: the filters, period and exactness of a count.
+#: What forked workers inherit from the parent: the filters, period and options of a count.
 _SHARED: dict[str, Any] = {}
 
 
@@ -51,31 +52,56 @@ def count(
     period: int,
     *,
     exact: bool = False,
+    scale: bool = True,
+    max_line_bytes: int | None = None,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
     parallel_from: int = PARALLEL_MIN_BYTES,
+    counts: LineCounts | None = None,
+    too_long: Callable[[str, int, int], None] | None = None,
 ) -> Aggregator:
     """Scan every input through ``filters``; return the aggregated statistics.
 
     A plain file of at least ``parallel_from`` bytes is split across ``jobs`` processes.
+    ``scale``: a sampled line counts ``1 / sample_rate`` times (:mod:`scan`); else once.
+    A line over ``max_line_bytes`` is skipped and ``too_long(path, line number, bytes)`` is
+    called for it; ``counts`` gets the lines read, not JSON and too long, over every input.
     Raises InputError naming the input that cannot be read.
     """
-    scanner = Scanner(filters, period, exact=exact)
+    scanner = Scanner(filters, period, exact=exact, scale=scale, max_line_bytes=max_line_bytes)
     for path in paths:
-        ranges = None
-        if jobs > 1 and scanner.needles is None and can_fork():
-            ranges = _ranges(path, jobs * RANGES_PER_JOB, parallel_from)
-        if ranges is not None:
-            _count_parallel(scanner, path, ranges, jobs, progress)
-            continue
-        try:
-            with open_input(path) as stream:
-                scanner.feed(stream, progress)
-        except EOFError:
-            raise InputError(f"{path}: compressed stream ends early") from None
-        except OSError as error:
-            raise InputError(f"{path}: read failed: {error.strerror or error}") from None
+        scanner.counts = LineCounts()  # line numbers start again in each input
+        _count_one(scanner, path, jobs, progress, parallel_from)
+        if too_long is not None:
+            for number, size in scanner.counts.too_long:
+                too_long(path, number, size)
+        if counts is not None:
+            counts.lines += scanner.counts.lines
+            counts.not_json += scanner.counts.not_json
+            counts.too_long += scanner.counts.too_long
     return scanner.aggregator
+
+
+def _count_one(
+    scanner: Scanner,
+    path: str,
+    jobs: int,
+    progress: Callable[[int], None] | None,
+    parallel_from: int,
+) -> None:
+    ranges = None
+    if jobs > 1 and scanner.needles is None and can_fork():
+        ranges = _ranges(path, jobs * RANGES_PER_JOB, parallel_from)
+    if ranges is not None:
+        _count_parallel(scanner, path, ranges, jobs, progress)
+        return
+    try:
+        with open_input(path) as stream:
+            scanner.feed(stream, progress)
+    except EOFError:
+        raise InputError(f"{path}: compressed stream ends early") from None
+    except OSError as error:
+        raise InputError(f"{path}: read failed: {error.strerror or error}") from None
 
 
 def input_size(path: str) -> int | None:
@@ -106,14 +132,22 @@ def _ranges(path: str, parts: int, smallest: int) -> list[tuple[int, int]] | Non
             starts = [0]
             for index in range(1, parts):
                 handle.seek(size * index // parts)
-                handle.readline()  # finish the line this offset falls in
-                position = handle.tell()
+                position = _next_line(handle)  # finish the line this offset falls in
                 if starts[-1] < position < size:
                     starts.append(position)
     except OSError:
         return None
     ends = [*starts[1:], size]
     return list(zip(starts, ends, strict=True))
+
+
+def _next_line(handle: BinaryIO) -> int:
+    """Return the offset after the next newline, reading in pieces (a line may be huge)."""
+    while piece := handle.read(1 << 16):
+        end = piece.find(b"\n")
+        if end >= 0:
+            return handle.tell() - len(piece) + end + 1
+    return handle.tell()
 
 
 class _Range:
@@ -132,15 +166,15 @@ class _Range:
         return data
 
 
-def _scan_range(job: tuple[str, int, int]) -> tuple[Any, int]:
-    """Scan ``[start, end)`` of a file in a worker; return its series and the bytes read."""
+def _scan_range(job: tuple[str, int, int]) -> tuple[Any, int, LineCounts]:
+    """Scan ``[start, end)`` of a file in a worker; return its series, bytes read and lines."""
     path, start, end = job
-    filters, period, exact = _SHARED["count"]
-    scanner = Scanner(filters, period, exact=exact)
+    filters, period, exact, scale, limit = _SHARED["count"]
+    scanner = Scanner(filters, period, exact=exact, scale=scale, max_line_bytes=limit)
     with open(path, "rb") as handle:
         handle.seek(start)
         scanner.feed(_Range(handle, end))  # type: ignore[arg-type]
-    return scanner.aggregator.series, end - start
+    return scanner.aggregator.series, end - start, scanner.counts
 
 
 def _count_parallel(
@@ -154,13 +188,18 @@ def _count_parallel(
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
-    _SHARED["count"] = (scanner.filters, scanner.aggregator.period, scanner.exact)
+    options = (scanner.exact, scanner.scale, scanner.max_line_bytes)
+    _SHARED["count"] = (scanner.filters, scanner.aggregator.period, *options)
     context = multiprocessing.get_context("fork")
+    lines: dict[int, LineCounts] = {}
     try:
         with ProcessPoolExecutor(min(jobs, len(ranges)), mp_context=context) as pool:
-            pending = [pool.submit(_scan_range, (path, start, end)) for start, end in ranges]
+            pending = {
+                pool.submit(_scan_range, (path, start, end)): index
+                for index, (start, end) in enumerate(ranges)
+            }
             for done in as_completed(pending):
-                series, size = done.result()
+                series, size, lines[pending[done]] = done.result()
                 _merge(scanner.aggregator, series)
                 if progress is not None:
                     progress(size)
@@ -170,6 +209,8 @@ def _count_parallel(
         raise InputError(f"{path}: a counting worker stopped unexpectedly") from None
     finally:
         _SHARED.clear()
+    for index in sorted(lines):  # in file order, so that line numbers add up
+        scanner.counts.merge(lines[index])
 
 
 def _merge(aggregator: Aggregator, series: Any) -> None:

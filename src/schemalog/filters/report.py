@@ -30,8 +30,13 @@ def row_dict(row: Row, *, total: bool = False) -> dict[str, Any]:
         "period": None if total else row.period,
         "dimensions": dict(row.dimensions),
         "Sum": stats.sum,
-        "SampleCount": stats.count,
+        "SampleCount": _whole(stats.count),
         "Minimum": stats.min,
         "Maximum": stats.max,
         "Average": stats.average,
     }
+
+
+def _whole(count: float) -> float:
+    """Return a whole count as an int (DuckDB sums weights as floats; 10.0 reads as 10)."""
+    return int(count) if float(count).is_integer() else count

@@ -28,27 +28,42 @@ line. The shortcuts assume that a line starting with a valid envelope and ending
 valid JSON, that ``event_type`` values are not written with ``\\u`` escapes, and that
 ``timestamp`` is not repeated in one object; ``exact=True`` parses every line instead. The
 tests check that both give the same answer on random inputs.
+
+**Sampled lines.** A line with ``sample_rate`` (a sampled event type, docs/guide.md
+"Sampling") stands for ``1 / sample_rate`` events: with ``scale`` (the default) each of its
+datapoints is added with that weight, so Sum and SampleCount estimate the events before
+sampling (Minimum and Maximum are unchanged). A needle line holding ``"sample_rate"`` is
+parsed, and a block of envelope runs holding it anywhere is read line by line; ``scale=False``
+counts raw lines, as a metric filter in AWS does.
+
+**Lines.** :class:`LineCounts` counts the lines read, those that are not JSON and those over
+``max_line_bytes`` (left out by :func:`blocks`). Lines read line by line are counted one by
+one; a run's lines are its envelope lines; a needle block is counted by one ``count`` of its
+newlines and one search for a line that does not start with ``{`` (then line by line).
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from typing import BinaryIO, Final
+from typing import Any, BinaryIO, Final
 
 import orjson
 from orjson import JSONDecodeError
 
 from schemalog.filters.aggregate import Aggregator, Stats, TimeKey, prefix_length, time_key
 from schemalog.filters.base import MatchAll
-from schemalog.filters.blocks import blocks, line_starts, no_cycle_collection
+from schemalog.filters.blocks import LineCounts, blocks, line_starts, no_cycle_collection
 from schemalog.filters.filters import MetricFilter
 from schemalog.filters.jsonpattern import MISSING, JsonPattern, load_object
 from schemalog.filters.plans import Evaluator, Plan, Planner
 from schemalog.filters.runs import EVENT_TYPE_KEY, STAMP_AT, Run, RunReader
 from schemalog.filters.terms import TermsPattern
+from schemalog.record import sample_weight
 
 BLOCK_SIZE: Final = 1 << 22
+#: A line holding this is parsed (a block of runs holding it: line by line), to be weighed.
+SAMPLE_RATE_KEY: Final = b'"sample_rate"'
 
 
 def _plain_ascii(text: str) -> bool:
@@ -65,12 +80,20 @@ class Scanner:
         period: int,
         *,
         exact: bool = False,
+        scale: bool = True,
         block_size: int = BLOCK_SIZE,
+        max_line_bytes: int | None = None,
     ) -> None:
         self.filters = filters
         self.block_size = block_size
         self.aggregator = Aggregator(filters, period)
         self.exact = exact
+        #: Whether a sampled line's datapoints count ``1 / sample_rate`` times (module doc).
+        self.scale = scale
+        #: Longer lines are skipped and counted, never held whole (:func:`blocks.blocks`).
+        self.max_line_bytes = max_line_bytes
+        #: Lines read, not JSON, too long: of the inputs fed so far.
+        self.counts = LineCounts()
         self.planner = Planner(filters)
         self._length = prefix_length(period)
         self._runs = RunReader(self._length)
@@ -79,7 +102,7 @@ class Scanner:
             (i, f) for i, f in enumerate(filters) if not isinstance(f.pattern, JsonPattern)
         ]
         #: Events decided by their event type alone, counted before the filters are applied.
-        self._pending: Counter[tuple[TimeKey, bytes | None]] = Counter()
+        self._pending: defaultdict[tuple[TimeKey, bytes | None], float] = defaultdict(int)
         self.needles = self._needles()
 
     def _needles(self) -> tuple[bytes, ...] | None:
@@ -104,11 +127,15 @@ class Scanner:
             self._feed(stream, progress)
 
     def _feed(self, stream: BinaryIO, progress: Callable[[int], None] | None) -> None:
-        for block, start, last, size in blocks(stream, self.block_size):
+        chunks = blocks(stream, self.block_size, self.max_line_bytes, self.counts)
+        for block, start, last, size in chunks:
             if self.exact:
                 self._exact(block, start, last)
             elif self.needles is not None:
+                self.counts.read(block, start, last)
                 self._needle_block(block, start, last)
+            elif self.scale and block.find(SAMPLE_RATE_KEY, start, last) >= 0:
+                self._exact(block, start, last)
             else:
                 self._envelope_block(block, start, last)
             self._flush()
@@ -143,10 +170,15 @@ class Scanner:
         find = block.find
         pending = self._pending
         plan = self.planner.plan
+        sampled = SAMPLE_RATE_KEY if self.scale else b"\n"  # a line holds no newline
         for line_start in line_starts(block, start, last, self.needles):
             end = find(b"\n", line_start)
             found = head(block, line_start - 1)
-            if found is None or count(EVENT_TYPE_KEY, line_start, end) != 1:
+            if (
+                found is None
+                or count(EVENT_TYPE_KEY, line_start, end) != 1
+                or find(sampled, line_start, end) >= 0
+            ):
                 self._line(block[line_start:end])
                 continue
             key, name = found.groups()
@@ -171,11 +203,14 @@ class Scanner:
 
     def _run(self, block: bytes, start: int, end: int, run: Run) -> None:
         """Count a run: decided events from its counts, the others by parsing their lines."""
+        lines = sum(run.by_type.values())
+        self.counts.physical += lines
+        self.counts.lines += lines
         self._apply_counts(run.counts.items())
         self._parse_needed(block, start, end, [n for n in run.by_type if self.plan(n).parse])
         self._text_filters(block, start, end, run.per_key)
 
-    def _apply_counts(self, counts: Iterable[tuple[tuple[TimeKey, bytes | None], int]]) -> None:
+    def _apply_counts(self, counts: Iterable[tuple[tuple[TimeKey, bytes | None], float]]) -> None:
         add = self.aggregator.add
         for (key, event_type), n in counts:
             for index, point in self.plan(event_type).fixed:
@@ -208,6 +243,7 @@ class Scanner:
         except JSONDecodeError:
             document = None
         if type(document) is not dict:  # not an object: no filter matches it
+            self.counts.not_json += 1
             for index in self.planner.plan(name).parse:
                 self.aggregator.add(index, key, self.filters[index].default_point)
             return
@@ -260,8 +296,24 @@ class Scanner:
     # -- one line at a time --------------------------------------------------------------
 
     def _exact(self, block: bytes, start: int, end: int) -> None:
-        for line in block[start + 1 : end].split(b"\n"):
+        if start == end:
+            return
+        counts = self.counts
+        lines = block[start + 1 : end].split(b"\n")
+        counts.physical += len(lines)
+        for line in lines:
+            counts.line(line)
             self._line(line)
+
+    def _document(self, line: bytes) -> dict[str, Any] | None:
+        """Parse a line; count it as not JSON when it starts with ``{`` but is no object.
+
+        Lines that do not start with ``{`` are counted by their block (:class:`LineCounts`).
+        """
+        document = load_object(line) if line.lstrip()[:1] == b"{" else None
+        if document is None and line[:1] == b"{":
+            self.counts.not_json += 1
+        return document
 
     def _line(self, line: bytes) -> None:
         """Evaluate every filter on one line, parsing it."""
@@ -269,27 +321,29 @@ class Scanner:
         if not line.strip():
             return
         add = self.aggregator.add
-        document = load_object(line) if line.lstrip()[:1] == b"{" else None
+        document = self._document(line)
         key: TimeKey = None
+        weight: float = 1
         if document is not None:
             stamp = document.get("timestamp")
             if isinstance(stamp, str):
                 key = time_key(stamp, self._length)
+            weight = sample_weight(document) if self.scale else 1
             event_type = document.get("event_type", MISSING)
             if event_type is MISSING or isinstance(event_type, str):
                 encoded = event_type.encode() if isinstance(event_type, str) else None
                 plan = self.plan(encoded)
                 if plan.fixed:
-                    self._pending[key, encoded] += 1
+                    self._pending[key, encoded] += weight
                 for index in plan.parse:
-                    add(index, key, self.filters[index].datapoint_for_document(document))
+                    add(index, key, self.filters[index].datapoint_for_document(document), weight)
             else:
                 for index, metric_filter in self._json:
-                    add(index, key, metric_filter.datapoint_for_document(document))
+                    add(index, key, metric_filter.datapoint_for_document(document), weight)
         else:
             for index, metric_filter in self._json:
                 add(index, key, metric_filter.default_point)
         if self._text:
             message = line.decode("utf-8", "replace")
             for index, metric_filter in self._text:
-                add(index, key, metric_filter.datapoint(message))
+                add(index, key, metric_filter.datapoint(message), weight)

@@ -206,23 +206,36 @@ def _filter_point(metric_filter: MetricFilter, columns: _Columns) -> tuple[str, 
     return point, f"CASE WHEN {match} THEN {_dimensions(metric_filter, columns)} END"
 
 
-def _stats(value: str) -> str:
-    return f"sum({value}) AS s, count({value}) AS n, min({value}) AS lo, max({value}) AS hi"
+def _stats(value: str, scale: bool) -> str:
+    if not scale:
+        return f"sum({value}) AS s, count({value}) AS n, min({value}) AS lo, max({value}) AS hi"
+    weight = f"CASE WHEN {value} IS NOT NULL THEN w END"
+    return f"sum({value} * w) AS s, sum({weight}) AS n, min({value}) AS lo, max({value}) AS hi"
 
 
-def _series(points: Sequence[tuple[str, str | None]]) -> tuple[str, str]:
+def _weight(columns: _Columns) -> str:
+    """Return how many events a line stands for: ``1 / sample_rate`` when it is in (0, 1]."""
+    column = columns.paths.setdefault("$.sample_rate", f"c{len(columns.paths)}")
+    rate = f"TRY_CAST({column} AS DOUBLE)"
+    return (
+        f"CASE WHEN is_object AND {_kind(column)} IN {_NUMERIC} AND {rate} > 0"
+        f" AND {rate} <= 1 THEN 1.0 / {rate} ELSE 1.0 END"
+    )
+
+
+def _series(points: Sequence[tuple[str, str | None]], scale: bool) -> tuple[str, str]:
     """Return the ``wide`` columns and the union of every filter's series rows.
 
     Filters without dimensions are aggregated side by side in ``wide``, in one pass.
     """
     flat = [i for i, (_, dims) in enumerate(points) if dims is None]
-    wide = ",\n    ".join(_stats(f"v{i}").replace(" AS ", f" AS w{i}_") for i in flat)
+    wide = ",\n    ".join(_stats(f"v{i}", scale).replace(" AS ", f" AS w{i}_") for i in flat)
     parts = [
         f"SELECT {i} AS filter, k, t, CAST(NULL AS VARCHAR[]) AS d,"
         f" w{i}_s AS s, w{i}_n AS n, w{i}_lo AS lo, w{i}_hi AS hi FROM wide WHERE w{i}_n > 0"
         for i in flat
     ] + [
-        f"SELECT {i} AS filter, k, t, d{i} AS d, {_stats(f'v{i}')}"
+        f"SELECT {i} AS filter, k, t, d{i} AS d, {_stats(f'v{i}', scale)}"
         f" FROM points WHERE v{i} IS NOT NULL GROUP BY ALL"
         for i, (_, dims) in enumerate(points)
         if dims is not None
@@ -231,8 +244,13 @@ def _series(points: Sequence[tuple[str, str | None]]) -> tuple[str, str]:
     return wide, union
 
 
-def count_sql(paths: Sequence[str], filters: Sequence[MetricFilter], period: int) -> str:
+def count_sql(
+    paths: Sequence[str], filters: Sequence[MetricFilter], period: int, *, scale: bool = True
+) -> str:
     """Return one query: per filter, period start and dimensions, Sum/SampleCount/Min/Max.
+
+    With ``scale``, a line's datapoints weigh ``1 / sample_rate`` (Sum and SampleCount), as
+    in the local scanner; without it every line counts once, as in AWS.
 
     Columns: ``filter`` (index into ``filters``), ``start`` (epoch seconds, NULL undated),
     ``d`` (dimension values in name order, or NULL), ``s``, ``n``, ``lo``, ``hi``. Every path
@@ -242,6 +260,7 @@ def count_sql(paths: Sequence[str], filters: Sequence[MetricFilter], period: int
     """
     columns = _Columns()
     points = [filter_point(f, columns) for f in filters]
+    weight = f",\n    {_weight(columns)} AS w" if scale else ""
     length = prefix_length(period)
     stamp = _text("c0")
     key = (
@@ -253,7 +272,7 @@ def count_sql(paths: Sequence[str], filters: Sequence[MetricFilter], period: int
         f"{value} AS v{i}" + ("" if dims is None else f", {dims} AS d{i}")
         for i, (value, dims) in enumerate(points)
     )
-    wide, union = _series(points)
+    wide, union = _series(points, scale)
     pad = quote("0000-01-01T00:00:00"[length:])
     start = f"coalesce(CAST(epoch(TRY_CAST(k || {pad} AS TIMESTAMP)) AS BIGINT), t)"
     return f"""-- schemalog count: {len(filters)} metric filters, {period} s periods. Timestamps
@@ -270,7 +289,7 @@ WITH lines AS (
 ), points AS MATERIALIZED (
   SELECT {key} AS k,
     CASE WHEN {_kind("c0")} = 'VARCHAR' AND ({key}) IS NULL THEN {seconds} END AS t,
-    {selects}
+    {selects}{weight}
   FROM events
 ), wide AS (
   SELECT k, t,

@@ -16,13 +16,17 @@ from schemalog.filters.sql import count_sql
 from schemalog.lines.reader import STDIN
 
 
-def count_with_duckdb(paths: Sequence[str], filters: list[MetricFilter], period: int) -> Aggregator:
+def count_with_duckdb(
+    paths: Sequence[str], filters: list[MetricFilter], period: int, *, scale: bool = True
+) -> Aggregator:
     """Count ``paths`` through ``filters`` in DuckDB; return the aggregated statistics.
+
+    ``scale``: a sampled line counts ``1 / sample_rate`` times, as in the local scanner.
 
     Raises FilterError for a filter with no SQL translation, InputError when DuckDB is not
     installed or cannot read an input.
     """
-    query = count_sql([_source(path) for path in paths], filters, period)
+    query = count_sql([_source(path) for path in paths], filters, period, scale=scale)
     try:
         import duckdb
     except ImportError:

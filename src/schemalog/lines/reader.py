@@ -208,6 +208,26 @@ def _progress_bar(paths: Sequence[str]) -> progress.ProgressBar | None:
     return progress.bar(None) if stored >= progress.LARGE_INPUT else None
 
 
+def too_long_finding(path: str, number: int, size: int, limit: int | None) -> Finding:
+    """Return the finding for line ``number`` of ``path``, ``size`` bytes, over ``limit``."""
+    return Finding(
+        path,
+        number,
+        message=f"line is {size} bytes, longer than --max-line-bytes ({limit}); skipped",
+        rule="too-long",
+    )
+
+
+def lines_note(lines: int, not_json: int, too_long: int) -> str:
+    """Return ``N lines`` and what was skipped (``1024 lines, 3 not JSON (skipped)``)."""
+    text = f"{lines} lines"
+    if not_json:
+        text += f", {not_json} not JSON (skipped)"
+    if too_long:
+        text += f", {too_long} too long (skipped)"
+    return text
+
+
 class LineReader:
     """Reads the lines of several inputs in turn, bounded, counting what it skips."""
 
@@ -246,13 +266,7 @@ class LineReader:
     def _read(self, path: str, bar: progress.ProgressBar | None) -> Iterator[Line]:
         def too_long(number: int, size: int) -> None:
             self.lines += 1
-            finding = Finding(
-                path,
-                number,
-                message=f"line is {size} bytes, longer than --max-line-bytes"
-                f" ({self.max_line_bytes}); skipped",
-                rule="too-long",
-            )
+            finding = too_long_finding(path, number, size, self.max_line_bytes)
             self.findings.append(finding)
             if self.on_finding is not None:
                 self.on_finding(finding)
@@ -291,9 +305,4 @@ class LineReader:
 
     def note(self) -> str:
         """Return ``N lines`` and what was skipped, for the verb's summary on stderr."""
-        text = f"{self.lines} lines"
-        if self.not_json:
-            text += f", {self.not_json} not JSON (skipped)"
-        if self.too_long:
-            text += f", {self.too_long} too long (skipped)"
-        return text
+        return lines_note(self.lines, self.not_json, self.too_long)

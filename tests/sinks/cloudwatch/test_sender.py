@@ -149,6 +149,12 @@ def test_only_the_groups_own_spill_files_are_adopted(
     for number in range(5):
         log.info("other %d", number)
     left_by.abandon()  # its spill file stays, unlocked, as at an exit during an outage
+    # At a real exit the process ends here; in the test its sender must end before the
+    # endpoint comes back, or a batch in flight could still reach it (and come back adopted).
+    deadline = time.monotonic() + 10
+    while left_by._sender is not None and left_by._sender.is_alive():
+        assert time.monotonic() < deadline, "the abandoned sender did not stop"
+        time.sleep(0.01)
     proxy.up()
     # "/" used to be written "_" in file names: the two groups shared them.
     assert log_one(proxy, f"{group}/x", tmp_path, "mine")["adopted"] == 0
