@@ -15,6 +15,9 @@ in all). The sink has already checked what the events need (sizes, count, span, 
 
 from __future__ import annotations
 
+# The first request imports the idna codec (host names); imported here, before the sender
+# signals that it has started, a process forked after that signal never inherits it half-done.
+import encodings.idna  # noqa: F401
 import enum
 import threading
 import weakref
