@@ -304,3 +304,59 @@ def test_a_huge_line_keeps_memory_bounded(tmp_path: Path) -> None:
     assert int(peak_kib) < 120 * 1024
     assert f"{path}:2: too-long: line is {256 << 20} bytes" in err
     path.unlink()
+
+
+def _rows(out: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = orjson.loads(out)["rows"]
+    return sorted(rows, key=lambda r: (r["filterName"], r["timestamp"], str(r["dimensions"])))
+
+
+def test_a_loaded_database_counts_like_its_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`count --engine duckdb events.duckdb` over `schemalog load`'s table equals the file's."""
+    from schemalog.catalog.load import Catalog
+    from schemalog.demo import run_demo
+    from schemalog.linecheck import LineChecker
+    from schemalog.storage.loader import load
+
+    run_demo(tmp_path / "demo", sessions=20, seed=7)
+    capsys.readouterr()  # the demo's own summary
+    checker = LineChecker(Catalog.load(ROOT / "schemas"))
+    demo = (tmp_path / "demo" / "events.jsonl").read_bytes().splitlines()
+    lines = tmp_path / "valid.jsonl"  # what load stores: the demo's invalid lines are rejected
+    lines.write_bytes(b"".join(line + b"\n" for line in demo if checker.check(line).valid))
+    database = str(tmp_path / "events.duckdb")
+    summary = load([str(lines)], database)
+    assert summary.loaded > 100 and summary.rejected == 0
+    code, from_file, _ = run(["count", "--format", "json", str(lines)], capsys)
+    assert code == 0
+    code, from_table, _ = run(["count", "--engine", "duckdb", "--format", "json", database], capsys)
+    assert code == 0
+    expected, got = _rows(from_file), _rows(from_table)
+    assert [r["SampleCount"] for r in got] == [r["SampleCount"] for r in expected]
+    for mine, theirs in zip(got, expected, strict=True):
+        assert {k: v for k, v in mine.items() if k not in ("Sum", "Average")} == {
+            k: v for k, v in theirs.items() if k not in ("Sum", "Average")
+        }
+        assert mine["Sum"] == pytest.approx(theirs["Sum"])
+
+
+@pytest.mark.parametrize(
+    ("options", "others", "message"),
+    [
+        ([], [], "counted with --engine duckdb"),
+        (["--engine", "duckdb"], ["other.jsonl"], "one loaded database at a time"),
+    ],
+)
+def test_a_loaded_database_needs_the_duckdb_engine_alone(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    options: list[str],
+    others: list[str],
+    message: str,
+) -> None:
+    """A .duckdb input with the local engine, or beside other inputs, is a usage error."""
+    code, _, err = run(["count", *options, str(tmp_path / "events.duckdb"), *others], capsys)
+    assert code == 2
+    assert message in err

@@ -116,18 +116,35 @@ def run(args: argparse.Namespace) -> int:
             )
         )
         return EXIT_OK
+    database = _loaded_database(args)
     check_inputs(args.files)
     report = Report("count", args.format).expect_rows()
     lines = None
     if args.engine == "duckdb":
         from schemalog.filters import sqlengine
+        from schemalog.storage.tables import events_as_lines
 
+        source = events_as_lines() if database is not None else None
         aggregator = _or_usage_error(
-            lambda: sqlengine.count_with_duckdb(args.files, filters, args.period, scale=args.scale)
+            lambda: sqlengine.count_with_duckdb(
+                args.files, filters, args.period, scale=args.scale, database=database, source=source
+            )
         )
     else:
         aggregator, lines = _count_locally(args, filters, report)
     return _close(report, aggregator, lines, total=args.total)
+
+
+def _loaded_database(args: argparse.Namespace) -> str | None:
+    """Return the DuckDB file ``schemalog load`` filled, when that is the input; else None."""
+    databases: list[str] = [path for path in args.files if path.endswith(".duckdb")]
+    if not databases:
+        return None
+    if args.engine != "duckdb":
+        raise CliError(f"{databases[0]}: a loaded database is counted with --engine duckdb")
+    if len(args.files) != 1:
+        raise CliError("count one loaded database at a time, and no other input beside it")
+    return databases[0]
 
 
 def _close(report: Report, aggregator: Aggregator, lines: LineCounts | None, *, total: bool) -> int:

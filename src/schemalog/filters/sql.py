@@ -245,12 +245,19 @@ def _series(points: Sequence[tuple[str, str | None]], scale: bool) -> tuple[str,
 
 
 def count_sql(
-    paths: Sequence[str], filters: Sequence[MetricFilter], period: int, *, scale: bool = True
+    paths: Sequence[str],
+    filters: Sequence[MetricFilter],
+    period: int,
+    *,
+    scale: bool = True,
+    source: str | None = None,
 ) -> str:
     """Return one query: per filter, period start and dimensions, Sum/SampleCount/Min/Max.
 
     With ``scale``, a line's datapoints weigh ``1 / sample_rate`` (Sum and SampleCount), as
-    in the local scanner; without it every line counts once, as in AWS.
+    in the local scanner; without it every line counts once, as in AWS. ``source`` is a
+    SELECT giving each line as a JSON column ``j`` (the analytics table of a loaded
+    database, say); without it the lines are read from the NDJSON ``paths``.
 
     Columns: ``filter`` (index into ``filters``), ``start`` (epoch seconds, NULL undated),
     ``d`` (dimension values in name order, or NULL), ``s``, ``n``, ``lo``, ``hi``. Every path
@@ -278,8 +285,7 @@ def count_sql(
     return f"""-- schemalog count: {len(filters)} metric filters, {period} s periods. Timestamps
 -- without an offset are UTC: run SET TimeZone = 'UTC' first.
 WITH lines AS (
-  SELECT json AS j FROM read_ndjson_objects([{", ".join(quote(p) for p in paths)}],
-                                            ignore_errors = true)
+  {source or _ndjson_lines(paths)}
 ), fields AS (
   SELECT coalesce(json_type(j) = 'OBJECT', FALSE) AS is_object,
          json_extract(j, [{", ".join(quote(path) for path in columns.paths)}]) AS x
@@ -304,6 +310,11 @@ SELECT filter, moment - ((moment % {period}) + {period}) % {period} AS start, d,
        sum(s) AS s, sum(n) AS n, min(lo) AS lo, max(hi) AS hi
 FROM started GROUP BY ALL ORDER BY ALL
 """
+
+
+def _ndjson_lines(paths: Sequence[str]) -> str:
+    listed = ", ".join(quote(path) for path in paths)
+    return f"SELECT json AS j FROM read_ndjson_objects([{listed}], ignore_errors = true)"
 
 
 def _extracted(columns: _Columns) -> str:

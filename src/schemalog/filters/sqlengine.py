@@ -17,22 +17,34 @@ from schemalog.lines.reader import STDIN
 
 
 def count_with_duckdb(
-    paths: Sequence[str], filters: list[MetricFilter], period: int, *, scale: bool = True
+    paths: Sequence[str],
+    filters: list[MetricFilter],
+    period: int,
+    *,
+    scale: bool = True,
+    database: str | None = None,
+    source: str | None = None,
 ) -> Aggregator:
     """Count ``paths`` through ``filters`` in DuckDB; return the aggregated statistics.
 
     ``scale``: a sampled line counts ``1 / sample_rate`` times, as in the local scanner.
+    ``database`` and ``source``: count the lines ``source`` selects from that DuckDB file
+    (read only) instead of ``paths``.
 
     Raises FilterError for a filter with no SQL translation, InputError when DuckDB is not
     installed or cannot read an input.
     """
-    query = count_sql([_source(path) for path in paths], filters, period, scale=scale)
+    lines = [_source(path) for path in paths]
+    query = count_sql(lines, filters, period, scale=scale, source=source)
     try:
         import duckdb
     except ImportError:
         raise InputError("--engine duckdb needs DuckDB: pip install 'schemalog[duckdb]'") from None
     aggregator = Aggregator(filters, period)
-    connection = duckdb.connect()
+    try:
+        connection = duckdb.connect(database or ":memory:", read_only=database is not None)
+    except duckdb.Error as error:
+        raise InputError(f"{database}: {str(error).splitlines()[0]}") from None
     try:
         connection.execute("SET TimeZone = 'UTC'")
         connection.execute("SET enable_progress_bar = false")

@@ -114,3 +114,23 @@ def ddl(dialect: str) -> list[str]:
     if dialect == "postgresql":  # DuckDB's indexes slow bulk loads more than they help scans
         text += _INDEXES
     return [statement.strip() for statement in text.split(";") if statement.strip()]
+
+
+def events_as_lines(table: str = "analytics_events") -> str:
+    """Return a DuckDB SELECT giving each stored event as its line again (a JSON column ``j``).
+
+    The envelope columns are merged back over ``metadata``; a NULL column is left out, as the
+    line left it out (JSON merge-patch drops null members), and ``timestamp`` is written as
+    the line wrote it (RFC 3339 UTC with milliseconds). ``schemalog count --engine duckdb``
+    runs the metric filters over it.
+    """
+    members = []
+    for name in EVENT_COLUMNS:
+        if name == "timestamp":
+            value = "strftime(timezone('UTC', timestamp), '%Y-%m-%dT%H:%M:%S.%gZ')"
+        elif name == "event_id":
+            value = "CAST(event_id AS VARCHAR)"
+        else:
+            value = name
+        members.append(f"'{name}', {value}")
+    return f"SELECT json_merge_patch(metadata, json_object({', '.join(members)})) AS j FROM {table}"
