@@ -127,6 +127,8 @@ def _blocks(
         if not data:
             if skipping >= 0:
                 counts.skipped(skipping)
+            elif limit is not None and len(rest) - rest.endswith(b"\r") > limit:
+                counts.skipped(len(rest))  # an overlong last line, blank or not: never read
             elif rest.strip():
                 yield b"\n" + rest + b"\n", 0, len(rest) + 1, pending
                 pending = 0

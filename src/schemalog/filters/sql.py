@@ -254,16 +254,10 @@ def count_sql(
 ) -> str:
     """Return one query: per filter, period start and dimensions, Sum/SampleCount/Min/Max.
 
-    With ``scale``, a line's datapoints weigh ``1 / sample_rate`` (Sum and SampleCount), as
-    in the local scanner; without it every line counts once, as in AWS. ``source`` is a
-    SELECT giving each line as a JSON column ``j`` (the analytics table of a loaded
-    database, say); without it the lines are read from the NDJSON ``paths``.
-
-    Columns: ``filter`` (index into ``filters``), ``start`` (epoch seconds, NULL undated),
-    ``d`` (dimension values in name order, or NULL), ``s``, ``n``, ``lo``, ``hi``. Every path
-    the filters read is extracted once per line; lines are grouped by their timestamp's
-    leading characters (as the local scanner keys them), and filters without dimensions are
-    aggregated side by side in one pass.
+    ``scale``: a line's datapoints weigh ``1 / sample_rate``, as in the local scanner (else
+    once, as in AWS). ``source``: a SELECT giving each line as JSON ``j`` (a loaded table);
+    else the NDJSON ``paths``. Columns: ``filter`` (index), ``start`` (epoch seconds, NULL
+    undated), ``d`` (dimension values by name, or NULL), ``s``, ``n``, ``lo``, ``hi``.
     """
     columns = _Columns()
     points = [filter_point(f, columns) for f in filters]
