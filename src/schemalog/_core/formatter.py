@@ -27,7 +27,7 @@ from typing import Any, Final
 
 import orjson
 
-from schemalog._core import state
+from schemalog._core import state, stdlib
 from schemalog._core.configure import auto_configure
 from schemalog._core.dispatch import register_line_formatter
 from schemalog._core.event import LINE_ATTRIBUTE
@@ -35,10 +35,6 @@ from schemalog.record import LOG_EVENT_TYPE
 
 #: Where EventFilter keeps the parsed record (underscored: python-json-logger skips it).
 RECORD_ATTRIBUTE: Final = "_schemalog_record"
-#: Attributes every LogRecord has: an extra attribute is anything else.
-_STANDARD_ATTRIBUTES: Final = frozenset(
-    logging.LogRecord("", 0, "", 0, "", None, None).__dict__
-) | {"message", "asctime"}
 #: ``%(name)s``, ``{name}`` and ``$name`` fields of a format string (python-json-logger's rule).
 _FORMAT_FIELD: Final = re.compile(r"%\((\w+)\)|\{(\w+)[^}]*\}|\$\{?(\w+)\}?")
 #: Format fields the envelope already carries under its own name.
@@ -136,20 +132,20 @@ class EventFilter(logging.Filter):
         """Process the record in place; False when schemalog drops it."""
         if RECORD_ATTRIBUTE in record.__dict__:
             return True  # already processed by another handler's filter
-        extras = [key for key in record.__dict__ if key not in _STANDARD_ATTRIBUTES]
+        extras = list(stdlib.extras(record))
         line = _line(record)
         if line is None:
             return False
         processed: dict[str, Any] = orjson.loads(line)
         attributes = record.__dict__
         for key in extras:
-            if not key.startswith("_") and key not in processed:
+            if key not in processed:
                 del attributes[key]  # dropped by redaction, or moved under another name
         message = processed.get("message")
         if message is None:
             message = processed.get("event_type", LOG_EVENT_TYPE)
         for key, value in processed.items():
-            if key != "message" and (key not in _STANDARD_ATTRIBUTES or key in extras):
+            if key != "message" and (key not in stdlib.STANDARD_RECORD_ATTRIBUTES or key in extras):
                 attributes[key] = value
         record.msg = str(message)
         record.args = ()
