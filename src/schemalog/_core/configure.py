@@ -12,7 +12,7 @@ import sys
 import threading
 from typing import Final, Unpack
 
-from schemalog._core import state
+from schemalog._core import state, stdlib_route
 from schemalog._core.dispatch import register_line_filter
 from schemalog._core.lifecycle import after_fork_in_child
 from schemalog._core.pipeline import Pipeline
@@ -104,6 +104,7 @@ def _install(settings: Settings, pipeline: Pipeline, handlers: list[logging.Hand
     root.setLevel(level)
     state.set_min_level(level)
     state.pipeline = pipeline
+    stdlib_route.install()
 
 
 def installed_sinks() -> list[logging.Handler]:
@@ -149,6 +150,7 @@ def configure_on_first_use() -> None:
         # The application set up logging itself: keep its handlers and its root level.
         state.set_min_level(min(settings.level, root.getEffectiveLevel()))
         state.pipeline = Pipeline(settings, catalog)
+        stdlib_route.install()
         return
     _install(settings, Pipeline(settings, catalog), handlers)
 

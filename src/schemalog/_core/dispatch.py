@@ -62,11 +62,15 @@ def register_line_formatter(cls: type) -> None:
     _LINE_FORMATTERS.add(cls)
 
 
-def line_route(logger: logging.Logger, levelno: int) -> list[logging.Handler] | None:
+def line_route(
+    logger: logging.Logger, levelno: int, *, formatter_required: bool = False
+) -> list[logging.Handler] | None:
     """Return the handlers a ``levelno`` event of ``logger`` reaches, if all only need the line.
 
     None when any of them (or the logger itself) needs the LogRecord, and when there is no
-    handler at all (stdlib then writes to its last resort).
+    handler at all (stdlib then writes to its last resort). With ``formatter_required`` a
+    handler without a formatter needs the record too: it writes a stdlib record's message,
+    not its line.
     """
     if logger.filters or logger.disabled:
         return None
@@ -81,7 +85,9 @@ def line_route(logger: logging.Logger, levelno: int) -> list[logging.Handler] | 
             kind, formatter = handler.__class__, handler.formatter
             if (
                 (kind not in _LINE_SINKS and kind not in _STDLIB_STREAMS)
-                or not (formatter is None or _passes_lines(formatter))
+                or not (
+                    _passes_lines(formatter) if formatter is not None else not formatter_required
+                )
                 or (handler.filters and not _passing(handler.filters))
             ):
                 return None

@@ -76,6 +76,12 @@ def _file_and_module(pathname: str) -> tuple[str, str]:
     return parts
 
 
+def module_of(pathname: str) -> str:
+    """Return a LogRecord's ``module`` for a call from the file ``pathname``."""
+    parts = _path_parts.get(pathname) or _file_and_module(pathname)
+    return parts[1]
+
+
 def _process_name() -> str:
     multiprocessing = sys.modules.get("multiprocessing")
     if multiprocessing is None:

@@ -48,6 +48,7 @@ from schemalog._core.steps import (
     STAMP,
     add_context,
     caller_text,
+    guarded_processor,
     make_envelope,
     make_sampler,
     normalize_step,
@@ -62,7 +63,6 @@ from schemalog.record import (
     LEVEL_NAMES,
     LOG_EVENT_TYPE,
     RESERVED_NAMES,
-    SchemaIssue,
     level_name,
 )
 
@@ -92,7 +92,7 @@ class Pipeline:
         self._special = RESERVED_NAMES | CALL_OPTIONS | settings.context_fields
         rates = self._sample_rates(settings, catalog)
         envelope = make_envelope(settings.context_fields, settings.caller)
-        user = [_guarded(processor, settings.on_invalid) for processor in settings.processors]
+        user = [guarded_processor(step, settings.on_invalid) for step in settings.processors]
         tail = (
             make_redact(self.redactor),
             make_render(settings.service, settings.static_fields),
@@ -329,28 +329,44 @@ class Pipeline:
             attributes[stdlib.EVENT_LINE_ATTRIBUTE] = line
         return line or None
 
-    def _fast_record_line(self, record: logging.LogRecord) -> bytes | None:
-        """Return the fast path's line for a stdlib event record (see :meth:`_fast_line`)."""
-        fields = stdlib.extras(record)
+    def event_line(  # noqa: PLR0917 - the stdlib routes' one call
+        self,
+        logger: str,
+        levelno: int,
+        fields: dict[str, Any],
+        created: float,
+        caller: str | None,
+        message: str,
+    ) -> bytes | None:
+        """Return the fast path's line for a stdlib event, else None (the chain then takes it).
+
+        ``fields`` are the record's extras, ``event_type`` and envelope names among them (the
+        dict is changed); ``caller`` is ``module:function:line``, used when configured.
+        """
         event_type = fields.pop("event_type")
         context = pop_context(fields, CONTEXT_NAMES)
-        caller = {"caller": stdlib.caller_of(record)} if self._caller else _NONE
-        message = {"message": stdlib.message_of(record)}
         return self._fast_line(
-            record.name,
-            record.levelno,
+            logger,
+            levelno,
             event_type,
             fields,
             (context, {}),
-            record.created,
-            caller,
-            message,
+            created,
+            {"caller": caller} if self._caller and caller is not None else _NONE,
+            {"message": message},
         )
 
     def _record_line(self, record: logging.LogRecord) -> bytes:
         try:
             if stdlib.is_event(record) and not (record.exc_info or record.stack_info):
-                line = self._fast_record_line(record)
+                line = self.event_line(
+                    record.name,
+                    record.levelno,
+                    stdlib.extras(record),
+                    record.created,
+                    stdlib.caller_of(record),
+                    stdlib.message_of(record),
+                )
                 if line is not None:
                     return line
             event = stdlib.event_from_record(record, self.settings.caller)
@@ -373,25 +389,3 @@ class Pipeline:
                     "message": f"<unformattable record: {safe_repr(error)}>",
                 }
             )
-
-
-def _guarded(processor: Processor, on_invalid: str) -> Processor:
-    """Wrap a user's processor: an error it raises becomes a schema issue of the event.
-
-    Under ``on_invalid="raise"`` the error propagates (as ProcessorError) instead.
-    """
-    name = getattr(processor, "__qualname__", None) or safe_repr(processor)
-
-    def guarded(event: Event) -> Event | None:
-        try:
-            return processor(event)
-        except (InvalidEventError, ProcessorError):
-            raise
-        except Exception as error:
-            STATS.add("processor_errors")
-            if on_invalid == "raise":
-                raise ProcessorError(f"processor {name} raised {error!r}") from error
-            event.issues.append(SchemaIssue("$", f"processor {name} raised {safe_repr(error)}"))
-            return event
-
-    return guarded

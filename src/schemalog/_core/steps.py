@@ -24,6 +24,7 @@ from schemalog._core.normalize import normalize, normalize_fields, safe_repr
 from schemalog._core.otel import OTEL_MODULE, span_ids
 from schemalog._core.scan import scrub_text
 from schemalog._core.stats import STATS
+from schemalog.exceptions import InvalidEventError, ProcessorError
 from schemalog.record import CONTEXT_NAMES, RESERVED_NAMES, STAMPED_NAMES, SchemaIssue
 
 #: Call options a schemalog call may pass beside the fields, as stdlib's ``Logger.info`` takes.
@@ -210,3 +211,25 @@ def exception_text(exc_info: Any) -> str | None:
         return scrub_text("".join(traceback.format_exception(*exc_info)).rstrip("\n"))
     except Exception:
         return safe_repr(exc_info[1])
+
+
+def guarded_processor(processor: Processor, on_invalid: str) -> Processor:
+    """Wrap a user's processor: an error it raises becomes a schema issue of the event.
+
+    Under ``on_invalid="raise"`` the error propagates (as ProcessorError) instead.
+    """
+    name = getattr(processor, "__qualname__", None) or safe_repr(processor)
+
+    def guarded(event: Event) -> Event | None:
+        try:
+            return processor(event)
+        except (InvalidEventError, ProcessorError):
+            raise
+        except Exception as error:
+            STATS.add("processor_errors")
+            if on_invalid == "raise":
+                raise ProcessorError(f"processor {name} raised {error!r}") from error
+            event.issues.append(SchemaIssue("$", f"processor {name} raised {safe_repr(error)}"))
+            return event
+
+    return guarded
