@@ -8,7 +8,6 @@ as False.
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, TypeVar
@@ -88,6 +87,8 @@ def choice(*choices: str) -> Parser:
 
 
 def _unknown(kind: str, where: str, key: str, known: Sequence[str]) -> ConfigError:
+    import difflib  # only for a mistyped key: not at start-up
+
     close = difflib.get_close_matches(key, known, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return ConfigError(f"{where}: unknown {kind} {key!r}{hint}; known: {', '.join(sorted(known))}")

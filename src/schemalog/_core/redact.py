@@ -18,8 +18,6 @@ instead, and shortens every quoted value to a preview in production.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -193,6 +191,9 @@ class Redactor:
 
     def hash(self, value: Any) -> str:
         """Return ``sha256:`` and 16 hex digits of the value (keyed when a hash key is set)."""
+        import hashlib  # only schemas with x-sensitive: hash need it: not at start-up
+        import hmac
+
         value = normalize(value)  # a UUID hashes like its string form
         data = value.encode("utf-8") if isinstance(value, str) else orjson.dumps(value)
         if self._hash_key is None:
