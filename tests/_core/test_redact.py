@@ -209,3 +209,11 @@ def test_a_large_clean_container_is_returned_as_it_is() -> None:
     rows = [{"id": index, "name": f"row {index}"} for index in range(1000)]
     fields = {"rows": rows}
     assert Redactor().redact(fields)["rows"] is rows
+
+
+@pytest.mark.parametrize("key", ["pass\nword", "api\tkey", "pass\u0000word"])
+def test_a_secret_name_split_by_an_escaped_character_is_still_redacted(key: str) -> None:
+    """A key whose JSON escapes a character inside its secret word is not taken for clean."""
+    assert is_secret_name(key)
+    fields = {"tool_params": {key: "hunter2", "query": "refunds"}}
+    assert Redactor().redact(fields)["tool_params"] == {key: REDACTED, "query": "refunds"}

@@ -229,11 +229,16 @@ def _leaves(value: Any) -> set[str]:
 
 
 def _clean(value: dict[str, Any] | list[Any]) -> bool:
-    """Return whether a container certainly holds nothing to redact (checked on its JSON)."""
+    r"""Return whether a container certainly holds nothing to redact (checked on its JSON).
+
+    An escape (``\n``, ``\u0000``) puts letters inside a word, so a secret name such as
+    ``"pass\nword"`` would hide from the search: JSON with any escape proves nothing.
+    """
     try:
-        return not may_hold_secrets(orjson.dumps(value))
+        data = orjson.dumps(value)
     except TypeError:  # not plain JSON data: walk it
         return False
+    return b"\\" not in data and not may_hold_secrets(data)
 
 
 def _at_path(value: Any, path: str) -> tuple[bool, Any]:
