@@ -150,6 +150,7 @@ def setup_structlog(directory: Path, work: Workload) -> Emit:
         structlog.stdlib.ProcessorFormatter(processor=structlog.processors.JSONRenderer())
     )
     _isolated_logger(f"structlog.{work.name}", handler)
+    logger_class = logging.getLoggerClass()
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
@@ -162,6 +163,9 @@ def setup_structlog(directory: Path, work: Workload) -> Emit:
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
+    # structlog's LoggerFactory sets the process's logger class (its own findCaller): the
+    # other libraries' loggers, made after this, must stay stdlib's, as in their own apps.
+    logging.setLoggerClass(logger_class)
     structlog.contextvars.bind_contextvars(**CONTEXT)
     log = structlog.get_logger(f"bench.structlog.{work.name}")
     event_type, fields = work.event_type, work.fields
