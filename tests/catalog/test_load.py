@@ -67,6 +67,26 @@ def test_unknown_event_type_suggests_the_nearest(tmp_path: Path) -> None:
     assert catalog.suggest("zzz") is None
 
 
+def test_a_repeated_typo_is_looked_up_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suggestion for a name already asked about is remembered, not computed again."""
+    import difflib
+
+    write(tmp_path, "stream_completed", "1.0.0", schema())
+    catalog = Catalog.load(tmp_path)
+    asked: list[str] = []
+    close_matches = difflib.get_close_matches
+
+    def counting(word: str, *args: Any, **kwargs: Any) -> list[str]:
+        asked.append(word)
+        return close_matches(word, *args, **kwargs)
+
+    monkeypatch.setattr(difflib, "get_close_matches", counting)
+    for _ in range(3):
+        assert catalog.suggest("stream_complete") == "stream_completed"
+        assert catalog.suggest("zzz") is None
+    assert asked == ["stream_complete", "zzz"]
+
+
 @pytest.mark.parametrize(
     ("event_type", "version", "content", "reason"),
     [

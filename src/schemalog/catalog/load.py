@@ -156,6 +156,10 @@ def emitted_view(schema: Mapping[str, Any]) -> dict[str, Any]:
     return view
 
 
+#: Mistyped names whose suggestion is remembered, at most.
+_SUGGESTIONS_LIMIT: Final = 1024
+
+
 class Catalog:
     """The event types of one catalog directory, each with one or more schema versions."""
 
@@ -165,6 +169,8 @@ class Catalog:
         self._versions = {
             name: sorted(vs, key=lambda v: v.version) for name, vs in versions.items()
         }
+        #: Suggestions made, by mistyped name: an app that repeats one typo pays difflib once.
+        self._suggestions: dict[str, str | None] = {}
 
     @classmethod
     def load(cls, root: str | os.PathLike[str]) -> Catalog:
@@ -229,10 +235,15 @@ class Catalog:
 
     def suggest(self, event_type: str) -> str | None:
         """Return the known event type closest to ``event_type``, if one is close."""
+        if event_type in self._suggestions:
+            return self._suggestions[event_type]
         import difflib  # only for a mistyped name: not at start-up
 
         matches = difflib.get_close_matches(event_type, self._versions, n=1, cutoff=0.75)
-        return matches[0] if matches else None
+        if len(self._suggestions) >= _SUGGESTIONS_LIMIT:
+            self._suggestions.clear()  # names from unbounded sources must not grow memory
+        self._suggestions[event_type] = suggestion = matches[0] if matches else None
+        return suggestion
 
 
 def _load_file(path: Path) -> SchemaVersion:
