@@ -19,9 +19,9 @@ from typing import Any, Final
 
 from schemalog._core import lifecycle
 
-_STDLIB_ATTRIBUTES: Final = frozenset(
-    logging.LogRecord("", logging.INFO, "", 0, "", None, None).__dict__
-)
+#: The attributes of a stdlib LogRecord, in the order its constructor sets them.
+STOCK_ATTRIBUTES: Final = tuple(logging.LogRecord("", logging.INFO, "", 0, "", None, None).__dict__)
+_STDLIB_ATTRIBUTES: Final = frozenset(STOCK_ATTRIBUTES)
 _KNOWN_ATTRIBUTES: Final = frozenset(
     {
         "name",

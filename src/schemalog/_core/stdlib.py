@@ -14,23 +14,23 @@ from typing import Any, Final
 
 from schemalog._core.context import EMPTY
 from schemalog._core.event import LINE_ATTRIBUTE, Event
+from schemalog._core.logrecord import STOCK_ATTRIBUTES
 from schemalog._core.normalize import safe_repr
 from schemalog._core.scan import scrub_text
 from schemalog._core.steps import exception_text
 
 #: Attribute on a stdlib record that caches its processed line (b"" when the chain dropped it).
 EVENT_LINE_ATTRIBUTE: Final = "_schemalog_event_line"
-_STOCK_ATTRIBUTES: Final = tuple(logging.LogRecord("", 0, "", 0, "", None, None).__dict__)
 #: LogRecord attributes every record has; anything else on a record is an ``extra``.
-STANDARD_RECORD_ATTRIBUTES: Final = frozenset(_STOCK_ATTRIBUTES) | {
+STANDARD_RECORD_ATTRIBUTES: Final = frozenset(STOCK_ATTRIBUTES) | {
     "message",
     "asctime",
     "taskName",
     LINE_ATTRIBUTE,
     EVENT_LINE_ATTRIBUTE,
 }
-_LAST_STOCK: Final = len(_STOCK_ATTRIBUTES) - 1
-_LAST_STOCK_NAME: Final = _STOCK_ATTRIBUTES[-1]
+_LAST_STOCK: Final = len(STOCK_ATTRIBUTES) - 1
+_LAST_STOCK_NAME: Final = STOCK_ATTRIBUTES[-1]
 
 
 def extras(record: logging.LogRecord) -> dict[str, Any]:
