@@ -69,3 +69,30 @@ def test_failures_are_counted_and_reported_once(
     assert err.count("schemalog: sink") == 1
     assert "No space left on device" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("kind", ["file", "stdout"])
+def test_a_first_record_dropped_before_configure_writes_nothing(
+    kind: str,
+    schemas_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A record the chain drops on first use is not written, not even as an empty line."""
+    from schemalog.sinks.file import FileSink
+    from schemalog.sinks.stream import StreamSink
+
+    monkeypatch.setenv("SCHEMALOG_SCHEMAS", str(schemas_dir))
+    monkeypatch.setenv("SCHEMALOG_ON_INVALID", "drop")
+    path = tmp_path / "events.jsonl"
+    sink = FileSink(path) if kind == "file" else StreamSink("stdout")
+    root = logging.getLogger()
+    root.handlers[:] = [sink]
+    root.setLevel(logging.INFO)
+    invalid = {"event_type": "stream_completed", "total_chunks": "many", "session_id": "s"}
+    logging.getLogger("app").info("done", extra=invalid)
+    logging.getLogger("app").info("done", extra={**invalid, "total_chunks": 3})
+    sink.close()
+    written = path.read_text() if kind == "file" else capsys.readouterr().out
+    assert [orjson.loads(line)["total_chunks"] for line in written.splitlines()] == [3]

@@ -24,10 +24,15 @@ class Sink(logging.Handler):
         self.addFilter(PROCESS_RECORDS)
 
     def line(self, record: logging.LogRecord) -> bytes:
-        """Return the record's line as bytes, with the newline."""
+        """Return the record's line as bytes, with the newline; b"" when the chain dropped it.
+
+        (Dropped records are filtered out before a sink sees them, but for the very first
+        record before any ``configure()``: the formatter configures schemalog on first use.)
+        """
         formatter = self.formatter
         if isinstance(formatter, JsonFormatter):
-            return formatter.format_bytes(record) + b"\n"
+            line = formatter.format_bytes(record)
+            return line + b"\n" if line else b""
         return (self.format(record) + "\n").encode("utf-8", "backslashreplace")
 
     def handleError(self, record: logging.LogRecord | None) -> None:  # noqa: ARG002

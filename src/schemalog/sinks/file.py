@@ -145,7 +145,8 @@ class FileSink(Sink):
         except Exception:
             self.handleError(record)
             return
-        self.write_line(data)
+        if data:
+            self.write_line(data)
 
     def write_line(self, data: bytes) -> None:
         """Append one line (with its newline), whole or not at all; never raises."""

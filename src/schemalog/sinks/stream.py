@@ -24,11 +24,12 @@ class StreamSink(Sink):
     def emit(self, record: logging.LogRecord) -> None:
         """Write one line and flush."""
         try:
-            text = self.format(record) + "\n"
+            data = self.line(record)
         except Exception:
             self.handleError(record)
             return
-        self._write(text)
+        if data:
+            self.write_line(data)
 
     def write_line(self, data: bytes) -> None:
         """Write one line (UTF-8, with its newline) and flush; never raises."""

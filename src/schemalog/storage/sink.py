@@ -105,6 +105,8 @@ class PostgresSink(Sink):
         """Queue the record's line; spill it when the queue is full. Never blocks or raises."""
         try:
             line = self.line(record)
+            if not line:
+                return  # dropped by the chain, and counted there
             if self._thread is None:
                 self._start()
             try:

@@ -130,6 +130,8 @@ class CloudWatchLogsHandler(Sink):
             formatter = self.formatter
             if isinstance(formatter, JsonFormatter):
                 message = formatter.format_bytes(record)
+                if not message:
+                    return  # dropped by the chain, and counted there
             else:
                 message = self.format(record).encode("utf-8", "backslashreplace")
             if 0 < len(message) <= self.settings.max_event_bytes:
