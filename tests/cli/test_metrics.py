@@ -57,3 +57,17 @@ def test_csv_without_emf_lines_is_a_header_line(
     assert capsys.readouterr().out == (
         "namespace,metric,dimensions,period_start,unit,count,sum,min,max,avg\n"
     )
+
+
+def test_values_of_different_units_are_rows_of_their_own() -> None:
+    """One metric logged in two units gives one row per unit, never a sum across units."""
+    totals: dict[Key, Aggregate] = {}
+    for unit, value in (("Milliseconds", 250.0), ("Seconds", 2.0), ("Milliseconds", 750.0)):
+        metric = {"Namespace": "ns", "Dimensions": [[]], "Metrics": [{"Name": "t", "Unit": unit}]}
+        document = {
+            "_aws": {"Timestamp": 1_700_000_000_000, "CloudWatchMetrics": [metric]},
+            "t": value,
+        }
+        aggregate([document], None, totals)
+    rows = {key[4]: (slot.count, slot.total) for key, slot in totals.items()}
+    assert rows == {"Milliseconds": (2, 1000.0), "Seconds": (1, 2.0)}

@@ -1,9 +1,9 @@
 """``schemalog metrics [--period S] [--format table|json|csv] FILE...``: aggregate EMF lines.
 
 Reads the Embedded Metric Format lines among the JSON lines (``schemalog.metrics`` writes
-them; other lines are skipped) and prints, for each namespace, metric and dimension values
-(and period, with ``--period``), how many values there were and their sum, minimum, maximum
-and average: what CloudWatch would make of the same lines. A malformed EMF line is reported
+them; other lines are skipped) and prints, for each namespace, metric, dimension values and
+unit (and period, with ``--period``), how many values there were and their sum, minimum,
+maximum and average: what CloudWatch would make of the same lines. A malformed EMF line is reported
 as ``FILE:LINE: emf: reason`` (on stderr, or among the findings of ``--format json``) and makes
 the exit code 1. Lines that are not JSON are skipped and counted.
 """
@@ -22,7 +22,8 @@ from schemalog.findings import Finding
 from schemalog.metrics.emf import is_emf, problems
 
 Dimensions = tuple[tuple[str, str], ...]
-Key = tuple[str, str, Dimensions, int | None]  # namespace, metric, dimensions, period start
+#: namespace, metric, dimensions, period start, unit: values of different units never mix
+Key = tuple[str, str, Dimensions, int | None, str]
 #: The columns of a row after its series' namespace, metric, dimensions (and period).
 STATISTICS: Final = ("unit", "count", "sum", "min", "max", "avg")
 
@@ -95,8 +96,9 @@ def aggregate(
                 for definition in directive["Metrics"]:
                     name = definition["Name"]
                     value = document[name]
-                    key = (directive["Namespace"], name, dimensions, start)
-                    slot = into.setdefault(key, Aggregate(definition.get("Unit", "None")))
+                    unit = definition.get("Unit", "None")
+                    key = (directive["Namespace"], name, dimensions, start, unit)
+                    slot = into.setdefault(key, Aggregate(unit))
                     slot.add(value if isinstance(value, list) else [value])
 
 
@@ -139,5 +141,5 @@ def run(args: argparse.Namespace) -> int:
     return code
 
 
-def _order(key: Key) -> tuple[str, str, Dimensions, int]:
-    return key[0], key[1], key[2], key[3] or 0
+def _order(key: Key) -> tuple[str, str, Dimensions, int, str]:
+    return key[0], key[1], key[2], key[3] or 0, key[4]
