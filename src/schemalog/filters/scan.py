@@ -171,8 +171,7 @@ class Scanner:
         pending = self._pending
         plan = self.planner.plan
         sampled = SAMPLE_RATE_KEY if self.scale else b"\n"  # a line holds no newline
-        for line_start in line_starts(block, start, last, self.needles):
-            end = find(b"\n", line_start)
+        for line_start, end in line_starts(block, start, last, self.needles):
             found = head(block, line_start - 1)
             if (
                 found is None
@@ -283,8 +282,8 @@ class Scanner:
             terms = pattern.needles() if isinstance(pattern, TermsPattern) else None
             needles = None if terms is None else tuple(term.encode() for term in terms)
             seen: Counter[bytes] = Counter()
-            for line_start in line_starts(block, start, end, needles):
-                line = block[line_start : block.find(b"\n", line_start)]
+            for line_start, line_end in line_starts(block, start, end, needles):
+                line = block[line_start:line_end]
                 key = line[STAMP_AT : STAMP_AT + length]
                 seen[key] += 1
                 add(index, key, metric_filter.datapoint(line.decode("utf-8", "replace")))
