@@ -90,9 +90,9 @@ def _count_one(
     parallel_from: int,
 ) -> None:
     ranges = None
-    if jobs > 1 and scanner.needles is None and can_fork():
+    if jobs > 1 and scanner.needles is None:
         ranges = _ranges(path, jobs * RANGES_PER_JOB, parallel_from)
-    if ranges is not None:
+    if ranges is not None and can_fork():  # asked only for a large file: it imports a lot
         _count_parallel(scanner, path, ranges, jobs, progress)
         return
     try:

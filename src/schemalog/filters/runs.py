@@ -25,17 +25,18 @@ _STAMP: Final = (
 )  # fmt: skip
 
 
-def envelope_regex(length: int, *, capture_time: bool) -> re.Pattern[bytes]:
+def envelope_regex(length: int, *, capture_time: bool, whole: bool = True) -> re.Pattern[bytes]:
     """Return the regex reading one envelope line: its event type, after its time key if asked.
 
-    The time key is the first ``length`` characters of the timestamp.
+    The time key is the first ``length`` characters of the timestamp. With ``whole``, the
+    match runs to the line's closing ``}``; without, it ends after the event type's value.
     """
     time = b"".join(_STAMP[:length])
     head = b"(" + time + b")" if capture_time else time
+    rest = rb"[^\n]*\}(?=\n)" if whole else b""
     return re.compile(
         rb'\n\{"timestamp":"' + head + b"".join(_STAMP[length:]) + rb'\.\d{3}Z","level":"'
-        + _PLAIN + rb'","logger":"' + _PLAIN + rb'","event_type":"(' + _PLAIN
-        + rb')"[^\n]*\}(?=\n)'
+        + _PLAIN + rb'","logger":"' + _PLAIN + rb'","event_type":"(' + _PLAIN + rb')"' + rest
     )  # fmt: skip
 
 
@@ -55,8 +56,9 @@ class RunReader:
         self.length = length
         self._uniform = envelope_regex(length, capture_time=False)
         self._mixed = envelope_regex(length, capture_time=True)
-        #: Reads a whole envelope line's time key and event type, at the newline before it.
-        self.head = self._mixed.match
+        #: Reads an envelope line's time key and event type, at the newline before it; the match
+        #: ends after the event type's value (the rest of the line is the caller's to check).
+        self.head = envelope_regex(length, capture_time=True, whole=False).match
 
     def prefix(self, block: bytes, at: int) -> bytes | None:
         """Return the time key of the line starting after the newline at ``at``, if any."""

@@ -64,6 +64,7 @@ from schemalog.record import sample_weight
 BLOCK_SIZE: Final = 1 << 22
 #: A line holding this is parsed (a block of runs holding it: line by line), to be weighed.
 SAMPLE_RATE_KEY: Final = b'"sample_rate"'
+CLOSING_BRACE: Final = ord("}")
 
 
 def _plain_ascii(text: str) -> bool:
@@ -161,8 +162,8 @@ class Scanner:
     def _needle_block(self, block: bytes, start: int, last: int) -> None:
         """Evaluate the lines holding a needle; an envelope line decided by its type is counted.
 
-        An envelope line (one ``"event_type":`` key) whose event type every filter decides alone
-        is counted from its bytes, like a run; any other line is parsed.
+        An envelope line (one ``"event_type":`` key, ending with ``}``) whose event type every
+        filter decides alone is counted from its bytes, like a run; any other line is parsed.
         """
         assert self.needles is not None
         head = self._runs.head
@@ -173,10 +174,13 @@ class Scanner:
         sampled = SAMPLE_RATE_KEY if self.scale else b"\n"  # a line holds no newline
         for line_start, end in line_starts(block, start, last, self.needles):
             found = head(block, line_start - 1)
+            # After the head's closing quote (where a repeated key could start), the line must
+            # hold no other event_type key and no sample_rate, and end with }.
             if (
                 found is None
-                or count(EVENT_TYPE_KEY, line_start, end) != 1
-                or find(sampled, line_start, end) >= 0
+                or block[end - 1] != CLOSING_BRACE
+                or count(EVENT_TYPE_KEY, found.end() - 1, end)
+                or find(sampled, found.end(), end) >= 0
             ):
                 self._line(block[line_start:end])
                 continue
