@@ -13,6 +13,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Final
 
+from schemalog.filters.blocks import count_in
+
 HEAD: Final = b'\n{"timestamp":"'
 #: Where the timestamp starts in a line.
 STAMP_AT: Final = len(HEAD) - 1
@@ -99,10 +101,10 @@ class RunReader:
         """
         regex = self._uniform if prefix is not None else self._mixed
         found = regex.findall(block, start, end + 1)
-        lines = block.count(b"\n", start, end)
-        if len(found) != lines or block.count(EVENT_TYPE_KEY, start, end) != lines:
+        lines = count_in(block, b"\n", start, end)
+        if len(found) != lines or count_in(block, EVENT_TYPE_KEY, start, end) != lines:
             return None
-        if prefix is not None and block.count(HEAD + prefix, start, end) != lines:
+        if prefix is not None and count_in(block, HEAD + prefix, start, end) != lines:
             return None
         if prefix is not None:
             by_type = Counter(found)

@@ -53,7 +53,13 @@ from orjson import JSONDecodeError
 
 from schemalog.filters.aggregate import Aggregator, Stats, TimeKey, prefix_length, time_key
 from schemalog.filters.base import MatchAll
-from schemalog.filters.blocks import LineCounts, blocks, line_starts, no_cycle_collection
+from schemalog.filters.blocks import (
+    LineCounts,
+    blocks,
+    find_in,
+    line_starts,
+    no_cycle_collection,
+)
 from schemalog.filters.filters import MetricFilter
 from schemalog.filters.jsonpattern import MISSING, JsonPattern, load_object
 from schemalog.filters.plans import Evaluator, Plan, Planner
@@ -232,12 +238,12 @@ class Scanner:
         for name in names:
             evaluator = self.planner.evaluator(name)
             needle = b"".join((EVENT_TYPE_KEY, b'"', name, b'"'))
-            at = find(needle, start, end)
+            at = find_in(block, needle, start, end)
             while at >= 0:
                 line_end = find(b"\n", at)
                 line = block[rfind(b"\n", start, at) + 1 : line_end]
                 evaluate(line, line[STAMP_AT : STAMP_AT + length], name, evaluator)
-                at = find(needle, line_end, end)
+                at = find_in(block, needle, line_end, end)
 
     def _evaluate(self, line: bytes, key: bytes, name: bytes, evaluator: Evaluator) -> None:
         """Parse one envelope line of event type ``name`` and add what its filters publish."""
