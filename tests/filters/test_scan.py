@@ -247,6 +247,27 @@ def test_needle_lines_in_envelope_layout_are_not_parsed(monkeypatch: pytest.Monk
     assert totals == {"exact": 31, "guarded": 30, "b_fixed": 30}
 
 
+def test_plain_needle_lines_are_read_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A block whose needle lines are all plain envelopes is read as one run, not line by line."""
+    plain = [envelope(STAMPS[i % 5], t, {"n": i}) for i in range(40) for t in ("a", "b_error", "c")]
+    nested = envelope(STAMPS[0], "c", {"obj": {"event_type": "a"}, "note": "b_error"})
+    one_by_one: list[int] = []
+    original = Scanner._needle_lines
+
+    def spy(self: Scanner, block: bytes, spans: list[tuple[int, int]]) -> None:
+        one_by_one.append(len(spans))
+        original(self, block, spans)
+
+    monkeypatch.setattr(Scanner, "_needle_lines", spy)
+    # Needle "a" is in every line ("timestamp"); the first line is a block of its own (blocks()).
+    for rows, expected in ((plain, []), ([*plain, nested], [len(plain)])):
+        one_by_one.clear()
+        data = b"\n".join(rows) + b"\n"
+        fast, exact = both_ways(NEEDLE_FILTERS, data, 60)
+        assert fast == exact
+        assert one_by_one == expected  # the nested needles send their whole block line by line
+
+
 def test_repeated_event_type_key_falls_back_to_parsing() -> None:
     """A repeated top-level `event_type` is read as the parser reads it (the last one wins)."""
     data = envelope(STAMPS[0], "a", {})[:-1] + b',"event_type":"c"}\n'
