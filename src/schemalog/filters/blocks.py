@@ -163,7 +163,7 @@ def _blocks(
         pending = 0
 
 
-def line_starts(
+def line_spans(
     block: bytes, start: int, end: int, needles: tuple[bytes, ...] | None
 ) -> Iterator[tuple[int, int]]:
     """Yield ``(start, end)`` of each line in the segment that holds any needle (None: every line).
@@ -172,7 +172,7 @@ def line_starts(
     """
     if needles is None:
         at = start
-        while at < end:
+        while 0 <= at < end:
             following = block.find(b"\n", at + 1)
             yield at + 1, following
             at = following

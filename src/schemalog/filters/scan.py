@@ -59,7 +59,7 @@ from schemalog.filters.blocks import (
     LineCounts,
     blocks,
     find_in,
-    line_starts,
+    line_spans,
     no_cycle_collection,
 )
 from schemalog.filters.filters import MetricFilter
@@ -175,7 +175,7 @@ class Scanner:
         (to be weighed) or is no such line: then each line is looked at on its own.
         """
         assert self.needles is not None
-        spans = list(line_starts(block, start, last, self.needles))
+        spans = list(line_spans(block, start, last, self.needles))
         if not spans:
             return
         joined = b"\n".join((b"", *(block[begin:end] for begin, end in spans), b""))
@@ -314,7 +314,7 @@ class Scanner:
             terms = pattern.needles() if isinstance(pattern, TermsPattern) else None
             needles = None if terms is None else tuple(term.encode() for term in terms)
             seen: Counter[bytes] = Counter()
-            for line_start, line_end in line_starts(block, start, end, needles):
+            for line_start, line_end in line_spans(block, start, end, needles):
                 line = block[line_start:line_end]
                 key = line[STAMP_AT : STAMP_AT + length]
                 seen[key] += 1
