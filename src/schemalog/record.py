@@ -7,7 +7,6 @@ only the context names (and ``schema_version``, to pin a version).
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -81,14 +80,9 @@ def sample_weight(record: Mapping[str, object]) -> float:
 #: The event type of plain stdlib records from other libraries: never cataloged, never validated.
 LOG_EVENT_TYPE: Final = "log"
 
-#: The one level table: a record's ``level`` and the stdlib level number it stands for.
-LEVELS: Final = {
-    "debug": logging.DEBUG,
-    "info": logging.INFO,
-    "warning": logging.WARNING,
-    "error": logging.ERROR,
-    "critical": logging.CRITICAL,
-}
+#: The one level table: a record's ``level`` and the stdlib level number it stands for
+#: (logging's own numbers, written out so that reading records does not import logging).
+LEVELS: Final = {"debug": 10, "info": 20, "warning": 30, "error": 40, "critical": 50}
 #: The same table the other way round: stdlib level number to the record's ``level``.
 LEVEL_NAMES: Final = {number: name for name, number in LEVELS.items()}
 
@@ -96,7 +90,11 @@ LEVEL_NAMES: Final = {number: name for name, number in LEVELS.items()}
 def level_name(levelno: int) -> str:
     """Return the record's ``level`` for a stdlib level number (custom levels by their name)."""
     name = LEVEL_NAMES.get(levelno)
-    return name if name is not None else str(logging.getLevelName(levelno)).lower()
+    if name is not None:
+        return name
+    import logging
+
+    return str(logging.getLevelName(levelno)).lower()
 
 
 def level_number(name: str) -> int:

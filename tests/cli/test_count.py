@@ -360,3 +360,19 @@ def test_a_loaded_database_needs_the_duckdb_engine_alone(
     code, _, err = run(["count", *options, str(tmp_path / "events.duckdb"), *others], capsys)
     assert code == 2
     assert message in err
+
+
+def test_a_plain_local_count_imports_only_what_it_uses(tmp_path: Path) -> None:
+    """Counting a file with the local engine loads no engine, table, catalog or logging code."""
+    data = write(tmp_path / "in.jsonl", [{"event_type": "tool_call_started"}])
+    script = (
+        "import sys; from schemalog.cli.main import main;"
+        "code = main(sys.argv[1:]); print(' '.join(sorted(sys.modules)))"
+    )
+    argv = ["count", "--format", "json", "--filters", str(FILTERS), str(data)]
+    done = subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, check=True)
+    loaded = set(done.stdout.decode().splitlines()[-1].split())
+    assert "schemalog.filters.scan" in loaded  # the check sees the modules the count used
+    unwanted = {"duckdb", "rich", "jsonschema", "logging", "csv", "multiprocessing",
+                "schemalog.catalog", "schemalog._core.options", "schemalog.storage"}  # fmt: skip
+    assert loaded & unwanted == set()

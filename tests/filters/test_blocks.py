@@ -8,7 +8,7 @@ import io
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schemalog.filters.blocks import LineCounts, blocks, line_starts, no_cycle_collection
+from schemalog.filters.blocks import LineCounts, blocks, line_spans, no_cycle_collection
 
 
 def lines_of(data: bytes, block_size: int) -> list[bytes]:
@@ -104,12 +104,15 @@ def test_counts_merge_in_file_order() -> None:
     )  # fmt: skip
 
 
-def test_line_starts_with_needles() -> None:
+def test_line_spans_with_needles() -> None:
     """Only lines holding a needle are found, each once, in order."""
     block = b"\nab x\nnone\nx ab ab\nx\n"
-    starts = list(line_starts(block, 0, len(block) - 1, (b"ab", b"x")))
-    assert [block[s : block.find(b"\n", s)] for s in starts] == [b"ab x", b"x ab ab", b"x"]
-    assert len(list(line_starts(block, 0, len(block) - 1, None))) == 4
+    found = list(line_spans(block, 0, len(block) - 1, (b"ab", b"x")))
+    assert [block[start:end] for start, end in found] == [b"ab x", b"x ab ab", b"x"]
+    one = list(line_spans(block, 0, len(block) - 1, (b"ab",)))
+    assert [block[start:end] for start, end in one] == [b"ab x", b"x ab ab"]
+    every = list(line_spans(block, 0, len(block) - 1, None))
+    assert [block[start:end] for start, end in every] == [b"ab x", b"none", b"x ab ab", b"x"]
 
 
 def test_no_cycle_collection_restores_the_collector() -> None:

@@ -41,6 +41,8 @@ NEEDLE_FILTERS = [
     metric("guarded", '{ $.event_type = "b_error" && $.n > 1 }', "$.n"),
     metric("b_fixed", '{ $.event_type = "b_error" }', "2"),
 ]
+#: One needle: its lines are found in order by one search (the literal may stand elsewhere).
+ONE_NEEDLE_FILTERS = [metric("b_fixed", '{ $.event_type = "b_error" }', "2")]
 #: Numbers, and strings that read as one, match however the line writes the number.
 NUMBER_FILTERS = [
     metric("number", "{ $.event_type = 400.0 }"),
@@ -61,10 +63,8 @@ def envelope(stamp: str, event_type: str, extra: dict[str, Any]) -> bytes:
 
 
 @st.composite
-def lines(draw: st.DrawFn) -> bytes:
-    """One line: mostly schemalog envelopes, sometimes anything a log file may hold."""
-    stamp = draw(st.sampled_from(STAMPS))
-    event_type = draw(st.sampled_from(TYPES))
+def extras(draw: st.DrawFn) -> dict[str, Any]:
+    """Draw the fields after the envelope: values, sampling, nested and misleading types."""
     extra: dict[str, Any] = {}
     if draw(st.booleans()):
         extra["n"] = draw(st.sampled_from([0, 2, 2.5, "3", "x", None, True]))
@@ -73,7 +73,18 @@ def lines(draw: st.DrawFn) -> bytes:
     if draw(st.integers(0, 3)) == 0:  # a sampled line, or a sample_rate that is not usable
         extra["sample_rate"] = draw(st.sampled_from([0.5, 0.25, 0.1, 1, 2, 0, "x", True]))
     if draw(st.integers(0, 9)) == 0:
-        extra["obj"] = {"event_type": draw(st.sampled_from(["a", "c"]))}
+        extra["obj"] = {"event_type": draw(st.sampled_from(["a", "c", "b_error"]))}
+    if draw(st.integers(0, 9)) == 0:  # an event type's name in another field's value
+        extra["note"] = draw(st.sampled_from(["b_error", "a b_error", '"event_type":"b_error"']))
+    return extra
+
+
+@st.composite
+def lines(draw: st.DrawFn) -> bytes:
+    """One line: mostly schemalog envelopes, sometimes anything a log file may hold."""
+    stamp = draw(st.sampled_from(STAMPS))
+    event_type = draw(st.sampled_from(TYPES))
+    extra = draw(extras())
     kind = draw(st.integers(0, 13))
     line = envelope(stamp, event_type, extra)
     if kind == 7:  # another key order
@@ -138,6 +149,8 @@ def test_fast_paths_equal_parsing_every_line(
     fast, exact = both_ways(MIXED_FILTERS, data, period, block)
     assert fast == exact
     fast, exact = both_ways(NEEDLE_FILTERS, data, period, block)
+    assert fast == exact
+    fast, exact = both_ways(ONE_NEEDLE_FILTERS, data, period, block)
     assert fast == exact
     fast, exact = both_ways(SEARCH_FILTERS, data, period, block)
     assert fast == exact
@@ -232,6 +245,27 @@ def test_needle_lines_in_envelope_layout_are_not_parsed(monkeypatch: pytest.Monk
     assert fast == exact
     totals = {r.filter.name: r.stats.count for r in scanner.aggregator.rows(total=True)}
     assert totals == {"exact": 31, "guarded": 30, "b_fixed": 30}
+
+
+def test_plain_needle_lines_are_read_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A block whose needle lines are all plain envelopes is read as one run, not line by line."""
+    plain = [envelope(STAMPS[i % 5], t, {"n": i}) for i in range(40) for t in ("a", "b_error", "c")]
+    nested = envelope(STAMPS[0], "c", {"obj": {"event_type": "a"}, "note": "b_error"})
+    one_by_one: list[int] = []
+    original = Scanner._needle_lines
+
+    def spy(self: Scanner, block: bytes, spans: list[tuple[int, int]]) -> None:
+        one_by_one.append(len(spans))
+        original(self, block, spans)
+
+    monkeypatch.setattr(Scanner, "_needle_lines", spy)
+    # Needle "a" is in every line ("timestamp"); the first line is a block of its own (blocks()).
+    for rows, expected in ((plain, []), ([*plain, nested], [len(plain)])):
+        one_by_one.clear()
+        data = b"\n".join(rows) + b"\n"
+        fast, exact = both_ways(NEEDLE_FILTERS, data, 60)
+        assert fast == exact
+        assert one_by_one == expected  # the nested needles send their whole block line by line
 
 
 def test_repeated_event_type_key_falls_back_to_parsing() -> None:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from schemalog._core.options import parse_size
 from schemalog.cli.main import EXIT_FINDINGS, EXIT_USAGE
 from schemalog.cli.output import Report
 from schemalog.lines.reader import DEFAULT_MAX_LINE_BYTES, LineReader
 
 
 def _max_line_bytes(text: str) -> int:
+    from schemalog._core.options import parse_size  # only when the option is given
+
     try:
         size = parse_size(text)
     except ValueError as error:

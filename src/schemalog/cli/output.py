@@ -23,11 +23,9 @@ its findings go to stderr in ``table`` and ``csv`` (stdout carries only the rows
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import math
 import os
-import shutil
 import sys
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, TextIO
@@ -191,6 +189,8 @@ def _number(value: float) -> str:
 
 def write_csv(out: TextIO, rows: list[dict[str, Any]], columns: Iterable[str] = ()) -> None:
     """Write ``rows`` as CSV with a header line; nested values as ``k=v;k=v``."""
+    import csv  # imported by the writers that use it, to keep every verb's start-up short
+
     names = list(columns) or columns_of(rows)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(names)
@@ -200,6 +200,8 @@ def write_csv(out: TextIO, rows: list[dict[str, Any]], columns: Iterable[str] = 
 
 def write_table(out: TextIO, rows: list[dict[str, Any]]) -> None:
     """Write ``rows`` as an aligned table (rich), numbers to the right."""
+    import shutil
+
     from rich import box
     from rich.console import Console
     from rich.table import Table

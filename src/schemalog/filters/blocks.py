@@ -7,14 +7,17 @@ after a newline and ends before one, and can be sliced out of the block without 
 from __future__ import annotations
 
 import gc
-import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import BinaryIO, Final
 
-#: A line that does not start with ``{`` (a blank line included).
-_ODD_LINE: Final = re.compile(rb"\n[^{]")
+import stringzilla
+
+#: ``find_in(block, needle, start, end)``: ``block.find`` by SIMD, 2-4x faster on large blocks.
+find_in: Final[Callable[[bytes, bytes, int, int], int]] = stringzilla.find
+#: ``count_in(block, needle, start, end)``: ``block.count`` (non-overlapping), by SIMD.
+count_in: Final[Callable[[bytes, bytes, int, int], int]] = stringzilla.count
 
 
 @dataclass
@@ -44,12 +47,12 @@ class LineCounts:
     def read(self, block: bytes, start: int, last: int) -> None:
         r"""Count the lines of ``\n line \n ... line \n`` between ``start`` and ``last``.
 
-        Costs one pass at memory speed (two when a line does not start with ``{``), for the
-        scans that do not look at every line.
+        Costs two SIMD counts (then a pass line by line when a line does not start with ``{``),
+        for the scans that do not look at every line.
         """
-        physical = block.count(b"\n", start, last)
+        physical = count_in(block, b"\n", start, last)
         self.physical += physical
-        if _ODD_LINE.search(block, start, last + 1) is None:  # every line starts with {
+        if count_in(block, b"\n{", start, last) == physical:  # every line starts with {
             self.lines += physical
             return
         for line in block[start + 1 : last].split(b"\n"):
@@ -160,23 +163,38 @@ def _blocks(
         pending = 0
 
 
-def line_starts(
+def line_spans(
     block: bytes, start: int, end: int, needles: tuple[bytes, ...] | None
-) -> Iterator[int]:
-    """Yield the start of each line in the segment that holds any needle (every line if None)."""
+) -> Iterator[tuple[int, int]]:
+    """Yield ``(start, end)`` of each line in the segment that holds any needle (None: every line).
+
+    ``block[start:end]`` is the line, without its newline.
+    """
     if needles is None:
         at = start
         while 0 <= at < end:
-            yield at + 1
-            at = block.find(b"\n", at + 1)
+            following = block.find(b"\n", at + 1)
+            yield at + 1, following
+            at = following
         return
-    starts: set[int] = set()
+    if len(needles) == 1:  # already in order, one line once
+        yield from _needle_lines(block, start, end, needles[0])
+        return
+    lines: set[tuple[int, int]] = set()
     for needle in needles:
-        at = block.find(needle, start, end)
-        while at >= 0:
-            starts.add(block.rfind(b"\n", start, at) + 1)
-            at = block.find(needle, block.find(b"\n", at), end)
-    yield from sorted(starts)
+        lines.update(_needle_lines(block, start, end, needle))
+    yield from sorted(lines)
+
+
+def _needle_lines(block: bytes, start: int, end: int, needle: bytes) -> Iterator[tuple[int, int]]:
+    """Yield ``(start, end)`` of each line in the segment that holds ``needle``, in order."""
+    rfind = block.rfind
+    newline = block.find
+    at = find_in(block, needle, start, end)
+    while at >= 0:
+        line_end = newline(b"\n", at)
+        yield rfind(b"\n", start, at) + 1, line_end
+        at = find_in(block, needle, line_end, end)
 
 
 @contextmanager

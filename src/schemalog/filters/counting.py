@@ -3,8 +3,8 @@
 A large plain file is split at line boundaries into byte ranges (a few per CPU), scanned by a
 pool of forked worker processes, one per CPU, that take the next range when they finish one;
 every byte is still read once, and the workers' statistics are merged. Compressed input and
-stdin are read by one process, and so is a scan by needles (see :mod:`scan`): it spends its time
-in ``bytes.find``, bound by memory bandwidth, where forking workers costs more than it saves.
+stdin are read by one process, and so is a scan by needles (see :mod:`scan`): it is short, and
+on a machine whose other CPUs are busy forking workers costs it more than it saves.
 The process pool is imported only when it is used, to keep start-up short.
 """
 
@@ -90,9 +90,9 @@ def _count_one(
     parallel_from: int,
 ) -> None:
     ranges = None
-    if jobs > 1 and scanner.needles is None and can_fork():
+    if jobs > 1 and scanner.needles is None:
         ranges = _ranges(path, jobs * RANGES_PER_JOB, parallel_from)
-    if ranges is not None:
+    if ranges is not None and can_fork():  # asked only for a large file: it imports a lot
         _count_parallel(scanner, path, ranges, jobs, progress)
         return
     try:

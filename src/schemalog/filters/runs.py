@@ -13,6 +13,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Final
 
+from schemalog.filters.blocks import count_in
+
 HEAD: Final = b'\n{"timestamp":"'
 #: Where the timestamp starts in a line.
 STAMP_AT: Final = len(HEAD) - 1
@@ -25,17 +27,18 @@ _STAMP: Final = (
 )  # fmt: skip
 
 
-def envelope_regex(length: int, *, capture_time: bool) -> re.Pattern[bytes]:
+def envelope_regex(length: int, *, capture_time: bool, whole: bool = True) -> re.Pattern[bytes]:
     """Return the regex reading one envelope line: its event type, after its time key if asked.
 
-    The time key is the first ``length`` characters of the timestamp.
+    The time key is the first ``length`` characters of the timestamp. With ``whole``, the
+    match runs to the line's closing ``}``; without, it ends after the event type's value.
     """
     time = b"".join(_STAMP[:length])
     head = b"(" + time + b")" if capture_time else time
+    rest = rb"[^\n]*\}(?=\n)" if whole else b""
     return re.compile(
         rb'\n\{"timestamp":"' + head + b"".join(_STAMP[length:]) + rb'\.\d{3}Z","level":"'
-        + _PLAIN + rb'","logger":"' + _PLAIN + rb'","event_type":"(' + _PLAIN
-        + rb')"[^\n]*\}(?=\n)'
+        + _PLAIN + rb'","logger":"' + _PLAIN + rb'","event_type":"(' + _PLAIN + rb')"' + rest
     )  # fmt: skip
 
 
@@ -55,8 +58,9 @@ class RunReader:
         self.length = length
         self._uniform = envelope_regex(length, capture_time=False)
         self._mixed = envelope_regex(length, capture_time=True)
-        #: Reads a whole envelope line's time key and event type, at the newline before it.
-        self.head = self._mixed.match
+        #: Reads an envelope line's time key and event type, at the newline before it; the match
+        #: ends after the event type's value (the rest of the line is the caller's to check).
+        self.head = envelope_regex(length, capture_time=True, whole=False).match
 
     def prefix(self, block: bytes, at: int) -> bytes | None:
         """Return the time key of the line starting after the newline at ``at``, if any."""
@@ -97,10 +101,10 @@ class RunReader:
         """
         regex = self._uniform if prefix is not None else self._mixed
         found = regex.findall(block, start, end + 1)
-        lines = block.count(b"\n", start, end)
-        if len(found) != lines or block.count(EVENT_TYPE_KEY, start, end) != lines:
+        lines = count_in(block, b"\n", start, end)
+        if len(found) != lines or count_in(block, EVENT_TYPE_KEY, start, end) != lines:
             return None
-        if prefix is not None and block.count(HEAD + prefix, start, end) != lines:
+        if prefix is not None and count_in(block, HEAD + prefix, start, end) != lines:
             return None
         if prefix is not None:
             by_type = Counter(found)

@@ -6,9 +6,11 @@ parsing lines that cannot change the answer.
 
 **Needles.** When every filter is a JSON filter without ``defaultValue`` whose pattern can only
 match a few exact ``event_type`` values (``{ $.event_type = "a" || $.event_type = "b" }``),
-only the lines that hold one of those strings are looked at (``bytes.find``). Such a line in
-the envelope layout below is read like a run line; any other is parsed. A value that reads as a
-number is no needle: the line may write the number another way (``4e2``).
+only the lines that hold one of those strings are looked at (stringzilla's SIMD ``find``). A
+block's needle lines are joined and read as one run (below) when every one has the envelope
+layout; otherwise each is looked at alone: an envelope line is read like a run line, any other
+is parsed. A value that reads as a number is no needle: the line may write the number another
+way (``4e2``).
 
 **Envelope runs.** Otherwise each block is cut into *segments*: runs of lines that share a time
 bucket when the input is in time order (found by bisection). A segment whose every line has
@@ -38,8 +40,8 @@ counts raw lines, as a metric filter in AWS does.
 
 **Lines.** :class:`LineCounts` counts the lines read, those that are not JSON and those over
 ``max_line_bytes`` (left out by :func:`blocks`). Lines read line by line are counted one by
-one; a run's lines are its envelope lines; a needle block is counted by one ``count`` of its
-newlines and one search for a line that does not start with ``{`` (then line by line).
+one; a run's lines are its envelope lines; a needle block is counted by two SIMD counts, of
+its newlines and of its newlines before ``{`` (when they differ, line by line).
 """
 
 from __future__ import annotations
@@ -53,7 +55,13 @@ from orjson import JSONDecodeError
 
 from schemalog.filters.aggregate import Aggregator, Stats, TimeKey, prefix_length, time_key
 from schemalog.filters.base import MatchAll
-from schemalog.filters.blocks import LineCounts, blocks, line_starts, no_cycle_collection
+from schemalog.filters.blocks import (
+    LineCounts,
+    blocks,
+    find_in,
+    line_spans,
+    no_cycle_collection,
+)
 from schemalog.filters.filters import MetricFilter
 from schemalog.filters.jsonpattern import MISSING, JsonPattern, load_object
 from schemalog.filters.plans import Evaluator, Plan, Planner
@@ -64,6 +72,7 @@ from schemalog.record import sample_weight
 BLOCK_SIZE: Final = 1 << 22
 #: A line holding this is parsed (a block of runs holding it: line by line), to be weighed.
 SAMPLE_RATE_KEY: Final = b'"sample_rate"'
+CLOSING_BRACE: Final = ord("}")
 
 
 def _plain_ascii(text: str) -> bool:
@@ -159,25 +168,47 @@ class Scanner:
     # -- needles -------------------------------------------------------------------------
 
     def _needle_block(self, block: bytes, start: int, last: int) -> None:
-        """Evaluate the lines holding a needle; an envelope line decided by its type is counted.
+        """Evaluate the lines holding a needle: together like a run, or one by one.
 
-        An envelope line (one ``"event_type":`` key) whose event type every filter decides alone
-        is counted from its bytes, like a run; any other line is parsed.
+        The lines are joined and read as one run (:meth:`RunReader.read` proves that each is
+        one envelope line with one ``"event_type":`` key) unless one holds ``sample_rate``
+        (to be weighed) or is no such line: then each line is looked at on its own.
         """
         assert self.needles is not None
+        spans = list(line_spans(block, start, last, self.needles))
+        if not spans:
+            return
+        joined = b"\n".join((b"", *(block[begin:end] for begin, end in spans), b""))
+        end = len(joined) - 1
+        weighed = self.scale and find_in(joined, SAMPLE_RATE_KEY, 0, end) >= 0
+        run = None if weighed else self._runs.read(joined, 0, end, None)
+        if run is None:
+            self._needle_lines(block, spans)
+            return
+        self._apply_counts(run.counts.items())
+        self._parse_needed(joined, 0, end, [n for n in run.by_type if self.plan(n).parse])
+
+    def _needle_lines(self, block: bytes, spans: list[tuple[int, int]]) -> None:
+        """Evaluate needle lines one by one; an envelope line decided by its type is counted.
+
+        An envelope line (one ``"event_type":`` key, ending with ``}``) whose event type every
+        filter decides alone is counted from its bytes, like a run; any other line is parsed.
+        """
         head = self._runs.head
         count = block.count
         find = block.find
         pending = self._pending
         plan = self.planner.plan
         sampled = SAMPLE_RATE_KEY if self.scale else b"\n"  # a line holds no newline
-        for line_start in line_starts(block, start, last, self.needles):
-            end = find(b"\n", line_start)
+        for line_start, end in spans:
             found = head(block, line_start - 1)
+            # After the head's closing quote (where a repeated key could start), the line must
+            # hold no other event_type key and no sample_rate, and end with }.
             if (
                 found is None
-                or count(EVENT_TYPE_KEY, line_start, end) != 1
-                or find(sampled, line_start, end) >= 0
+                or block[end - 1] != CLOSING_BRACE
+                or count(EVENT_TYPE_KEY, found.end() - 1, end)
+                or find(sampled, found.end(), end) >= 0
             ):
                 self._line(block[line_start:end])
                 continue
@@ -229,12 +260,12 @@ class Scanner:
         for name in names:
             evaluator = self.planner.evaluator(name)
             needle = b"".join((EVENT_TYPE_KEY, b'"', name, b'"'))
-            at = find(needle, start, end)
+            at = find_in(block, needle, start, end)
             while at >= 0:
                 line_end = find(b"\n", at)
                 line = block[rfind(b"\n", start, at) + 1 : line_end]
                 evaluate(line, line[STAMP_AT : STAMP_AT + length], name, evaluator)
-                at = find(needle, line_end, end)
+                at = find_in(block, needle, line_end, end)
 
     def _evaluate(self, line: bytes, key: bytes, name: bytes, evaluator: Evaluator) -> None:
         """Parse one envelope line of event type ``name`` and add what its filters publish."""
@@ -283,8 +314,8 @@ class Scanner:
             terms = pattern.needles() if isinstance(pattern, TermsPattern) else None
             needles = None if terms is None else tuple(term.encode() for term in terms)
             seen: Counter[bytes] = Counter()
-            for line_start in line_starts(block, start, end, needles):
-                line = block[line_start : block.find(b"\n", line_start)]
+            for line_start, line_end in line_spans(block, start, end, needles):
+                line = block[line_start:line_end]
                 key = line[STAMP_AT : STAMP_AT + length]
                 seen[key] += 1
                 add(index, key, metric_filter.datapoint(line.decode("utf-8", "replace")))
