@@ -14,6 +14,7 @@ import orjson
 import pytest
 
 from schemalog.cli.main import main
+from schemalog.filters.report import ROW_COLUMNS
 from tests.paths import ROOT
 
 FILTERS = ROOT / "cloudwatch-filters"
@@ -78,6 +79,21 @@ def test_csv_and_total(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert [(r["filterName"], r["Sum"], r["SampleCount"], r["timestamp"]) for r in rows] == [
         ("tool_calls_started", "3.0", "3", "")
     ]
+
+
+def test_csv_without_rows_is_the_header_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """CSV over lines no filter counts prints the header of the rows, not a blank line."""
+    events = write(tmp_path / "e.jsonl", [{"event_type": "x"}])
+    code, out, _ = run(["count", "--format", "csv", str(events)], capsys)
+    assert code == 0
+    assert out == ",".join(ROW_COLUMNS) + "\n"
+    header = csv.DictReader(io.StringIO(out)).fieldnames
+    _, rows_out, _ = run(
+        ["count", "--format", "csv", str(write(tmp_path / "f.jsonl", EVENTS))], capsys
+    )
+    assert csv.DictReader(io.StringIO(rows_out)).fieldnames == header
 
 
 def test_table_lists_silent_filters(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -118,7 +118,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     database = _loaded_database(args)
     check_inputs(args.files)
-    report = Report("count", args.format).expect_rows()
+    from schemalog.filters.report import ROW_COLUMNS
+
+    report = Report("count", args.format).expect_rows(*ROW_COLUMNS)
     lines = None
     if args.engine == "duckdb":
         from schemalog.filters import sqlengine

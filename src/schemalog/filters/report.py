@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
 from schemalog.filters.aggregate import Row
 
@@ -16,6 +16,23 @@ def period_text(start: int | None, *, total: bool = False) -> str:
         return "-"
     # isoformat, not strftime: %Y drops the leading zeros of years before 1000
     return datetime.fromtimestamp(start, UTC).isoformat().replace("+00:00", "Z")
+
+
+#: The columns of a row, in order (also the CSV header when there is no row).
+ROW_COLUMNS: Final = (
+    "filterName",
+    "metricNamespace",
+    "metricName",
+    "unit",
+    "timestamp",
+    "period",
+    "dimensions",
+    "Sum",
+    "SampleCount",
+    "Minimum",
+    "Maximum",
+    "Average",
+)
 
 
 def row_dict(row: Row, *, total: bool = False) -> dict[str, Any]:
