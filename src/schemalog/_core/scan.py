@@ -37,10 +37,12 @@ _KEY_VALUE: Final = r"""
         (?:\\?"(?:[^"\\\n]|\\[^"\n])*\\?"|'(?:[^'\\\n]|\\.)*'|[^\s&,;"'<>()\[\]{}\\:=]+)
     ))
 """
+#: Each alternative starts with a plain character, so the pass skips it at once where that
+#: character is not (the look-behinds come after it); ``bearer`` ends where the mask starts.
 _SHAPES: Final = r"""
-    (?P<bearer>(?i:bearer)[ \t]+)[\w.~+/\-]{6,}=*
-    | (?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])
-    | (?<![\w\-])eyJ[\w\-]{4,}\.eyJ[\w\-]{4,}\.[\w\-]*
+    [bB](?P<bearer>(?i:earer)[ \t]+)[\w.~+/\-]{6,}=*
+    | A(?<![A-Z0-9]A)[KS]IA[A-Z0-9]{16}(?![A-Z0-9])
+    | e(?<![\w\-]e)yJ[\w\-]{4,}\.eyJ[\w\-]{4,}\.[\w\-]*
     | -----BEGIN[A-Z ]{0,20}PRIVATE\ KEY-----[^\-]*(?:-----END[A-Z ]{0,20}PRIVATE\ KEY-----)?
 """
 #: One pattern for one pass; the token shapes slow every position down, so they are left out
@@ -50,13 +52,12 @@ _PATTERNS: Final = {
     (True, False): re.compile(_SHAPES, re.VERBOSE),
     (False, True): re.compile(_KEY_VALUE, re.VERBOSE),
 }
-_SHAPE_STARTS: Final = ("earer", "EARER", "AKIA", "ASIA", "eyJ", "-----BEGIN")
 #: Characters that end an unquoted secret value (its first stretch stops at ``:`` and ``=``
 #: too, so that a URL's scheme is not taken for a key holding the rest).
 #: The clean-text cache holds texts up to this long, this many at most.
 _CLEAN_TEXT_MAX_CHARS: Final = 256
 _CLEAN_TEXTS_LIMIT: Final = 4096
-_VALUE_END: Final = re.compile(r"""[\s&,;"'<>()\[\]{}]|\Z""")
+_VALUE_END: Final = re.compile(r"""[\s&,;"'<>()\[\]{}]""")
 
 
 #: Besides the secret words, what a secret in text or a token shape always holds (lower-cased,
@@ -104,7 +105,14 @@ def scrub_text(text: str) -> str:
                 CLEAN_TEXTS.clear()  # texts from unbounded sources must not grow memory
             CLEAN_TEXTS.add(text)
         return text
-    shapes = any(start in text for start in _SHAPE_STARTS)
+    shapes = (  # the starts of the token shapes; written out, as a loop costs more than the tests
+        "earer" in text
+        or "EARER" in text
+        or "AKIA" in text
+        or "ASIA" in text
+        or "eyJ" in text
+        or "-----BEGIN" in text
+    )
     pattern = _PATTERNS.get((shapes, "=" in text or ":" in text))
     if pattern is None:
         return text
@@ -119,7 +127,8 @@ def scrub_text(text: str) -> str:
             continue
         key, scheme = match.group("key", "scheme")
         if key is None:  # a token shape
-            out.append(f"{text[done:start]}{match.group('bearer') or ''}{REDACTED}")
+            out.append(text[done:start])
+            out.append(_mask_shape(match))
             done = match.end()
             continue
         name = key.strip("\\\"'")
@@ -137,7 +146,13 @@ def scrub_text(text: str) -> str:
 
 def _mask_all(text: str, pattern: re.Pattern[str]) -> str:
     """Mask every match of the token shapes alone (``Bearer`` itself kept)."""
-    return pattern.sub(lambda m: f"{m.group('bearer') or ''}{REDACTED}", text)
+    return pattern.sub(_mask_shape, text)
+
+
+def _mask_shape(match: re.Match[str]) -> str:
+    """Return a token shape's mask: ``Bearer`` and its blanks kept before ``[REDACTED]``."""
+    kept = match.end("bearer")  # -1 unless the shape is a bearer token
+    return f"{match.string[match.start() : kept]}{REDACTED}" if kept > 0 else REDACTED
 
 
 def _mask_value(text: str, start: int) -> tuple[int, str]:
