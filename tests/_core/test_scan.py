@@ -119,20 +119,27 @@ _REFERENCE_VALUE_END = re.compile(r"""[\s&,;"'<>()\[\]{}]|\Z""")
 
 
 def _reference_scrub(text: str) -> str:
-    """Mask ``text`` as the previous scanner did: one pass of the reference pattern, no cache."""
-    shapes = any(start in text for start in ("earer", "EARER", "AKIA", "ASIA", "eyJ", "-----BEGIN"))
+    """Mask ``text`` with the reference pattern, in one pass and without a cache.
+
+    The loop is the scanner's: a token shape is looked for when its letters are in the text in
+    any case, and one that starts inside a masked value is masked past it.
+    """
+    letters = re.sub("[^a-z0-9]", "", text.lower().encode().decode("ascii", "ignore"))
+    shapes = any(stem in letters for stem in ("bearer", "akia", "asia", "eyj", "private"))
     pattern = _REFERENCE_PATTERNS.get((shapes, "=" in text or ":" in text))
     if pattern is not None and "key" not in pattern.groupindex:  # token shapes alone
         return pattern.sub(lambda m: f"{m.group('bearer') or ''}{REDACTED}", text)
     out, done = [], 0
     for match in pattern.finditer(text) if pattern else ():
         start = match.start()
-        if start < done:
-            continue
         key, scheme = match.group("key", "scheme")
         if key is None:
-            out.append(f"{text[done:start]}{match.group('bearer') or ''}{REDACTED}")
-            done = match.end()
+            if match.end() > done:
+                bearer_end = start + len(match.group("bearer") or "")
+                out.append(f"{text[done : max(bearer_end, done)]}{REDACTED}")
+                done = match.end()
+        elif start < done:
+            continue
         elif scheme or is_secret_name(key.strip("\\\"'")):
             value_start = match.start("value") + len(scheme or "")
             out.append(text[done:value_start])
@@ -177,3 +184,18 @@ def test_dense_secrets_are_masked_as_before() -> None:
     texts = dense_secrets(500)
     assert [scrub_text(t) for t in texts] == [_reference_scrub(t) for t in texts]
     assert scrub_text(texts[7]) == "GET /a?page=7&token=[REDACTED] Bearer [REDACTED]"
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("Authorization: bEaReR abcdefgh12", "Authorization: bEaReR [REDACTED]"),
+        ("h=BeArEr\tabcdefgh12", "h=BeArEr\t[REDACTED]"),
+        ("token=xBearer abcdefgh", "token=[REDACTED] [REDACTED]"),
+        ("pwd=abc-----BEGIN RSA PRIVATE KEY-----xyz", "pwd=[REDACTED][REDACTED]"),
+    ],
+)
+def test_token_shapes_in_any_case_and_past_a_mask_are_masked(text: str, masked: str) -> None:
+    """A bearer token in mixed case, or one that starts inside a masked value, does not leak."""
+    assert scrub_text(text) == masked
+

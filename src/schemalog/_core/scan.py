@@ -99,19 +99,20 @@ def scrub_text(text: str) -> str:
     """Return ``text`` with secret values masked (the same object when there is none)."""
     if text in CLEAN_TEXTS:  # messages, tool and event names: the same few texts again
         return text
-    if not may_hold_secrets(text.encode("utf-8", "surrogatepass")):
+    letters = text.encode("utf-8", "surrogatepass").translate(_LOWER, _NOT_ALNUM)
+    searcher = _SEARCHERS.get(len(SECRET_WORD_BYTES)) or _stems()
+    if not searcher.find_matches_as_indexes(letters):
         if len(text) <= _CLEAN_TEXT_MAX_CHARS:
             if len(CLEAN_TEXTS) >= _CLEAN_TEXTS_LIMIT:
                 CLEAN_TEXTS.clear()  # texts from unbounded sources must not grow memory
             CLEAN_TEXTS.add(text)
         return text
-    shapes = (  # the starts of the token shapes; written out, as a loop costs more than the tests
-        "earer" in text
-        or "EARER" in text
-        or "AKIA" in text
-        or "ASIA" in text
-        or "eyJ" in text
-        or "-----BEGIN" in text
+    shapes = (  # a token shape's letters, in any case; written out: a loop costs more
+        b"bearer" in letters
+        or b"akia" in letters
+        or b"asia" in letters
+        or b"eyj" in letters
+        or b"private" in letters
     )
     pattern = _PATTERNS.get((shapes, "=" in text or ":" in text))
     if pattern is None:
@@ -122,14 +123,17 @@ def scrub_text(text: str) -> str:
     done = 0  # text[:done] is in out
     verdicts = SECRET_NAME_VERDICTS
     for match in pattern.finditer(text):
+        key, scheme = match.group("key", "scheme")
+        if key is None:  # a token shape: masked, also past a mask it started in
+            end = match.end()
+            if end > done:
+                masked_from = max(match.end("bearer"), match.start(), done)  # Bearer kept
+                out.append(text[done:masked_from])
+                out.append(REDACTED)
+                done = end
+            continue
         start = match.start()
         if start < done:  # inside a value already masked
-            continue
-        key, scheme = match.group("key", "scheme")
-        if key is None:  # a token shape
-            out.append(text[done:start])
-            out.append(_mask_shape(match))
-            done = match.end()
             continue
         name = key.strip("\\\"'")
         secret = verdicts.get(name)
