@@ -198,4 +198,3 @@ def test_dense_secrets_are_masked_as_before() -> None:
 def test_token_shapes_in_any_case_and_past_a_mask_are_masked(text: str, masked: str) -> None:
     """A bearer token in mixed case, or one that starts inside a masked value, does not leak."""
     assert scrub_text(text) == masked
-
