@@ -52,11 +52,11 @@ _PATTERNS: Final = {
     (True, False): re.compile(_SHAPES, re.VERBOSE),
     (False, True): re.compile(_KEY_VALUE, re.VERBOSE),
 }
-#: Characters that end an unquoted secret value (its first stretch stops at ``:`` and ``=``
-#: too, so that a URL's scheme is not taken for a key holding the rest).
 #: The clean-text cache holds texts up to this long, this many at most.
 _CLEAN_TEXT_MAX_CHARS: Final = 256
 _CLEAN_TEXTS_LIMIT: Final = 4096
+#: Characters that end an unquoted secret value (its first stretch stops at ``:`` and ``=``
+#: too, so that a URL's scheme is not taken for a key holding the rest).
 _VALUE_END: Final = re.compile(r"""[\s&,;"'<>()\[\]{}]""")
 
 
