@@ -65,6 +65,11 @@ class LineChecker:
         self._fast: dict[int, CompiledValidator] = {}
         self._reference: dict[int, ReferenceValidator] = {}
 
+    @property
+    def envelope_names(self) -> frozenset[str]:
+        """Names that are not the event's own fields: reserved ones and static fields."""
+        return self._envelope
+
     def check(self, line: bytes | str) -> LineResult:
         """Check one line (without its newline)."""
         try:
@@ -111,11 +116,12 @@ class LineChecker:
             return [SchemaIssue(path, str(error))]
         fields = {k: v for k, v in record.items() if k not in self._envelope}
         issues = schema.context_issues(record)
-        if not self._fast_validator(schema).is_valid(fields):
+        if not self.compiled_validator(schema).is_valid(fields):
             issues.extend(self._reference_validator(schema).issues(fields))
         return issues
 
-    def _fast_validator(self, schema: SchemaVersion) -> CompiledValidator:
+    def compiled_validator(self, schema: SchemaVersion) -> CompiledValidator:
+        """Return the compiled validator of ``schema`` (made once per schema)."""
         validator = self._fast.get(id(schema))
         if validator is None:
             validator = self._fast[id(schema)] = CompiledValidator(schema.emitted_schema)
@@ -164,7 +170,7 @@ def _envelope_value_problem(name: str, value: Any) -> str | None:  # noqa: PLR09
     if name == "timestamp":
         return (
             None
-            if _is_timestamp(value)
+            if is_timestamp(value)
             else ("not RFC 3339 UTC with milliseconds (2026-11-22T19:20:24.198Z)")
         )
     if name == "level" and value not in LEVELS:
@@ -178,7 +184,8 @@ def _envelope_value_problem(name: str, value: Any) -> str | None:  # noqa: PLR09
     return None
 
 
-def _is_timestamp(value: str) -> bool:
+def is_timestamp(value: str) -> bool:
+    """Whether ``value`` is RFC 3339 UTC with milliseconds, and a real day and time."""
     if not TIMESTAMP_PATTERN.match(value):
         return False
     try:

@@ -19,6 +19,7 @@ from schemalog.exceptions import InputError
 from schemalog.lines.progress import ProgressBar, bar
 from schemalog.lines.reader import STDIN, iter_lines
 from schemalog.storage.rows import MAX_LINE_BYTES, Batch, RowMaker, checker_for
+from schemalog.storage.writer import BatchWriter
 
 __all__ = ["LoadSummary", "Store", "expand", "load", "open_store"]
 
@@ -108,6 +109,9 @@ def load(
     summary = LoadSummary()
     started = time.perf_counter()
     shown = _progress(files, progress)
+    # Batches are written on their own thread while the next one is made (summary's counts
+    # of what was written are that thread's until finish() has joined it).
+    writer = BatchWriter(lambda batch: _write(store, batch, summary))
     try:
         batch = Batch()
         for source, number, line in _lines(files):
@@ -116,10 +120,12 @@ def load(
             if shown is not None:
                 shown(len(line) + 1)
             if len(batch) >= batch_size:
-                _write(store, batch, summary)
+                writer.put(batch)
                 batch = Batch()
-        _write(store, batch, summary)
+        writer.put(batch)
+        writer.finish()
     finally:
+        writer.close()
         if shown is not None:
             shown.close()
         if isinstance(into, str):

@@ -17,16 +17,15 @@ import orjson
 
 from schemalog._core.settings import static_field_names
 from schemalog.catalog.load import Catalog
-from schemalog.linecheck import LineChecker
+from schemalog.linecheck import ALWAYS, LineChecker
 from schemalog.metrics.emf import is_emf
-from schemalog.storage.tables import EVENT_COLUMNS
+from schemalog.storage.shapes import ShapeCheck
+from schemalog.storage.tables import EVENT_COLUMNS, MAX_EVENT_TYPE
 
 #: Lines longer than this are rejected (as ``oversize``) unless the loader is told otherwise.
 MAX_LINE_BYTES: Final = 1 << 20
 #: Types stored as they are; anything else goes into a column as JSON text.
 _PLAIN: Final = frozenset({str, int, float, type(None)})
-#: analytics_events.event_type is VARCHAR(100), as in seed 001.
-MAX_EVENT_TYPE: Final = 100
 _COLUMN_NAMES: Final = frozenset(EVENT_COLUMNS)
 #: EMF units of schemalog's instruments -> metric_type (gauges and histograms share "None").
 _KINDS: Final = {"Count": "counter", "Milliseconds": "timer"}
@@ -74,6 +73,7 @@ class RowMaker:
     def __init__(self, checker: LineChecker, max_line_bytes: int = MAX_LINE_BYTES) -> None:
         self.checker = checker
         self.max_line_bytes = max_line_bytes
+        self.shapes = ShapeCheck(checker)
 
     def add(self, batch: Batch, source: str, number: int, line: bytes) -> None:
         """Add the rows of one line (numbered ``number`` in ``source``) to ``batch``."""
@@ -81,6 +81,11 @@ class RowMaker:
             batch.source, batch.first_line = source, number
         batch.last_line = number
         record, reason = self._parse(line)
+        if record is not None:  # the common valid line: its shape tells what to check
+            shape = self.shapes.shape(record)
+            if shape is not None and self.shapes.passes(record, shape):
+                self._add_event(batch, record, shape.metadata)
+                return
         if record is not None and is_emf(record):
             self._add_metrics(batch, source, number, line, record)
             return
@@ -90,12 +95,18 @@ class RowMaker:
             kept = line[:1024] if reason.startswith("oversize") else line
             batch.rejects.append(reject_row(source, number, kept, reason))
             return
+        self._add_event(batch, record)
+
+    @staticmethod
+    def _add_event(
+        batch: Batch, record: Mapping[str, Any], metadata: tuple[str, ...] | None = None
+    ) -> None:
         event_id = record["event_id"]
         if event_id in batch._ids:
             batch.duplicates += 1
             return
         batch._ids.add(event_id)
-        batch.events.append(event_row(record))
+        batch.events.append(event_row(record, metadata))
 
     def _parse(self, line: bytes) -> tuple[dict[str, Any] | None, str]:
         """Return the parsed line, or None and why it cannot be one."""
@@ -118,7 +129,11 @@ class RowMaker:
             label = f"{result.label()}: " if result.label() else ""
             return label + "; ".join(str(issue) for issue in result.issues)
         # The checker holds the envelope to DESIGN §2 (event_id a UUID, timestamp a real
-        # instant, sample_rate a number): what the columns need beyond it is the type's length.
+        # instant, sample_rate a number) but lets an envelope name be null: the columns need
+        # the always-there names not null, and the type no longer than its column.
+        for name in ALWAYS:
+            if record[name] is None:
+                return f"$.{name}: null, but the column cannot be"
         if len(record["event_type"]) > MAX_EVENT_TYPE:
             return f"$.event_type: longer than the column's {MAX_EVENT_TYPE} characters"
         return ""
@@ -134,16 +149,20 @@ class RowMaker:
         batch.metrics.extend(metric_rows(record, line))
 
 
-def event_row(record: Mapping[str, Any]) -> EventRow:
-    """Return the values of ``tables.EVENT_INSERT`` for a checked event (metadata as JSON)."""
-    metadata = {key: value for key, value in record.items() if key not in _COLUMN_NAMES}
-    get = record.get
-    values = [get(name) for name in EVENT_COLUMNS]
+def event_row(record: Mapping[str, Any], metadata: tuple[str, ...] | None = None) -> EventRow:
+    """Return the values of ``tables.EVENT_INSERT`` for a checked event (metadata as JSON).
+
+    ``metadata`` names the record's names without a column, when its shape already told them.
+    """
+    if metadata is None:
+        extra = {key: value for key, value in record.items() if key not in _COLUMN_NAMES}
+    else:
+        extra = {key: record[key] for key in metadata}
     # A bound number or flag in a text column is stored as its JSON text.
-    plain = _PLAIN
+    plain, dumps = _PLAIN, orjson.dumps
     return (
-        *[v if type(v) in plain else orjson.dumps(v).decode() for v in values],
-        orjson.dumps(metadata).decode(),
+        *[v if type(v) in plain else dumps(v).decode() for v in map(record.get, EVENT_COLUMNS)],
+        dumps(extra).decode(),
     )
 
 

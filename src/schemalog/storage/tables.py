@@ -30,6 +30,8 @@ EVENT_COLUMNS: Final = (
     "variant",
     "sample_rate",
 )
+#: analytics_events.event_type is VARCHAR(100), as in seed 001.
+MAX_EVENT_TYPE: Final = 100
 #: The columns the loader fills, in the order of its rows; a JSON column, where there is one,
 #: comes last.
 EVENT_INSERT: Final = (*EVENT_COLUMNS, "metadata")
