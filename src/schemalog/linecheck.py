@@ -57,11 +57,24 @@ class LineResult:
 
 
 class LineChecker:
-    """Checks lines against one catalog; ``static_fields`` names configured static fields."""
+    """Checks lines against one catalog; ``static_fields`` names configured static fields.
 
-    def __init__(self, catalog: Catalog, static_fields: Collection[str] = ()) -> None:
+    A failing event is explained by the reference ``jsonschema`` engine, or with
+    ``reference_reasons=False`` by the compiled one: the words are the same (the two engines
+    are held to agree, tests/catalog/test_validators.py), but importing ``jsonschema`` takes
+    about a second, which a loader or a server need not spend on its first bad line.
+    """
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        static_fields: Collection[str] = (),
+        *,
+        reference_reasons: bool = True,
+    ) -> None:
         self.catalog = catalog
         self._envelope = RESERVED_NAMES | frozenset(static_fields)
+        self._reference_reasons = reference_reasons
         self._fast: dict[int, CompiledValidator] = {}
         self._reference: dict[int, ReferenceValidator] = {}
 
@@ -116,8 +129,10 @@ class LineChecker:
             return [SchemaIssue(path, str(error))]
         fields = {k: v for k, v in record.items() if k not in self._envelope}
         issues = schema.context_issues(record)
-        if not self.compiled_validator(schema).is_valid(fields):
-            issues.extend(self._reference_validator(schema).issues(fields))
+        compiled = self.compiled_validator(schema)
+        if not compiled.is_valid(fields):
+            explain = self._reference_validator(schema) if self._reference_reasons else compiled
+            issues.extend(explain.issues(fields))
         return issues
 
     def compiled_validator(self, schema: SchemaVersion) -> CompiledValidator:

@@ -63,8 +63,11 @@ class Batch:
 
 
 def checker_for(catalog: Catalog) -> LineChecker:
-    """Return the line checker of storage: the catalog, static fields, the extra envelope."""
-    return LineChecker(catalog, static_field_names() | EXTRA_ENVELOPE)
+    """Return the line checker of storage: the catalog, static fields, the extra envelope.
+
+    Reasons come from the compiled engine (the same words, without importing ``jsonschema``).
+    """
+    return LineChecker(catalog, static_field_names() | EXTRA_ENVELOPE, reference_reasons=False)
 
 
 class RowMaker:
