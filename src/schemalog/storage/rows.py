@@ -20,12 +20,10 @@ from schemalog.catalog.load import Catalog
 from schemalog.linecheck import ALWAYS, LineChecker
 from schemalog.metrics.emf import is_emf
 from schemalog.storage.shapes import ShapeCheck
-from schemalog.storage.tables import EVENT_COLUMNS, MAX_EVENT_TYPE
+from schemalog.storage.tables import EVENT_COLUMNS, MAX_EVENT_TYPE, PLAIN
 
 #: Lines longer than this are rejected (as ``oversize``) unless the loader is told otherwise.
 MAX_LINE_BYTES: Final = 1 << 20
-#: Types stored as they are; anything else goes into a column as JSON text.
-_PLAIN: Final = frozenset({str, int, float, type(None)})
 _COLUMN_NAMES: Final = frozenset(EVENT_COLUMNS)
 #: EMF units of schemalog's instruments -> metric_type (gauges and histograms share "None").
 _KINDS: Final = {"Count": "counter", "Milliseconds": "timer"}
@@ -85,9 +83,9 @@ class RowMaker:
         batch.last_line = number
         record, reason = self._parse(line)
         if record is not None:  # the common valid line: its shape tells what to check
-            shape = self.shapes.shape(record)
-            if shape is not None and self.shapes.passes(record, shape):
-                self._add_event(batch, record, shape.metadata)
+            row = self.shapes.row(record)
+            if row is not None:
+                self._add_event(batch, row)
                 return
         if record is not None and is_emf(record):
             self._add_metrics(batch, source, number, line, record)
@@ -98,18 +96,16 @@ class RowMaker:
             kept = line[:1024] if reason.startswith("oversize") else line
             batch.rejects.append(reject_row(source, number, kept, reason))
             return
-        self._add_event(batch, record)
+        self._add_event(batch, event_row(record))
 
     @staticmethod
-    def _add_event(
-        batch: Batch, record: Mapping[str, Any], metadata: tuple[str, ...] | None = None
-    ) -> None:
-        event_id = record["event_id"]
+    def _add_event(batch: Batch, row: EventRow) -> None:
+        event_id = row[0]  # EVENT_COLUMNS start with it
         if event_id in batch._ids:
             batch.duplicates += 1
             return
         batch._ids.add(event_id)
-        batch.events.append(event_row(record, metadata))
+        batch.events.append(row)
 
     def _parse(self, line: bytes) -> tuple[dict[str, Any] | None, str]:
         """Return the parsed line, or None and why it cannot be one."""
@@ -152,20 +148,14 @@ class RowMaker:
         batch.metrics.extend(metric_rows(record, line))
 
 
-def event_row(record: Mapping[str, Any], metadata: tuple[str, ...] | None = None) -> EventRow:
-    """Return the values of ``tables.EVENT_INSERT`` for a checked event (metadata as JSON).
-
-    ``metadata`` names the record's names without a column, when its shape already told them.
-    """
-    if metadata is None:
-        extra = {key: value for key, value in record.items() if key not in _COLUMN_NAMES}
-    else:
-        extra = {key: record[key] for key in metadata}
+def event_row(record: Mapping[str, Any]) -> EventRow:
+    """Return the values of ``tables.EVENT_INSERT`` for a checked event (metadata as JSON)."""
+    metadata = {key: value for key, value in record.items() if key not in _COLUMN_NAMES}
     # A bound number or flag in a text column is stored as its JSON text.
-    plain, dumps = _PLAIN, orjson.dumps
+    plain, dumps = PLAIN, orjson.dumps
     return (
         *[v if type(v) in plain else dumps(v).decode() for v in map(record.get, EVENT_COLUMNS)],
-        dumps(extra).decode(),
+        dumps(metadata).decode(),
     )
 
 

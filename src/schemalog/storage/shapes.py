@@ -15,34 +15,28 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
+import orjson
+
 from schemalog.catalog.load import Catalog
 from schemalog.linecheck import ALWAYS, UUID_PATTERN, VERSION_PATTERN, LineChecker, is_timestamp
 from schemalog.record import CONTEXT_NAMES, LEVELS, LOG_EVENT_TYPE, RESERVED_NAMES
-from schemalog.storage.tables import EVENT_COLUMNS, MAX_EVENT_TYPE
+from schemalog.storage.tables import EVENT_COLUMNS, MAX_EVENT_TYPE, PLAIN
 
 #: More shapes than this (a log of free-form lines) are not remembered: memory stays bounded.
 MAX_SHAPES: Final = 1024
 _COLUMN_NAMES: Final = frozenset(EVENT_COLUMNS)
+#: What an envelope name of text may hold, and a context name (a bound number is kept).
+_TEXT: Final = frozenset({str, type(None)})
+_CONTEXT: Final = frozenset({str, int, type(None)})
 
 Check = Callable[[Any], bool]
+EventRow = tuple[Any, ...]
 #: (the schema's compiled ``is_valid``, its required context names) per (event type, version).
 _Schema = tuple[Callable[[Any], bool], tuple[str, ...]]
 
 
-def _text(value: Any) -> bool:
-    return value is None or isinstance(value, str)
-
-
-def _context(value: Any) -> bool:
-    return value is None or isinstance(value, str) or type(value) is int
-
-
 def _sample_rate(value: Any) -> bool:
     return value is None or (type(value) in (int, float) and 0 < value <= 1)
-
-
-def _version(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and VERSION_PATTERN.match(value) is not None)
 
 
 def _no_recorded_errors(value: Any) -> bool:
@@ -53,27 +47,30 @@ def _truncated(value: Any) -> bool:
     return value is None or (type(value) is list and all(isinstance(i, str) for i in value))
 
 
-#: How the envelope names other than ``ALWAYS`` pass (linecheck's rules; the rest must be text).
+#: Envelope names with a check of their own (linecheck's rules); ``schema_version`` is checked
+#: with the schema it names, the context names and the rest by the types they may hold.
 _CHECKS: Final[dict[str, Check]] = {
-    **dict.fromkeys(CONTEXT_NAMES, _context),
     "sample_rate": _sample_rate,
-    "schema_version": _version,
     "schema_errors": _no_recorded_errors,
     "truncated": _truncated,
 }
+_BY_TYPE: Final = RESERVED_NAMES - frozenset(ALWAYS) - _CHECKS.keys() - {"schema_version"}
 
 
 @dataclass(frozen=True, slots=True)
 class Shape:
     """What the checks and the row need of lines with one shape."""
 
-    checks: tuple[tuple[str, Check], ...]  # envelope names besides ALWAYS, with their check
+    texts: tuple[str, ...]  # envelope names that hold text (or null)
+    contexts: tuple[str, ...]  # context names: text or a whole number (or null)
+    checks: tuple[tuple[str, Check], ...]  # the other envelope names, with their check
     fields: tuple[str, ...]  # the event's own fields, as the schema sees them
     metadata: tuple[str, ...]  # names without a column of their own
+    loose: tuple[str, ...]  # columns of names the envelope checks leave open: any JSON value
 
 
 class ShapeCheck:
-    """Tells, per line, whether the general check surely passes it (and so needs no run)."""
+    """Makes the row of a line the general check surely passes; None for any other line."""
 
     def __init__(self, checker: LineChecker) -> None:
         self.checker = checker
@@ -81,8 +78,35 @@ class ShapeCheck:
         self._shapes: dict[tuple[str, ...], Shape | None] = {}
         self._schemas: dict[tuple[str, str], _Schema | None] = {}
 
+    def row(self, record: dict[str, Any]) -> EventRow | None:
+        """Return ``rows.event_row(record)`` when the general check passes it; else None."""
+        shape = self.shape(record)
+        if shape is None or not self._envelope_passes(record, shape):
+            return None
+        if not self._event_passes(record, shape):
+            return None
+        for name in shape.loose:
+            if type(record[name]) not in PLAIN:
+                return None  # stored as its JSON text: the general way does that
+        metadata = orjson.dumps({name: record[name] for name in shape.metadata}).decode()
+        return (*map(record.get, EVENT_COLUMNS), metadata)
+
+    def _event_passes(self, record: dict[str, Any], shape: Shape) -> bool:
+        """Check the version, and the fields against the schema it names (a log has none)."""
+        version = record.get("schema_version")
+        if record["event_type"] == LOG_EVENT_TYPE:
+            return version is None or bool(type(version) is str and VERSION_PATTERN.match(version))
+        schema = self._schema(record["event_type"], version) if type(version) is str else None
+        if schema is None:
+            return False
+        is_valid, context = schema
+        for name in context:
+            if record.get(name) is None:
+                return False
+        return bool(is_valid({name: record[name] for name in shape.fields}))
+
     def shape(self, record: dict[str, Any]) -> Shape | None:
-        """Return the shape of a line the checks below can judge (None: the general way)."""
+        """Return the shape of a line the checks here can judge (None: the general way)."""
         names = tuple(record)
         try:
             return self._shapes[names]
@@ -92,13 +116,14 @@ class ShapeCheck:
             self._shapes[names] = shape
         return shape
 
-    def passes(self, record: dict[str, Any], shape: Shape) -> bool:
-        """Whether the general check finds nothing wrong: True only when sure."""
+    @staticmethod
+    def _envelope_passes(record: dict[str, Any], shape: Shape) -> bool:
         event_type = record["event_type"]
         event_id = record["event_id"]
         level = record["level"]
         stamp = record["timestamp"]
-        if not (
+        get = record.__getitem__
+        return bool(
             type(event_type) is str
             and 0 < len(event_type) <= MAX_EVENT_TYPE
             and type(event_id) is str
@@ -108,35 +133,23 @@ class ShapeCheck:
             and type(record["logger"]) is str
             and type(stamp) is str
             and is_timestamp(stamp)
-        ):
-            return False
-        for name, check in shape.checks:
-            if not check(record[name]):
-                return False
-        if event_type == LOG_EVENT_TYPE:
-            return True
-        version = record.get("schema_version")
-        schema = self._schema(event_type, version) if version is not None else None
-        if schema is None:
-            return False
-        is_valid, context = schema
-        if any(record.get(name) is None for name in context):
-            return False
-        return bool(is_valid({name: record[name] for name in shape.fields}))
+            and _TEXT.issuperset(map(type, map(get, shape.texts)))
+            and _CONTEXT.issuperset(map(type, map(get, shape.contexts)))
+            and all(check(get(name)) for name, check in shape.checks)
+        )
 
     def _plan(self, names: tuple[str, ...]) -> Shape | None:
         if "_aws" in names or not all(name in names for name in ALWAYS):
             return None  # EMF, or a line the general check rejects
         envelope = self.checker.envelope_names
-        checks = tuple(
-            (name, _CHECKS.get(name, _text))
-            for name in names
-            if name in RESERVED_NAMES and name not in ALWAYS
-        )
+        by_type = [name for name in names if name in _BY_TYPE]
         return Shape(
-            checks,
-            tuple(name for name in names if name not in envelope),
-            tuple(name for name in names if name not in _COLUMN_NAMES),
+            texts=tuple(name for name in by_type if name not in CONTEXT_NAMES),
+            contexts=tuple(name for name in by_type if name in CONTEXT_NAMES),
+            checks=tuple((name, _CHECKS[name]) for name in names if name in _CHECKS),
+            fields=tuple(name for name in names if name not in envelope),
+            metadata=tuple(name for name in names if name not in _COLUMN_NAMES),
+            loose=tuple(n for n in EVENT_COLUMNS if n in names and n not in RESERVED_NAMES),
         )
 
     def _schema(self, event_type: str, version: str) -> _Schema | None:
@@ -146,7 +159,7 @@ class ShapeCheck:
         except KeyError:
             pass
         found: _Schema | None = None
-        if event_type in self.catalog:
+        if event_type in self.catalog and VERSION_PATTERN.match(version):
             try:
                 schema = self.catalog.get(event_type, version)
             except LookupError:  # UnknownEventError: no such version
