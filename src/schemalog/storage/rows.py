@@ -8,7 +8,7 @@ UUID, a ``sample_rate`` that is not a number), or is longer than the size limit.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -78,15 +78,31 @@ class RowMaker:
 
     def add(self, batch: Batch, source: str, number: int, line: bytes) -> None:
         """Add the rows of one line (numbered ``number`` in ``source``) to ``batch``."""
+        self.add_lines(batch, source, [(number, line)])
+
+    def add_lines(self, batch: Batch, source: str, lines: Sequence[tuple[int, bytes]]) -> None:
+        """Add the rows of ``(number, line)`` pairs of ``source`` to ``batch``."""
+        if not lines:
+            return
         if not batch.first_line or batch.source != source:
-            batch.source, batch.first_line = source, number
-        batch.last_line = number
+            batch.source, batch.first_line = source, lines[0][0]
+        batch.last_line = lines[-1][0]
+        limit, loads, row_of = self.max_line_bytes, orjson.loads, self.shapes.row
+        for number, line in lines:
+            # The common valid line: parsed, and checked by its shape (limits as in _parse).
+            if len(line) <= limit and b"\\u0000" not in line:
+                try:
+                    record = loads(line)
+                except orjson.JSONDecodeError:
+                    record = None
+                if type(record) is dict and (row := row_of(record)) is not None:
+                    self._add_event(batch, row)
+                    continue
+            self._add_checked(batch, source, number, line)
+
+    def _add_checked(self, batch: Batch, source: str, number: int, line: bytes) -> None:
+        """Add the rows of a line the general way: every check, and the reason of a reject."""
         record, reason = self._parse(line)
-        if record is not None:  # the common valid line: its shape tells what to check
-            row = self.shapes.row(record)
-            if row is not None:
-                self._add_event(batch, row)
-                return
         if record is not None and is_emf(record):
             self._add_metrics(batch, source, number, line, record)
             return
