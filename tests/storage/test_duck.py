@@ -94,3 +94,14 @@ def test_stored_rows_are_the_batch_rows(tmp_path: Path) -> None:
     assert run_sql(database, "SELECT source, line, raw, reason FROM analytics_rejects") == [
         tuple(batch.rejects[0][1:])
     ]
+
+
+def test_a_batch_partly_there_adds_only_the_new_rows(tmp_path: Path) -> None:
+    """Rows already stored make the batch go in again skipping them: only new ones are added."""
+    database = str(tmp_path / "a.duckdb")
+    old, new = event(), event()
+    store = DuckStore(database)
+    assert store.write(rows_of(old, b"[1]")) == (1, 0)
+    assert store.write(rows_of(old, b"[1]", new)) == (1, 0)
+    store.close()
+    assert run_sql(database, COUNTS) == [(2, 0, 1)]

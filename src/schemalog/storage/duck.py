@@ -52,7 +52,7 @@ def _insert(table: str, columns: tuple[str, ...]) -> str:
     )
     return (
         f"INSERT INTO {table} ({', '.join(columns)}) SELECT {values} FROM read_json($1,"
-        f" format='newline_delimited', columns={{{staged}}}) ON CONFLICT DO NOTHING"
+        f" format='newline_delimited', columns={{{staged}}})"
     )
 
 
@@ -65,6 +65,7 @@ class DuckStore:
         import duckdb
 
         self.errors: tuple[type[Exception], ...] = (duckdb.Error, OSError)
+        self._conflict = duckdb.ConstraintException
         try:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             self.connection = duckdb.connect(path)
@@ -72,27 +73,42 @@ class DuckStore:
                 self.connection.execute(statement)
         except (duckdb.Error, OSError) as error:
             raise StorageError(f"{path}: {error}") from None
-        self._statements = [_insert(table, columns) for table, columns in _TARGETS]
+        self._inserts = [_insert(table, columns) for table, columns in _TARGETS]
+        self._skipping = [f"{insert} ON CONFLICT DO NOTHING" for insert in self._inserts]
         descriptor, name = tempfile.mkstemp(prefix="schemalog-load-", suffix=".ndjson")
         os.close(descriptor)
         self._staging = Path(name)
 
     def write(self, batch: Batch) -> tuple[int, int]:
-        """Write one batch in one transaction; return (events added, metric values added)."""
+        """Write one batch in one transaction; return (events added, metric values added).
+
+        The rows go in with plain inserts: new lines, the common case, need no more. When
+        some are there already (a second load), the unique index refuses them and the batch
+        is written again with ``ON CONFLICT DO NOTHING``, which costs DuckDB a quarter more.
+        """
+        try:
+            try:
+                return self._write(batch, self._inserts)
+            except self._conflict:
+                return self._write(batch, self._skipping)
+        except self.errors as error:
+            raise StorageError(f"{batch.where()}: not loaded, DuckDB failed ({error})") from None
+
+    def _write(self, batch: Batch, statements: list[str]) -> tuple[int, int]:
         added = [0, 0, 0]
         connection = self.connection
+        connection.begin()
         try:
-            connection.begin()
             for place, rows in enumerate((batch.events, batch.metrics, batch.rejects)):
                 if rows:
                     self._stage(_TARGETS[place], rows)
-                    result = connection.execute(self._statements[place], [str(self._staging)])
+                    result = connection.execute(statements[place], [str(self._staging)])
                     counted = result.fetchone()
                     added[place] = int(counted[0]) if counted else 0
             connection.commit()
-        except self.errors as error:
+        except BaseException:
             connection.rollback()
-            raise StorageError(f"{batch.where()}: not loaded, DuckDB failed ({error})") from None
+            raise
         return added[0], added[1]
 
     def _stage(self, target: tuple[str, tuple[str, ...]], rows: list[tuple[Any, ...]]) -> None:
