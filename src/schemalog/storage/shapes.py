@@ -25,9 +25,13 @@ from schemalog.storage.tables import EVENT_COLUMNS, MAX_EVENT_TYPE, PLAIN
 #: More shapes than this (a log of free-form lines) are not remembered: memory stays bounded.
 MAX_SHAPES: Final = 1024
 _COLUMN_NAMES: Final = frozenset(EVENT_COLUMNS)
-#: What an envelope name of text may hold, and a context name (a bound number is kept).
-_TEXT: Final = frozenset({str, type(None)})
-_CONTEXT: Final = frozenset({str, int, type(None)})
+#: What the always-there names may hold (their columns are NOT NULL), what other envelope
+#: names of text may, and what a context name may (a bound number is kept).
+_ALWAYS: Final[frozenset[type]] = frozenset({str})
+_TEXT: Final[frozenset[type]] = frozenset({str, type(None)})
+_TYPES: Final[dict[str, frozenset[type]]] = dict.fromkeys(
+    CONTEXT_NAMES, frozenset({str, int, type(None)})
+)
 
 Check = Callable[[Any], bool]
 EventRow = tuple[Any, ...]
@@ -61,8 +65,8 @@ _BY_TYPE: Final = RESERVED_NAMES - frozenset(ALWAYS) - _CHECKS.keys() - {"schema
 class Shape:
     """What the checks and the row need of lines with one shape."""
 
-    texts: tuple[str, ...]  # envelope names that hold text (or null)
-    contexts: tuple[str, ...]  # context names: text or a whole number (or null)
+    typed: tuple[str, ...]  # envelope names judged (first) by the type of their value
+    types: tuple[frozenset[type], ...]  # the types each of those may hold
     checks: tuple[tuple[str, Check], ...]  # the other envelope names, with their check
     fields: tuple[str, ...]  # the event's own fields, as the schema sees them
     metadata: tuple[str, ...]  # names without a column of their own
@@ -118,34 +122,24 @@ class ShapeCheck:
 
     @staticmethod
     def _envelope_passes(record: dict[str, Any], shape: Shape) -> bool:
-        event_type = record["event_type"]
-        event_id = record["event_id"]
-        level = record["level"]
-        stamp = record["timestamp"]
         get = record.__getitem__
         return bool(
-            type(event_type) is str
-            and 0 < len(event_type) <= MAX_EVENT_TYPE
-            and type(event_id) is str
-            and UUID_PATTERN.match(event_id)
-            and type(level) is str
-            and level in LEVELS
-            and type(record["logger"]) is str
-            and type(stamp) is str
-            and is_timestamp(stamp)
-            and _TEXT.issuperset(map(type, map(get, shape.texts)))
-            and _CONTEXT.issuperset(map(type, map(get, shape.contexts)))
-            and all(check(get(name)) for name, check in shape.checks)
+            all(map(frozenset.__contains__, shape.types, map(type, map(get, shape.typed))))
+            and 0 < len(record["event_type"]) <= MAX_EVENT_TYPE
+            and UUID_PATTERN.match(record["event_id"])
+            and record["level"] in LEVELS
+            and is_timestamp(record["timestamp"])
+            and (not shape.checks or all(check(get(name)) for name, check in shape.checks))
         )
 
     def _plan(self, names: tuple[str, ...]) -> Shape | None:
         if "_aws" in names or not all(name in names for name in ALWAYS):
             return None  # EMF, or a line the general check rejects
         envelope = self.checker.envelope_names
-        by_type = [name for name in names if name in _BY_TYPE]
+        typed = (*ALWAYS, *(name for name in names if name in _BY_TYPE))
         return Shape(
-            texts=tuple(name for name in by_type if name not in CONTEXT_NAMES),
-            contexts=tuple(name for name in by_type if name in CONTEXT_NAMES),
+            typed=typed,
+            types=tuple(_ALWAYS if n in ALWAYS else _TYPES.get(n, _TEXT) for n in typed),
             checks=tuple((name, _CHECKS[name]) for name in names if name in _CHECKS),
             fields=tuple(name for name in names if name not in envelope),
             metadata=tuple(name for name in names if name not in _COLUMN_NAMES),
