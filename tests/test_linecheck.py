@@ -124,3 +124,22 @@ def test_redacted_lines_pass(checker: LineChecker, collector: LineCollector) -> 
 def test_a_sampled_line_is_valid(checker: LineChecker) -> None:
     """A line written at a sample rate carries it as a number, which is no problem."""
     assert issues(checker, {**GOOD, "sample_rate": 0.25}) == []
+
+
+def test_compiled_reasons_read_as_the_reference_ones(schemas_dir: Path) -> None:
+    """With reference_reasons=False a failing event gets the same issues, word for word."""
+    catalog = Catalog.load(schemas_dir)
+    reference, compiled = LineChecker(catalog), LineChecker(catalog, reference_reasons=False)
+    changes: list[dict[str, Any]] = [
+        {"total_chunks": "42"},
+        {"total_chunks": -1, "surprise": [1]},
+        {"total_chunks": 4.5},
+        {"event_type": "stream_chunk_received", "chunk_index": "x", "extra": {}},
+        {"event_type": "memory_posted", "memory_id": 3},
+        {"event_type": "api_request_completed", "status_code": "200", "duration_ms": None},
+    ]
+    for change in changes:
+        line = orjson.dumps({**GOOD, **change})
+        found = compiled.check(line).issues
+        assert found, change
+        assert found == reference.check(line).issues

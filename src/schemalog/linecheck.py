@@ -57,13 +57,31 @@ class LineResult:
 
 
 class LineChecker:
-    """Checks lines against one catalog; ``static_fields`` names configured static fields."""
+    """Checks lines against one catalog; ``static_fields`` names configured static fields.
 
-    def __init__(self, catalog: Catalog, static_fields: Collection[str] = ()) -> None:
+    A failing event is explained by the reference ``jsonschema`` engine, or with
+    ``reference_reasons=False`` by the compiled one: the words are the same (the two engines
+    are held to agree, tests/catalog/test_validators.py), but importing ``jsonschema`` takes
+    about a second, which a loader or a server need not spend on its first bad line.
+    """
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        static_fields: Collection[str] = (),
+        *,
+        reference_reasons: bool = True,
+    ) -> None:
         self.catalog = catalog
         self._envelope = RESERVED_NAMES | frozenset(static_fields)
+        self._reference_reasons = reference_reasons
         self._fast: dict[int, CompiledValidator] = {}
         self._reference: dict[int, ReferenceValidator] = {}
+
+    @property
+    def envelope_names(self) -> frozenset[str]:
+        """Names that are not the event's own fields: reserved ones and static fields."""
+        return self._envelope
 
     def check(self, line: bytes | str) -> LineResult:
         """Check one line (without its newline)."""
@@ -111,11 +129,14 @@ class LineChecker:
             return [SchemaIssue(path, str(error))]
         fields = {k: v for k, v in record.items() if k not in self._envelope}
         issues = schema.context_issues(record)
-        if not self._fast_validator(schema).is_valid(fields):
-            issues.extend(self._reference_validator(schema).issues(fields))
+        compiled = self.compiled_validator(schema)
+        if not compiled.is_valid(fields):
+            explain = self._reference_validator(schema) if self._reference_reasons else compiled
+            issues.extend(explain.issues(fields))
         return issues
 
-    def _fast_validator(self, schema: SchemaVersion) -> CompiledValidator:
+    def compiled_validator(self, schema: SchemaVersion) -> CompiledValidator:
+        """Return the compiled validator of ``schema`` (made once per schema)."""
         validator = self._fast.get(id(schema))
         if validator is None:
             validator = self._fast[id(schema)] = CompiledValidator(schema.emitted_schema)
@@ -164,7 +185,7 @@ def _envelope_value_problem(name: str, value: Any) -> str | None:  # noqa: PLR09
     if name == "timestamp":
         return (
             None
-            if _is_timestamp(value)
+            if is_timestamp(value)
             else ("not RFC 3339 UTC with milliseconds (2026-11-22T19:20:24.198Z)")
         )
     if name == "level" and value not in LEVELS:
@@ -178,7 +199,8 @@ def _envelope_value_problem(name: str, value: Any) -> str | None:  # noqa: PLR09
     return None
 
 
-def _is_timestamp(value: str) -> bool:
+def is_timestamp(value: str) -> bool:
+    """Whether ``value`` is RFC 3339 UTC with milliseconds, and a real day and time."""
     if not TIMESTAMP_PATTERN.match(value):
         return False
     try:

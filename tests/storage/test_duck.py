@@ -11,6 +11,7 @@ import pytest
 from schemalog.exceptions import StorageError
 from schemalog.metrics import emf
 from schemalog.storage.duck import DuckStore
+from schemalog.storage.tables import EVENT_INSERT
 from tests.storage.conftest import run_sql
 from tests.storage.test_rows import event, rows_of
 
@@ -64,3 +65,43 @@ def test_an_unusable_path_is_a_storage_error(tmp_path: Path) -> None:
     path = str(tmp_path / "file" / "a.duckdb")
     with pytest.raises(StorageError, match=r"file/a\.duckdb"):
         DuckStore(path)
+
+
+def test_stored_rows_are_the_batch_rows(tmp_path: Path) -> None:
+    """Every column holds the row's value; JSON text (odd numbers, escapes) is kept as it is."""
+    database = str(tmp_path / "a.duckdb")
+    odd = {"big": 1e300, "huge": 12345678901234567890, "text": 'é\u2028"\\', "none": None}
+    log = event(event_type="log", schema_version=None, user_id=7, detail=odd)
+    batch = rows_of(log, event(), b"{not json")
+    store = DuckStore(database)
+    store.write(batch)
+    store.close()
+    columns = ", ".join(EVENT_INSERT[3:-1])
+    stored = run_sql(
+        database,
+        f"SELECT CAST(event_id AS VARCHAR), event_type, {columns}, CAST(metadata AS VARCHAR),"
+        " strftime(timezone('UTC', timestamp), '%Y-%m-%dT%H:%M:%S.%gZ')"
+        " FROM analytics_events ORDER BY event_id",
+    )
+    # Text columns hold a bound number as its text; sample_rate stays a number.
+    expected = sorted(
+        (*row[:2], *[None if v is None else str(v) for v in row[3:-2]], *row[-2:], row[2])
+        for row in batch.events
+    )
+    assert [tuple(row) for row in stored] == expected
+    assert len(stored) == 2
+    assert '"big":1e+300' in stored[0][-2] + stored[1][-2]
+    assert run_sql(database, "SELECT source, line, raw, reason FROM analytics_rejects") == [
+        tuple(batch.rejects[0][1:])
+    ]
+
+
+def test_a_batch_partly_there_adds_only_the_new_rows(tmp_path: Path) -> None:
+    """Rows already stored make the batch go in again skipping them: only new ones are added."""
+    database = str(tmp_path / "a.duckdb")
+    old, new = event(), event()
+    store = DuckStore(database)
+    assert store.write(rows_of(old, b"[1]")) == (1, 0)
+    assert store.write(rows_of(old, b"[1]", new)) == (1, 0)
+    store.close()
+    assert run_sql(database, COUNTS) == [(2, 0, 1)]

@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 
 from schemalog.exceptions import InputError, StorageError
+from schemalog.storage import loader
 from schemalog.storage.loader import expand, load
+from schemalog.storage.rows import Batch
 from tests.pg import PostgresServer
 from tests.storage.conftest import run_sql
 from tests.storage.test_rows import event
@@ -99,3 +101,55 @@ def test_database_going_away_mid_load(postgres_server: PostgresServer, pg_url: s
     assert len(errors) == 1 and isinstance(errors[0], StorageError)
     assert f"{fifo}:101-150: not loaded" in str(errors[0])
     assert count(pg_url, "analytics_events") == 100
+
+
+class CountingBar:
+    """A progress bar that only adds up what it is told."""
+
+    def __init__(self) -> None:
+        self.done = 0
+        self.closed = False
+
+    def __call__(self, size: int) -> None:
+        self.done += size
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_progress_counts_every_byte(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bar advances by each line and its newline: at the end, the file's size."""
+    path = tmp_path / "many.jsonl"
+    path.write_bytes(b"".join(event() + b"\n" for _ in range(5000)))
+    shown = CountingBar()
+    monkeypatch.setattr(loader, "bar", lambda _total, _stream: shown)
+    summary = load([str(path)], str(tmp_path / "e.duckdb"), progress=io.StringIO(), batch_size=3000)
+    assert summary.loaded == 5000
+    assert (shown.done, shown.closed) == (path.stat().st_size, True)
+
+
+class RecordingStore:
+    """A store that keeps the lines of each batch it is given."""
+
+    dialect = "duckdb"
+
+    def __init__(self) -> None:
+        self.batches: list[tuple[int, int, int]] = []
+
+    def write(self, batch: Batch) -> tuple[int, int]:
+        self.batches.append((batch.first_line, batch.last_line, len(batch.events)))
+        return len(batch.events), 0
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def test_a_batch_is_batch_size_lines_in_order(tmp_path: Path) -> None:
+    """Batches hold --batch-size lines (duplicates and rejects included), written in order."""
+    path = tmp_path / "ten.jsonl"
+    same = event()
+    path.write_bytes(b"\n".join([event(), same, same, b"{oops", *[event() for _ in range(6)]]))
+    store = RecordingStore()
+    summary = load([str(path)], store, batch_size=4)
+    assert store.batches == [(1, 4, 2), (5, 8, 4), (9, 10, 2)]
+    assert (summary.lines, summary.loaded, summary.duplicates, summary.rejected) == (10, 8, 1, 1)

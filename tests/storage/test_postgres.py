@@ -59,3 +59,13 @@ def test_an_unreachable_server_is_named_without_its_password() -> None:
 def test_safe_url_hides_only_the_password(url: str, shown: str) -> None:
     """safe_url keeps scheme, user, host and database, and replaces the password with ***."""
     assert safe_url(url) == shown
+
+
+def test_a_batch_partly_there_adds_only_the_new_rows(pg_url: str) -> None:
+    """Rows already stored send the batch the staging way: only the new ones are added."""
+    old, new = event(), event()
+    store = PostgresStore(pg_url)
+    assert store.write(rows_of(old, b"[1]")) == (1, 0)
+    assert store.write(rows_of(old, b"[1]", new)) == (1, 0)
+    store.close()
+    assert run_sql(pg_url, COUNTS) == [(2, 1)]

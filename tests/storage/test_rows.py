@@ -101,3 +101,17 @@ def test_emf_line_gives_one_row_per_value() -> None:
     assert orjson.loads(rows[0]["labels"]) == {"endpoint": "/api/v1/feed"}
     assert rows[0]["timestamp"] == "2026-09-21T14:13:20.123000Z"
     assert rows[0]["sample_key"] != rows[1]["sample_key"]
+
+
+def test_null_envelope_names_without_null_columns_are_rejected() -> None:
+    """A null event_type, event_id, timestamp, level or logger is a reject, not a failed load."""
+    names = ("event_type", "event_id", "timestamp", "level", "logger")
+    lines = []
+    for name in names:
+        record = orjson.loads(event())
+        record[name] = None
+        lines.append(orjson.dumps(record))
+    batch = rows_of(*lines)
+    assert not batch.events
+    reasons = [reason for *_, reason in batch.rejects]
+    assert reasons == [f"$.{name}: null, but the column cannot be" for name in names]

@@ -10,8 +10,9 @@ from __future__ import annotations
 import glob
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from itertools import islice
 from typing import Final, Protocol, TextIO
 
 from schemalog.catalog.load import Catalog, default_schemas_dir
@@ -19,10 +20,13 @@ from schemalog.exceptions import InputError
 from schemalog.lines.progress import ProgressBar, bar
 from schemalog.lines.reader import STDIN, iter_lines
 from schemalog.storage.rows import MAX_LINE_BYTES, Batch, RowMaker, checker_for
+from schemalog.storage.writer import BatchWriter
 
 __all__ = ["LoadSummary", "Store", "expand", "load", "open_store"]
 
 DEFAULT_BATCH: Final = 20_000
+#: Lines checked at a time (and between two moves of the progress bar).
+_CHUNK: Final = 4096
 _GLOB_CHARS: Final = frozenset("*?[")
 
 
@@ -108,30 +112,32 @@ def load(
     summary = LoadSummary()
     started = time.perf_counter()
     shown = _progress(files, progress)
+    # Batches are written on their own thread while the next one is made (summary's counts
+    # of what was written are that thread's until finish() has joined it).
+    writer = BatchWriter(lambda batch: _write(store, batch, summary))
     try:
-        batch = Batch()
-        for source, number, line in _lines(files):
-            summary.lines += 1
-            maker.add(batch, source, number, line)
-            if shown is not None:
-                shown(len(line) + 1)
-            if len(batch) >= batch_size:
-                _write(store, batch, summary)
-                batch = Batch()
-        _write(store, batch, summary)
+        batch, room = Batch(), batch_size
+        for source in files:
+            lines = iter_lines(source)
+            while chunk := list(islice(lines, min(room, _CHUNK))):
+                maker.add_lines(batch, source, chunk)
+                summary.lines += len(chunk)
+                if shown is not None:
+                    shown(sum(len(line) for _, line in chunk) + len(chunk))
+                room -= len(chunk)
+                if not room or len(batch) >= batch_size:  # lines, or rows of EMF values
+                    writer.put(batch)
+                    batch, room = Batch(), batch_size
+        writer.put(batch)
+        writer.finish()
     finally:
+        writer.close()
         if shown is not None:
             shown.close()
         if isinstance(into, str):
             store.close()
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-def _lines(files: list[str]) -> Iterator[tuple[str, int, bytes]]:
-    for path in files:
-        for number, line in iter_lines(path):
-            yield path, number, line
 
 
 def _write(store: Store, batch: Batch, summary: LoadSummary) -> None:

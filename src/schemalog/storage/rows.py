@@ -8,7 +8,7 @@ UUID, a ``sample_rate`` that is not a number), or is longer than the size limit.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -17,16 +17,13 @@ import orjson
 
 from schemalog._core.settings import static_field_names
 from schemalog.catalog.load import Catalog
-from schemalog.linecheck import LineChecker
+from schemalog.linecheck import ALWAYS, LineChecker
 from schemalog.metrics.emf import is_emf
-from schemalog.storage.tables import EVENT_COLUMNS
+from schemalog.storage.shapes import ShapeCheck
+from schemalog.storage.tables import EVENT_COLUMNS, MAX_EVENT_TYPE, PLAIN
 
 #: Lines longer than this are rejected (as ``oversize``) unless the loader is told otherwise.
 MAX_LINE_BYTES: Final = 1 << 20
-#: Types stored as they are; anything else goes into a column as JSON text.
-_PLAIN: Final = frozenset({str, int, float, type(None)})
-#: analytics_events.event_type is VARCHAR(100), as in seed 001.
-MAX_EVENT_TYPE: Final = 100
 _COLUMN_NAMES: Final = frozenset(EVENT_COLUMNS)
 #: EMF units of schemalog's instruments -> metric_type (gauges and histograms share "None").
 _KINDS: Final = {"Count": "counter", "Milliseconds": "timer"}
@@ -64,8 +61,11 @@ class Batch:
 
 
 def checker_for(catalog: Catalog) -> LineChecker:
-    """Return the line checker of storage: the catalog, static fields, the extra envelope."""
-    return LineChecker(catalog, static_field_names() | EXTRA_ENVELOPE)
+    """Return the line checker of storage: the catalog, static fields, the extra envelope.
+
+    Reasons come from the compiled engine (the same words, without importing ``jsonschema``).
+    """
+    return LineChecker(catalog, static_field_names() | EXTRA_ENVELOPE, reference_reasons=False)
 
 
 class RowMaker:
@@ -74,12 +74,34 @@ class RowMaker:
     def __init__(self, checker: LineChecker, max_line_bytes: int = MAX_LINE_BYTES) -> None:
         self.checker = checker
         self.max_line_bytes = max_line_bytes
+        self.shapes = ShapeCheck(checker)
 
     def add(self, batch: Batch, source: str, number: int, line: bytes) -> None:
         """Add the rows of one line (numbered ``number`` in ``source``) to ``batch``."""
+        self.add_lines(batch, source, [(number, line)])
+
+    def add_lines(self, batch: Batch, source: str, lines: Sequence[tuple[int, bytes]]) -> None:
+        """Add the rows of ``(number, line)`` pairs of ``source`` to ``batch``."""
+        if not lines:
+            return
         if not batch.first_line or batch.source != source:
-            batch.source, batch.first_line = source, number
-        batch.last_line = number
+            batch.source, batch.first_line = source, lines[0][0]
+        batch.last_line = lines[-1][0]
+        limit, loads, row_of = self.max_line_bytes, orjson.loads, self.shapes.row
+        for number, line in lines:
+            # The common valid line: parsed, and checked by its shape (limits as in _parse).
+            if len(line) <= limit and b"\\u0000" not in line:
+                try:
+                    record = loads(line)
+                except orjson.JSONDecodeError:
+                    record = None
+                if type(record) is dict and (row := row_of(record)) is not None:
+                    self._add_event(batch, row)
+                    continue
+            self._add_checked(batch, source, number, line)
+
+    def _add_checked(self, batch: Batch, source: str, number: int, line: bytes) -> None:
+        """Add the rows of a line the general way: every check, and the reason of a reject."""
         record, reason = self._parse(line)
         if record is not None and is_emf(record):
             self._add_metrics(batch, source, number, line, record)
@@ -90,12 +112,16 @@ class RowMaker:
             kept = line[:1024] if reason.startswith("oversize") else line
             batch.rejects.append(reject_row(source, number, kept, reason))
             return
-        event_id = record["event_id"]
+        self._add_event(batch, event_row(record))
+
+    @staticmethod
+    def _add_event(batch: Batch, row: EventRow) -> None:
+        event_id = row[0]  # EVENT_COLUMNS start with it
         if event_id in batch._ids:
             batch.duplicates += 1
             return
         batch._ids.add(event_id)
-        batch.events.append(event_row(record))
+        batch.events.append(row)
 
     def _parse(self, line: bytes) -> tuple[dict[str, Any] | None, str]:
         """Return the parsed line, or None and why it cannot be one."""
@@ -118,7 +144,11 @@ class RowMaker:
             label = f"{result.label()}: " if result.label() else ""
             return label + "; ".join(str(issue) for issue in result.issues)
         # The checker holds the envelope to DESIGN §2 (event_id a UUID, timestamp a real
-        # instant, sample_rate a number): what the columns need beyond it is the type's length.
+        # instant, sample_rate a number) but lets an envelope name be null: the columns need
+        # the always-there names not null, and the type no longer than its column.
+        for name in ALWAYS:
+            if record[name] is None:
+                return f"$.{name}: null, but the column cannot be"
         if len(record["event_type"]) > MAX_EVENT_TYPE:
             return f"$.event_type: longer than the column's {MAX_EVENT_TYPE} characters"
         return ""
@@ -137,13 +167,11 @@ class RowMaker:
 def event_row(record: Mapping[str, Any]) -> EventRow:
     """Return the values of ``tables.EVENT_INSERT`` for a checked event (metadata as JSON)."""
     metadata = {key: value for key, value in record.items() if key not in _COLUMN_NAMES}
-    get = record.get
-    values = [get(name) for name in EVENT_COLUMNS]
     # A bound number or flag in a text column is stored as its JSON text.
-    plain = _PLAIN
+    plain, dumps = PLAIN, orjson.dumps
     return (
-        *[v if type(v) in plain else orjson.dumps(v).decode() for v in values],
-        orjson.dumps(metadata).decode(),
+        *[v if type(v) in plain else dumps(v).decode() for v in map(record.get, EVENT_COLUMNS)],
+        dumps(metadata).decode(),
     )
 
 

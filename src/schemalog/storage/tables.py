@@ -30,6 +30,10 @@ EVENT_COLUMNS: Final = (
     "variant",
     "sample_rate",
 )
+#: analytics_events.event_type is VARCHAR(100), as in seed 001.
+MAX_EVENT_TYPE: Final = 100
+#: Types a column takes as they are; any other value goes into a text column as JSON text.
+PLAIN: Final = frozenset({str, int, float, type(None)})
 #: The columns the loader fills, in the order of its rows; a JSON column, where there is one,
 #: comes last.
 EVENT_INSERT: Final = (*EVENT_COLUMNS, "metadata")
