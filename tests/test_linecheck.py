@@ -143,3 +143,11 @@ def test_compiled_reasons_read_as_the_reference_ones(schemas_dir: Path) -> None:
         found = compiled.check(line).issues
         assert found, change
         assert found == reference.check(line).issues
+
+
+@pytest.mark.parametrize("name", ["timestamp", "level", "logger", "event_type", "event_id"])
+def test_a_null_always_there_name_is_a_problem(checker: LineChecker, name: str) -> None:
+    """A null timestamp, level, logger, event_type or event_id is named, not taken as valid."""
+    result = checker.check_record({**GOOD, name: None})
+    assert not result.valid
+    assert f"$.{name}: must not be null" in [str(issue) for issue in result.issues]

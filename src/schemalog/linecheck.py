@@ -156,9 +156,12 @@ def _text_or_none(value: Any) -> str | None:
 def _envelope_issues(record: Mapping[str, Any]) -> list[SchemaIssue]:
     """Return the problems of the envelope (DESIGN §2): missing, mistyped or malformed names."""
     issues = [
-        SchemaIssue(f"$.{name}", "required envelope field is missing")
+        SchemaIssue(
+            f"$.{name}",
+            "required envelope field is missing" if name not in record else "must not be null",
+        )
         for name in ALWAYS
-        if name not in record
+        if record.get(name) is None
     ]
     for name, value in record.items():
         if name in RESERVED_NAMES and value is not None:
