@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -204,3 +206,42 @@ def test_a_failing_stdlib_handler_reports_with_a_record(top: logging.Logger) -> 
     (record,) = reported
     assert record.name == TOP
     assert record.getMessage().startswith('{"timestamp":')
+
+
+def test_each_write_holds_the_handler_lock(top: logging.Logger) -> None:
+    """The direct route writes under the handler's lock, and releases it after."""
+
+    class Watched(io.StringIO):
+        held: ClassVar[list[bool]] = []
+
+        def write(self, text: str) -> int:
+            self.held.append(handler.lock._is_owned())  # type: ignore[union-attr]
+            return super().write(text)
+
+    handler = logging.StreamHandler(Watched())
+    top.addHandler(handler)
+    get_logger(TOP).info("cache_miss")
+    assert Watched.held == [True]
+    lock, free = handler.lock, []
+    assert lock is not None
+
+    def probe() -> None:  # another thread can take it: the route released it
+        free.append(lock.acquire(blocking=False))
+        if free[-1]:
+            lock.release()
+
+    thread = threading.Thread(target=probe)
+    thread.start()
+    thread.join()
+    assert free == [True]
+
+
+def test_a_handler_without_a_lock_still_gets_the_line(top: logging.Logger) -> None:
+    """A StreamHandler whose lock was taken away writes the line with nothing to hold."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.lock = None
+    top.addHandler(handler)
+    assert dispatch.line_route(top, logging.INFO) == [handler]
+    get_logger(TOP).info("cache_miss")
+    assert '"event_type":"cache_miss"' in stream.getvalue()

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import schemalog
 from schemalog._core import state
-from schemalog._core.pipeline import LINE_ATTRIBUTE
+from schemalog._core.pipeline import LINE_ATTRIBUTE, Pipeline
 from tests.conftest import LineCollector
 
 ORDER = ["timestamp", "level", "logger", "event_type", "schema_version", "event_id", "service"]
@@ -675,19 +675,28 @@ def test_fast_path_line_equals_the_chain_line(schemas_dir: Path, caller: bool) -
     assert ("caller" in lines[0]) is caller
 
 
+#: A bound session, the context every tool event requires.
+SESSION: tuple[dict[str, Any], dict[str, Any]] = ({"session_id": "s1"}, {})
+
+
+def quiet_pipeline(schemas_dir: Path) -> Pipeline:
+    """Configure with no sinks and a fixed clock; return the pipeline."""
+    schemalog.configure(sinks=[], schemas=schemas_dir, clock=lambda: 1.7e9)
+    assert state.pipeline is not None
+    return state.pipeline
+
+
 def test_prepared_fields_give_the_same_line(
     schemas_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Fields named prepared (redacted already) are not walked again; the line is the same."""
-    schemalog.configure(sinks=[], schemas=schemas_dir, clock=lambda: 1.7e9)
-    pipeline = state.pipeline
-    assert pipeline is not None
+    pipeline = quiet_pipeline(schemas_dir)
     monkeypatch.setattr(
         "schemalog._core.steps.STAMP._tails", type("Same", (list,), {"pop": lambda _: "0" * 12})()
     )
     params = pipeline.redactor.redact({"query": "a", "password": "hunter2"})
     fields = {"tool_name": "search", "tool_params": params, "call_sequence": 1}
-    context: tuple[dict[str, Any], dict[str, Any]] = ({"session_id": "s1"}, {})
+    context = SESSION
     walked = pipeline.line("app", logging.INFO, "tool_call_started", dict(fields), context)
     monkeypatch.setattr(pipeline.redactor, "_redact_all", None)  # walking would now fail
     prepared = pipeline.line(
@@ -701,3 +710,52 @@ def test_prepared_fields_give_the_same_line(
     assert walked is not None
     assert prepared == walked
     assert b'"password":"[REDACTED]"' in walked
+
+
+def test_fields_without_a_secret_word_are_not_walked(
+    schemas_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A valid event whose JSON holds no secret word skips the redaction walk; the line is kept."""
+    pipeline = quiet_pipeline(schemas_dir)
+    monkeypatch.setattr(pipeline.redactor, "redact", None)  # walking would now fail
+    fields = {"tool_name": "search", "tool_params": {"query": "refunds"}, "call_sequence": 1}
+    line = pipeline.line("app", logging.INFO, "tool_call_started", dict(fields), SESSION)
+    assert line is not None
+    assert orjson.loads(line)["tool_params"] == fields["tool_params"]
+
+
+@pytest.mark.parametrize(
+    ("params", "secret"),
+    [
+        ({"q": "x", "pass\nword": "hunter2"}, "hunter2"),  # an escape inside a secret name
+        ({"q": "x", "AWS-Secret-Access-Key": "abc-key"}, "abc-key"),
+        ({"url": "https://h/p?token=abc123&x=1"}, "abc123"),
+        ({"header": "Bearer abcdef123456"}, "abcdef123456"),
+        ({"nested": [{"deeper": {"db_password": "p4ss"}}]}, "p4ss"),
+    ],
+)
+def test_the_fast_path_masks_what_the_chain_masks(
+    schemas_dir: Path, params: dict[str, Any], secret: str
+) -> None:
+    """Free-form fields holding a secret anywhere give the chain's masked line on the fast path."""
+    handler = LineCollector()
+    schemalog.configure(sinks=[handler], schemas=schemas_dir, clock=lambda: 1.0)
+    pipeline = state.pipeline
+    assert pipeline is not None
+    chained: list[str] = []
+
+    def note(event: schemalog.Event) -> schemalog.Event:
+        chained.append(event.event_type)
+        return event
+
+    pipeline.chain = (note, *pipeline.chain)
+    log = schemalog.get_logger("app").bind(session_id="s1")
+    fields = {"tool_name": "t", "call_sequence": 1, "tool_params": params}
+    log.info("tool_call_started", **fields)
+    assert chained == []  # the fast path wrote it
+    pipeline._fast.clear()  # the same call through the whole chain
+    log.info("tool_call_started", **fields)
+    fast, chained_line = ({**record, "event_id": ""} for record in handler.records)
+    assert fast == chained_line
+    assert secret not in orjson.dumps(fast).decode()
+    assert "[REDACTED]" in orjson.dumps(fast["tool_params"]).decode()

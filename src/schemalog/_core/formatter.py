@@ -84,12 +84,9 @@ class JsonFormatter(logging.Formatter):
             self._rename.setdefault("timestamp", timestamp)
         self._static = dict(static_fields or {})
         self._json_default = json_default
-        self._plain = not (self._record_fields or self._rename or self._static)
-
-    @property
-    def passes_lines(self) -> bool:
-        """Whether a schemalog record is formatted as its line, as it is (no options)."""
-        return self._plain
+        #: Whether a schemalog record is formatted as its line, as it is (no options); an
+        #: attribute, not a property: the dispatch reads it for every event.
+        self.passes_lines = not (self._record_fields or self._rename or self._static)
 
     def format(self, record: logging.LogRecord) -> str:
         """Return the record's JSON line."""
@@ -100,7 +97,7 @@ class JsonFormatter(logging.Formatter):
         line = _line(record)
         if line is None:
             return b""
-        if self._plain:
+        if self.passes_lines:
             return line
         parsed: dict[str, Any] = orjson.loads(line)
         for name in self._record_fields:

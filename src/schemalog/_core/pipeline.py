@@ -38,7 +38,7 @@ from schemalog._core.finish import count_redacted, make_redact, make_render, mak
 from schemalog._core.logrecord import make_record
 from schemalog._core.normalize import safe_repr
 from schemalog._core.otel import OTEL_MODULE, span_ids
-from schemalog._core.redact import Redactor
+from schemalog._core.redact import Redactor, clean_json
 from schemalog._core.render import escape_line_breaks
 from schemalog._core.settings import Settings
 from schemalog._core.stats import STATS
@@ -291,17 +291,19 @@ class Pipeline:
         for name in schema.required_context:
             if context.get(name) is None:
                 return None
+        data = None
         try:
             if not schema.scalar_only:  # a scalar-only schema's valid fields are plain already
-                orjson.dumps(fields, option=PLAIN_ONLY)
+                data = orjson.dumps(fields, option=PLAIN_ONLY)
             valid = schema.validator.is_valid(fields)
         except (TypeError, ValueError):  # something to normalize first
             return None
         if not valid:
             return None
-        if schema.redaction.needed:
-            return self.redactor.redact(fields, schema.redaction, valid=True, prepared=prepared)
-        return fields
+        plan = schema.redaction
+        if not plan.needed or (data is not None and not plan.actions and clean_json(data)):
+            return fields  # no action, and no secret name or text anywhere in the fields
+        return self.redactor.redact(fields, plan, valid=True, prepared=prepared)
 
     @staticmethod
     def _run(chain: Sequence[Processor], event: Event) -> bytes | None:

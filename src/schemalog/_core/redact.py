@@ -229,15 +229,20 @@ def _leaves(value: Any) -> set[str]:
 
 
 def _clean(value: dict[str, Any] | list[Any]) -> bool:
-    r"""Return whether a container certainly holds nothing to redact (checked on its JSON).
-
-    An escape (``\n``, ``\u0000``) puts letters inside a word, so a secret name such as
-    ``"pass\nword"`` would hide from the search: JSON with any escape proves nothing.
-    """
+    """Return whether a container certainly holds nothing to redact (checked on its JSON)."""
     try:
         data = orjson.dumps(value)
     except TypeError:  # not plain JSON data: walk it
         return False
+    return clean_json(data)
+
+
+def clean_json(data: bytes) -> bool:
+    r"""Return whether the JSON ``data`` certainly holds nothing to redact (no action applied).
+
+    An escape (``\n``, ``\u0000``) puts letters inside a word, so a secret name such as
+    ``"pass\nword"`` would hide from the search: JSON with any escape proves nothing.
+    """
     return b"\\" not in data and not may_hold_secrets(data)
 
 
