@@ -167,6 +167,17 @@ def test_booleans_need_is_true_or_false() -> None:
     assert not json_pattern("{ $.ok IS TRUE }").matches('{"ok": "true"}')
 
 
+def test_checks_on_a_plain_member_and_on_a_path_agree() -> None:
+    """IS TRUE/FALSE/NULL and NOT EXISTS on a plain member answer as on a nested path."""
+    documents = ['{"a": true}', '{"a": false}', '{"a": null}', '{"a": 1}', '{"a": "true"}', "{}"]
+    for check in ("IS TRUE", "IS FALSE", "IS NULL", "NOT EXISTS"):
+        plain = json_pattern(f"{{ $.a {check} }}")
+        nested = json_pattern(f"{{ $.o.a {check} }}")
+        for document in documents:
+            wrapped = f'{{"o": {document}}}'
+            assert plain.matches(document) == nested.matches(wrapped), (check, document)
+
+
 def test_number_and_string_coercion() -> None:
     """Decision: `= 400` is numeric on numbers and textual on strings; `<` reads numeric strings."""
     assert json_pattern("{ $.code = 400 }").matches('{"code": 400.0}')

@@ -60,3 +60,15 @@ def test_other_layouts_are_not_runs() -> None:
     assert reader.read(repeated, 0, len(repeated) - 1, None) is None
     foreign = other.index(b'\n{"event_type"')
     assert reader.segment_end(other, foreign, len(other) - 1) == (len(other) - 1, None)
+
+
+def test_a_line_not_ending_with_a_brace_is_not_a_run() -> None:
+    """A cut envelope line (no closing brace), or one with text after it, is not read as a run."""
+    reader = RunReader(16)
+    whole = line("2026-11-22T19:20:01.000Z", "a", n=1)
+    for bad in (whole[:-1], whole + b" trailing", whole[:-3]):
+        block = block_of(line("2026-11-22T19:20:00.000Z", "a"), bad)
+        assert reader.read(block, 0, len(block) - 1, None) is None
+        assert reader.read(block, 0, len(block) - 1, b"2026-11-22T19:20") is None
+    block = block_of(line("2026-11-22T19:20:00.000Z", "a"), whole)
+    assert reader.read(block, 0, len(block) - 1, b"2026-11-22T19:20") is not None

@@ -154,9 +154,14 @@ def _compile(node: Node[Condition]) -> Callable[[dict[str, Any]], bool]:
 
 
 def _compile_check(selector: Selector, check: str) -> Callable[[dict[str, Any]], bool]:
+    key = selector.simple_key
     if check == "NOT EXISTS":
+        if key is not None:
+            return lambda doc: key not in doc
         return lambda doc: not selector.select(doc)
     wanted: object = {"NULL": None, "TRUE": True, "FALSE": False}[check]
+    if key is not None:  # one plain member: a lookup, without a list of picked values
+        return lambda doc: doc.get(key, _MISSING) is wanted
     return lambda doc: any(value is wanted for value in selector.select(doc))
 
 
