@@ -209,19 +209,22 @@ def test_a_failing_stdlib_handler_reports_with_a_record(top: logging.Logger) -> 
 
 
 def test_each_write_holds_the_handler_lock(top: logging.Logger) -> None:
-    """The direct route writes under the handler's lock, and releases it after."""
+    """The direct route writes and flushes under the handler's lock, and releases it after."""
 
     class Watched(io.StringIO):
-        held: ClassVar[list[bool]] = []
+        held: ClassVar[list[tuple[str, bool]]] = []
 
         def write(self, text: str) -> int:
-            self.held.append(handler.lock._is_owned())  # type: ignore[union-attr]
+            self.held.append(("write", handler.lock._is_owned()))  # type: ignore[union-attr]
             return super().write(text)
+
+        def flush(self) -> None:
+            self.held.append(("flush", handler.lock._is_owned()))  # type: ignore[union-attr]
 
     handler = logging.StreamHandler(Watched())
     top.addHandler(handler)
     get_logger(TOP).info("cache_miss")
-    assert Watched.held == [True]
+    assert Watched.held == [("write", True), ("flush", True)]
     lock, free = handler.lock, []
     assert lock is not None
 

@@ -130,7 +130,10 @@ def write_lines(  # noqa: PLR0917 - the pipeline's one call, positional for spee
                 text = line.decode()
             try:
                 stream.write(text + handler.terminator)  # type: ignore[attr-defined]
-                handler.flush()
+                # What StreamHandler.flush() does (its class is exactly stdlib's, the lock held).
+                flush = getattr(stream, "flush", None)
+                if flush is not None:
+                    flush()
             except RecursionError:
                 raise
             except Exception:
