@@ -90,7 +90,7 @@ def mutations(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 def general_batch(maker: RowMaker, lines: list[bytes], monkeypatch: pytest.MonkeyPatch) -> Batch:
     """Return the rows of ``lines`` made the general way only (no shape is known)."""
-    monkeypatch.setattr(maker.shapes, "shape", lambda _record: None)
+    monkeypatch.setattr(maker.shapes, "row", lambda _record: None)
     return made_batch(maker, lines)
 
 
