@@ -4,14 +4,15 @@ A log holds few shapes (the names of a line, in order, with its event type and v
 about one per event type. For each shape this works out once what
 :meth:`LineChecker.check_record` and :func:`rows.event_row` would look at (which envelope
 names are there, which names are the event's own fields, which go into ``metadata``, which
-schema judges them), so a line needs one look-up and only its values checked. It answers only "the general
-check passes this line, and here is its row"; whatever it is not sure of (EMF, an unknown
-type, a value that fails, recorded schema errors) it leaves to the general way, which finds the
-reason. tests/storage/test_shapes.py holds the two to the same answers.
+schema judges them), so a line needs one look-up and only its values checked. It answers only
+"the general check passes this line, and here is its row"; whatever it is not sure of (EMF, an
+unknown type, a value that fails, recorded schema errors) it leaves to the general way, which
+finds the reason. tests/storage/test_shapes.py holds the two to the same answers.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from operator import itemgetter
@@ -33,6 +34,12 @@ _ALWAYS: Final[frozenset[type]] = frozenset({str})
 _TEXT: Final[frozenset[type]] = frozenset({str, type(None)})
 _TYPES: Final[dict[str, frozenset[type]]] = dict.fromkeys(
     CONTEXT_NAMES, frozenset({str, int, type(None)})
+)
+
+#: linecheck.is_timestamp's form with the hour, minute and second in range (ASCII digits):
+#: with a real day (looked up once per day) it is what that accepts, without datetime per line.
+_INSTANT: Final = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{3}Z\Z"
 )
 
 Check = Callable[[Any], bool]
@@ -87,6 +94,7 @@ class ShapeCheck:
         self.checker = checker
         self.catalog: Catalog = checker.catalog
         self._shapes: dict[tuple[Any, ...], Shape | None] = {}
+        self._days: dict[str, bool] = {}  # "YYYY-MM-DD": whether it is a real day
 
     def row(self, record: dict[str, Any]) -> EventRow | None:
         """Return ``rows.event_row(record)`` when the general check passes it; else None."""
@@ -119,12 +127,20 @@ class ShapeCheck:
                 return False
             if len(shape.passed) < MAX_SHAPES:
                 shape.passed.add(kinds)
+        stamp = record["timestamp"]
         return bool(
             UUID_PATTERN.match(record["event_id"])
             and record["level"] in LEVELS
-            and is_timestamp(record["timestamp"])
+            and _INSTANT.match(stamp)
+            and (self._days.get(stamp[:10]) or self._real_day(stamp[:10]))
             and (not shape.checks or all(check(record[name]) for name, check in shape.checks))
         )
+
+    def _real_day(self, day: str) -> bool:
+        real = is_timestamp(f"{day}T00:00:00.000Z")
+        if len(self._days) < MAX_SHAPES:
+            self._days[day] = real
+        return real
 
     def _learn(self, key: tuple[Any, ...]) -> Shape | None:
         shape = self._plan(key[0], key[1], key[2:])
