@@ -88,7 +88,6 @@ class RowMaker:
             batch.source, batch.first_line = source, lines[0][0]
         batch.last_line = lines[-1][0]
         limit, loads, row_of = self.max_line_bytes, orjson.loads, self.shapes.row
-        ids, add = batch._ids, batch.events.append
         for number, line in lines:
             # The common valid line: parsed, and checked by its shape (limits as in _parse).
             if len(line) <= limit and b"\\u0000" not in line:
@@ -97,11 +96,7 @@ class RowMaker:
                 except orjson.JSONDecodeError:
                     record = None
                 if type(record) is dict and (row := row_of(record)) is not None:
-                    if row[0] in ids:  # as _add_event does, without a call per line
-                        batch.duplicates += 1
-                    else:
-                        ids.add(row[0])
-                        add(row)
+                    self._add_event(batch, row)
                     continue
             self._add_checked(batch, source, number, line)
 
