@@ -179,3 +179,17 @@ def test_timestamps_judged_as_the_general_check_does(demo_lines: list[bytes], st
     record = {**orjson.loads(demo_lines[0]), "timestamp": stamp}
     for _ in range(2):  # the second time, its day is remembered
         assert (check.row(record) is not None) == is_timestamp(stamp)
+
+
+def test_type_tuples_remembered_are_bounded(
+    demo_lines: list[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shape remembers at most MAX_KINDS type tuples; lines past that are still judged."""
+    monkeypatch.setattr(shapes, "MAX_KINDS", 1)
+    check = ShapeCheck(checker_for(Catalog.load(SCHEMAS)))
+    record = orjson.loads(next(line for line in demo_lines if b'"user_id"' in line))
+    for user in ("u-1", 7, None, "u-2", 8):  # a context name may hold text, a number or null
+        changed = {**record, "user_id": user}
+        assert check.row(changed) == event_row(changed)
+    (shape,) = [shape for shape in check._shapes.values() if shape is not None]
+    assert len(shape.passed) == 1

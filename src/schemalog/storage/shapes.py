@@ -27,6 +27,8 @@ from schemalog.storage.tables import EVENT_COLUMNS, MAX_EVENT_TYPE, PLAIN
 
 #: More shapes than this (a log of free-form lines) are not remembered: memory stays bounded.
 MAX_SHAPES: Final = 1024
+#: Nor more type tuples seen to pass than this per shape (a shape has few: one or two).
+MAX_KINDS: Final = 64
 _COLUMN_NAMES: Final = frozenset(EVENT_COLUMNS)
 #: What the always-there names may hold (their columns are NOT NULL), what other envelope
 #: names of text may, and what a context name may (a bound number is kept).
@@ -125,7 +127,7 @@ class ShapeCheck:
         if kinds not in shape.passed:
             if not all(map(frozenset.__contains__, shape.types, kinds)):
                 return False
-            if len(shape.passed) < MAX_SHAPES:
+            if len(shape.passed) < MAX_KINDS:
                 shape.passed.add(kinds)
         stamp = record["timestamp"]
         return bool(
