@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -105,3 +106,11 @@ def test_a_batch_partly_there_adds_only_the_new_rows(tmp_path: Path) -> None:
     assert store.write(rows_of(old, b"[1]", new)) == (1, 0)
     store.close()
     assert run_sql(database, COUNTS) == [(2, 0, 1)]
+
+
+def test_duckdb_leaves_a_core_to_the_loader(tmp_path: Path) -> None:
+    """DuckDB works with one thread fewer than the machine's cores (at least one)."""
+    store = DuckStore(str(tmp_path / "a.duckdb"))
+    (threads,) = store.connection.execute("SELECT current_setting('threads')").fetchone() or (0,)
+    store.close()
+    assert threads == max(1, (os.cpu_count() or 1) - 1)

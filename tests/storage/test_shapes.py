@@ -18,6 +18,7 @@ import pytest
 
 from schemalog.catalog.load import Catalog
 from schemalog.demo import run_demo
+from schemalog.linecheck import is_timestamp
 from schemalog.record import ENVELOPE_ORDER
 from schemalog.storage import shapes
 from schemalog.storage.rows import Batch, RowMaker, checker_for, event_row
@@ -90,7 +91,7 @@ def mutations(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 def general_batch(maker: RowMaker, lines: list[bytes], monkeypatch: pytest.MonkeyPatch) -> Batch:
     """Return the rows of ``lines`` made the general way only (no shape is known)."""
-    monkeypatch.setattr(maker.shapes, "shape", lambda _record: None)
+    monkeypatch.setattr(maker.shapes, "row", lambda _record: None)
     return made_batch(maker, lines)
 
 
@@ -157,3 +158,38 @@ def test_shapes_remembered_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         record[f"field_{number}"] = number
         assert check.row(record) == event_row(record)
     assert len(check._shapes) == 3
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "2028-02-29T10:00:00.000Z",
+        "2027-02-29T10:00:00.000Z",
+        "0000-01-01T00:00:00.000Z",
+        "2026-13-01T00:00:00.000Z",
+        "2026-12-06T23:59:59.999Z",
+        "2026-12-06T23:59:60.000Z",
+        "\u0662\u0660\u0662\u0666-12-06T10:00:00.000Z",
+        "2026-12-06T10:00:00.000+00:00",
+    ],
+)
+def test_timestamps_judged_as_the_general_check_does(demo_lines: list[bytes], stamp: str) -> None:
+    """A timestamp passes the shape check (first and second time) only if is_timestamp passes it."""
+    check = ShapeCheck(checker_for(Catalog.load(SCHEMAS)))
+    record = {**orjson.loads(demo_lines[0]), "timestamp": stamp}
+    for _ in range(2):  # the second time, its day is remembered
+        assert (check.row(record) is not None) == is_timestamp(stamp)
+
+
+def test_type_tuples_remembered_are_bounded(
+    demo_lines: list[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shape remembers at most MAX_KINDS type tuples; lines past that are still judged."""
+    monkeypatch.setattr(shapes, "MAX_KINDS", 1)
+    check = ShapeCheck(checker_for(Catalog.load(SCHEMAS)))
+    record = orjson.loads(next(line for line in demo_lines if b'"user_id"' in line))
+    for user in ("u-1", 7, None, "u-2", 8):  # a context name may hold text, a number or null
+        changed = {**record, "user_id": user}
+        assert check.row(changed) == event_row(changed)
+    (shape,) = [shape for shape in check._shapes.values() if shape is not None]
+    assert len(shape.passed) == 1

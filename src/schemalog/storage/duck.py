@@ -7,6 +7,10 @@ times faster than it converts Python lists (measured on 180k rows: 1.9 s against
 columns cost Python a quarter of what a JSON object per row did (0.13 s against 0.43 s for
 200k events). A JSON column's text (``metadata``, ``labels``) is cast as it is, so DuckDB
 keeps the line's own JSON.
+
+DuckDB works with one core fewer than the machine has: the loader's own thread, checking the
+next batch, needs one, and DuckDB's insert spends less CPU in fewer threads (on 2 cores: 4.6
+us a row with one thread against 6.5 us with two).
 """
 
 from __future__ import annotations
@@ -69,6 +73,7 @@ class DuckStore:
         try:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             self.connection = duckdb.connect(path)
+            self.connection.execute(f"SET threads = {max(1, (os.cpu_count() or 1) - 1)}")
             for statement in ddl(self.dialect):
                 self.connection.execute(statement)
         except (duckdb.Error, OSError) as error:
