@@ -128,6 +128,28 @@ def test_short_values_are_fully_masked() -> None:
     assert mask(12345) == "****"
 
 
+def test_strings_of_a_list_are_scrubbed_in_their_places() -> None:
+    """Strings of a list, scanned together, are masked in place among its other items."""
+    items = [
+        "GET /?token=abc&a=1",
+        {"password": "p"},
+        7,
+        "plain",
+        ["auth=x y", "z"],
+        "Bearer abcdefgh1",
+    ]
+    out = Redactor().redact({"lines": items})["lines"]
+    assert out == [
+        "GET /?token=[REDACTED]&a=1",
+        {"password": REDACTED},
+        7,
+        "plain",
+        ["auth=[REDACTED] y", "z"],
+        "Bearer [REDACTED]",
+    ]
+    assert items[0] == "GET /?token=abc&a=1"  # the caller's list is not touched
+
+
 def test_plan_lists_only_properties_that_may_need_redaction() -> None:
     """Visit names sensitive, secret-named and container properties; plain scalars are skipped."""
     plan = RedactionPlan.from_schema(SCHEMA)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schemalog._core.scan import _KEY_VALUE, may_hold_secrets, scrub_text
+from schemalog._core.scan import _KEY_VALUE, may_hold_secrets, scrub_text, scrub_texts
 from schemalog.catalog.sensitivity import REDACTED, add_secret_names, is_secret_name
 from tests.properties.corpus import dense_secrets
 
@@ -198,3 +198,39 @@ def test_dense_secrets_are_masked_as_before() -> None:
 def test_token_shapes_in_any_case_and_past_a_mask_are_masked(text: str, masked: str) -> None:
     """A bearer token in mixed case, or one that starts inside a masked value, does not leak."""
     assert scrub_text(text) == masked
+
+
+_TEXTS = st.one_of(st.lists(_PIECES, max_size=12).map("".join), st.text(max_size=30))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.one_of(
+        st.lists(
+            _TEXTS.map(lambda text: text.replace("\n", " ").replace("-----BEGIN", "")), max_size=8
+        ),
+        st.lists(_TEXTS, max_size=8),
+    )
+)
+def test_many_texts_are_masked_as_each_alone(texts: list[str]) -> None:
+    """Texts scrubbed together come out as the reference scrubs each one alone."""
+    assert scrub_texts(texts) == [_reference_scrub(text) for text in texts]
+
+
+def test_a_mask_stops_at_the_end_of_its_text() -> None:
+    """A value whose closing quote is missing is masked to the end of its own text only."""
+    texts = ['password=\\"abc" rest', 'x\\" token=1', "plain", "GET /?api_key=k&a=1"]
+    assert scrub_texts(texts) == [
+        'password=\\"[REDACTED]\\"',
+        'x\\" token=[REDACTED]',
+        "plain",
+        "GET /?api_key=[REDACTED]&a=1",
+    ]
+
+
+def test_clean_texts_come_back_as_the_same_list() -> None:
+    """A list without secrets is returned as it is, whether or not it is scanned."""
+    clean = ["user 42 logged in", "retry after 12:00:01", "a=b"]
+    assert scrub_texts(clean) is clean
+    mixed = ["token=x", *clean]
+    assert scrub_texts(mixed)[1:] == clean

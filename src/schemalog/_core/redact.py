@@ -24,7 +24,7 @@ from typing import Any, Final
 import orjson
 
 from schemalog._core.normalize import normalize
-from schemalog._core.scan import may_hold_secrets, scrub_text
+from schemalog._core.scan import may_hold_secrets, scrub_text, scrub_texts
 from schemalog.catalog.sensitivity import (
     EMPTY_PLAN,
     REDACTED,
@@ -109,15 +109,17 @@ class Redactor:
 
     def _redact_list(self, items: list[Any]) -> list[Any]:
         result: list[Any] | None = None
+        texts = [item for item in items if type(item) is str]
+        scrubbed = iter(scrub_texts(texts) if len(texts) > 1 else map(scrub_text, texts))
         for index, item in enumerate(items):
             kind = type(item)
             new: Any
-            if kind is dict:
+            if kind is str:
+                new = next(scrubbed)  # in the order of the list
+            elif kind is dict:
                 new = self._redact_all(item, {})
             elif kind is list:
                 new = self._redact_list(item)
-            elif kind is str:
-                new = scrub_text(item)
             else:
                 continue
             if new is not item:

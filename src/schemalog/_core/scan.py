@@ -16,7 +16,10 @@ as it is. The scan is linear in the length of the text.
 
 from __future__ import annotations
 
+import operator
 import re
+from bisect import bisect_right
+from itertools import accumulate
 from typing import Final
 
 from ahocorasick_rs import BytesAhoCorasick
@@ -66,6 +69,8 @@ _STEMS: Final = (b"private", b"bearer", b"basic", b"digest", b"negotiate", b"aki
 _NOT_ALNUM: Final = bytes(
     set(range(256)) - set(b"abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 )
+#: The same, keeping line breaks: where each string of many joined in lines starts.
+_NOT_ALNUM_OR_LINE: Final = _NOT_ALNUM.replace(b"\n", b"")
 #: ASCII letters lower-cased, in the same pass that deletes the rest (``bytes.lower`` is ASCII).
 _LOWER: Final = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 
@@ -119,6 +124,47 @@ def scrub_text(text: str) -> str:
         return text
     if "key" not in pattern.groupindex:
         return _mask_all(text, pattern)
+    return _masked(text, pattern, len(text))
+
+
+def scrub_texts(texts: list[str]) -> list[str]:
+    """Return ``texts`` each as :func:`scrub_text` returns it (the same list when none changes).
+
+    Many strings (a list of log lines) are gated at once and those that may hold a secret are
+    scanned as one text, one per line: the passes and the calls are paid once, not per string.
+    Nothing the pattern matches crosses a line break but a PEM block's body, and a quoted
+    value's mask stops at its line's end; strings holding a line break or a PEM block's start
+    are scrubbed one by one.
+    """
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1 or "-----BEGIN" in joined:
+        scrubbed = [scrub_text(text) for text in texts]
+        return texts if all(map(operator.is_, scrubbed, texts)) else scrubbed
+    lines = joined.encode("utf-8", "surrogatepass").translate(_LOWER, _NOT_ALNUM_OR_LINE)
+    searcher = _SEARCHERS.get(len(SECRET_WORD_BYTES)) or _stems()
+    ends = list(accumulate(map((1).__add__, map(len, lines.split(b"\n")))))  # after each "\n"
+    dirty = sorted(
+        {bisect_right(ends, start) for _, start, _ in searcher.find_matches_as_indexes(lines)}
+    )
+    if len(dirty) < len(texts):  # the strings with a secret word or a token shape's letters
+        joined = "\n".join([texts[index] for index in dirty])
+    # The full pattern: a token shape matches only where its letters are, so per string the
+    # pattern chosen by its letters and separators finds the same.
+    masked = _masked(joined, _PATTERNS[True, True], -1)
+    if masked is joined:
+        return texts
+    result = list(texts)
+    for index, text in zip(dirty, masked.split("\n"), strict=True):
+        result[index] = text
+    return result
+
+
+def _masked(text: str, pattern: re.Pattern[str], stop: int) -> str:
+    """Return ``text`` masked where ``pattern`` finds secrets (the same object when none).
+
+    A quoted value without its closing quote is masked to ``stop``, or to the end of its line
+    when ``stop`` is -1.
+    """
     out: list[str] = []
     done = 0  # text[:done] is in out
     verdicts = SECRET_NAME_VERDICTS
@@ -140,7 +186,7 @@ def scrub_text(text: str) -> str:
         if scheme or (is_secret_name(name) if secret is None else secret):
             value_start = match.start("value") + len(scheme or "")
             out.append(text[done:value_start])
-            done, masked = _mask_value(text, value_start)
+            done, masked = _mask_value(text, value_start, stop)
             out.append(masked)
     if not out:
         return text
@@ -159,16 +205,22 @@ def _mask_shape(match: re.Match[str]) -> str:
     return f"{match.string[match.start() : kept]}{REDACTED}" if kept > 0 else REDACTED
 
 
-def _mask_value(text: str, start: int) -> tuple[int, str]:
-    """Return where the value starting at ``start`` ends, and its masked form (quotes kept)."""
+def _mask_value(text: str, start: int, stop: int) -> tuple[int, str]:
+    """Return where the value starting at ``start`` ends, and its masked form (quotes kept).
+
+    An unclosed quoted value ends at ``stop`` (-1: at the end of its line).
+    """
     quote = ""
     if text.startswith('\\"', start):
         quote = '\\"'
     elif text.startswith(('"', "'"), start):
         quote = text[start]
     if quote:
-        end = text.find(quote, start + len(quote))
-        end = len(text) if end < 0 else end + len(quote)
+        if stop < 0:
+            stop = text.find("\n", start)
+            stop = len(text) if stop < 0 else stop
+        end = text.find(quote, start + len(quote), stop)
+        end = stop if end < 0 else end + len(quote)
         return end, f"{quote}{REDACTED}{quote}"
     found = _VALUE_END.search(text, start)
     return (found.start() if found else len(text)), REDACTED
