@@ -102,7 +102,8 @@ def level_number(name: str) -> int:
     return LEVELS[name.strip().lower()]
 
 
-_IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+#: A name written as ``.name`` in a path (compiled on first use: most runs print no path).
+_IDENTIFIER: Final = r"[A-Za-z_][A-Za-z0-9_]*\Z"
 
 
 @dataclass(frozen=True, order=True)
@@ -122,7 +123,7 @@ def json_path(parts: Iterable[str | int]) -> str:
     for part in parts:
         if isinstance(part, int):
             out.append(f"[{part}]")
-        elif _IDENTIFIER.match(part):
+        elif re.match(_IDENTIFIER, part):
             out.append(f".{part}")
         else:
             out.append("[" + orjson.dumps(part).decode() + "]")

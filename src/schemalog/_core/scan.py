@@ -17,9 +17,8 @@ as it is. The scan is linear in the length of the text.
 from __future__ import annotations
 
 import re
-from typing import Final
-
-from ahocorasick_rs import BytesAhoCorasick
+from functools import cache
+from typing import TYPE_CHECKING, Final
 
 from schemalog.catalog.sensitivity import (
     CLEAN_TEXTS,
@@ -28,6 +27,9 @@ from schemalog.catalog.sensitivity import (
     SECRET_WORD_BYTES,
     is_secret_name,
 )
+
+if TYPE_CHECKING:
+    from ahocorasick_rs import BytesAhoCorasick
 
 _KEY_VALUE: Final = r"""
     (?<![\w.\-\\])(?P<key>\\?["']?[A-Za-z_][\w.\-]{0,63}+\\?["']?)
@@ -45,19 +47,26 @@ _SHAPES: Final = r"""
     | e(?<![\w\-]e)yJ[\w\-]{4,}\.eyJ[\w\-]{4,}\.[\w\-]*
     | -----BEGIN[A-Z ]{0,20}PRIVATE\ KEY-----[^\-]*(?:-----END[A-Z ]{0,20}PRIVATE\ KEY-----)?
 """
-#: One pattern for one pass; the token shapes slow every position down, so they are left out
-#: of the pass when none of their starts is in the text (the usual case).
-_PATTERNS: Final = {
-    (True, True): re.compile(f"{_SHAPES} | {_KEY_VALUE}", re.VERBOSE),
-    (True, False): re.compile(_SHAPES, re.VERBOSE),
-    (False, True): re.compile(_KEY_VALUE, re.VERBOSE),
-}
+
+
+@cache
+def _pattern(shapes: bool, keys: bool) -> re.Pattern[str] | None:
+    """Return the one pattern for one pass (None: nothing to look for), compiled on first need.
+
+    The token shapes slow every position down, so they are left out of the pass when none of
+    their starts is in the text (the usual case). Compiled here, not at import: most processes
+    never meet a secret in text, and compiling them is a large share of ``import schemalog``.
+    """
+    parts = ([_SHAPES] if shapes else []) + ([_KEY_VALUE] if keys else [])
+    return re.compile(" | ".join(parts), re.VERBOSE) if parts else None
+
+
 #: The clean-text cache holds texts up to this long, this many at most.
 _CLEAN_TEXT_MAX_CHARS: Final = 256
 _CLEAN_TEXTS_LIMIT: Final = 4096
 #: Characters that end an unquoted secret value (its first stretch stops at ``:`` and ``=``
-#: too, so that a URL's scheme is not taken for a key holding the rest).
-_VALUE_END: Final = re.compile(r"""[\s&,;"'<>()\[\]{}]""")
+#: too, so that a URL's scheme is not taken for a key holding the rest; compiled on first use).
+_VALUE_END: Final = r"""[\s&,;"'<>()\[\]{}]"""
 
 
 #: Besides the secret words, what a secret in text or a token shape always holds (lower-cased,
@@ -88,6 +97,8 @@ _SEARCHERS: Final[dict[int, BytesAhoCorasick]] = {}
 
 def _stems() -> BytesAhoCorasick:
     """Build the searcher for every stem (again when secret words were added)."""
+    from ahocorasick_rs import BytesAhoCorasick  # on the first text scanned, not at import
+
     stems = sorted({*_STEMS, *SECRET_WORD_BYTES})
     searcher = BytesAhoCorasick(stems)
     _SEARCHERS.clear()
@@ -114,7 +125,7 @@ def scrub_text(text: str) -> str:
         or b"eyj" in letters
         or b"private" in letters
     )
-    pattern = _PATTERNS.get((shapes, "=" in text or ":" in text))
+    pattern = _pattern(shapes, "=" in text or ":" in text)
     if pattern is None:
         return text
     if "key" not in pattern.groupindex:
@@ -170,5 +181,5 @@ def _mask_value(text: str, start: int) -> tuple[int, str]:
         end = text.find(quote, start + len(quote))
         end = len(text) if end < 0 else end + len(quote)
         return end, f"{quote}{REDACTED}{quote}"
-    found = _VALUE_END.search(text, start)
+    found = re.compile(_VALUE_END).search(text, start)
     return (found.start() if found else len(text)), REDACTED

@@ -24,7 +24,8 @@ from schemalog.record import CONTEXT_NAMES, LOG_EVENT_TYPE, RESERVED_NAMES, Sche
 
 EVENT_TYPE_PATTERN: Final = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*\Z")
 _VERSION_PATTERN: Final = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)\Z")
-_MAJOR_PATTERN: Final = re.compile(r"(0|[1-9]\d*)\Z")
+#: A pinned MAJOR (compiled on first use, by re's cache: few calls pin one).
+_MAJOR_PATTERN: Final = r"(0|[1-9]\d*)\Z"
 
 
 @total_ordering
@@ -221,7 +222,7 @@ class Catalog:
             raise UnknownEventError(f"unknown event type {event_type!r}{tail}")
         if version is None:
             return versions[-1]
-        if _MAJOR_PATTERN.match(version):
+        if re.match(_MAJOR_PATTERN, version):
             major = int(version)
             matching = [v for v in versions if v.version.major == major]
             if matching:
