@@ -70,6 +70,16 @@ def test_a_schema_issue_reads_path_then_reason() -> None:
     assert str(SchemaIssue("$.total", "expected an integer")) == "$.total: expected an integer"
 
 
+def test_schema_issues_sort_by_path_then_reason_and_are_values() -> None:
+    """Issues order by path, then reason; equal issues are one in a set; they cannot change."""
+    issues = [SchemaIssue("$.b", "x"), SchemaIssue("$.a", "z"), SchemaIssue("$.a", "y")]
+    assert sorted(issues) == [issues[2], issues[1], issues[0]]
+    assert len({SchemaIssue("$.a", "y"), SchemaIssue("$.a", "y")}) == 1
+    assert repr(issues[0]) == "SchemaIssue(path='$.b', reason='x')"
+    with pytest.raises(AttributeError):
+        issues[0].path = "$.c"  # type: ignore[misc]
+
+
 def test_experiment_context_sampling_and_stack_are_envelope_names() -> None:
     """experiment_id and variant are context; sample_rate and stack only schemalog sets."""
     assert {"experiment_id", "variant"} <= CONTEXT_NAMES

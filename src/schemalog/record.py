@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 import orjson
 
@@ -102,12 +101,16 @@ def level_number(name: str) -> int:
     return LEVELS[name.strip().lower()]
 
 
-_IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+#: A name written as ``.name`` in a path (compiled on first use: most runs print no path).
+_IDENTIFIER: Final = r"[A-Za-z_][A-Za-z0-9_]*\Z"
 
 
-@dataclass(frozen=True, order=True)
-class SchemaIssue:
-    """One problem with an event: where (a ``$.json.path``) and why."""
+class SchemaIssue(NamedTuple):
+    """One problem with an event: where (a ``$.json.path``) and why; ordered by path, then why.
+
+    A NamedTuple rather than a dataclass: creating a frozen, ordered dataclass compiles six
+    methods at import, a noticeable share of ``import schemalog``'s start-up.
+    """
 
     path: str
     reason: str
@@ -122,7 +125,7 @@ def json_path(parts: Iterable[str | int]) -> str:
     for part in parts:
         if isinstance(part, int):
             out.append(f"[{part}]")
-        elif _IDENTIFIER.match(part):
+        elif re.match(_IDENTIFIER, part):
             out.append(f".{part}")
         else:
             out.append("[" + orjson.dumps(part).decode() + "]")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from schemalog.catalog.load import Catalog, Version, emitted_view
+from schemalog.catalog.load import Catalog, SchemaVersion, Version, emitted_view, schema_files
 from schemalog.exceptions import CatalogError, UnknownEventError
 from tests.paths import ROOT
 
@@ -161,6 +161,40 @@ def test_version_order() -> None:
     assert Version.parse("1.10.0") > Version.parse("1.9.9")
     with pytest.raises(ValueError, match=r"MAJOR\.MINOR\.PATCH"):
         Version.parse("01.0.0")
+    assert sorted([Version(2, 0, 0), Version(1, 10, 0), Version(1, 9, 9)])[0] == Version(1, 9, 9)
+    assert str(Version.parse("1.10.0")) == "1.10.0"
+    assert repr(Version(1, 2, 3)) == "Version(major=1, minor=2, patch=3)"
+
+
+def test_schema_files_are_listed_as_glob_lists_them(tmp_path: Path) -> None:
+    """The listing is sorted(root.glob("*/*.json")): hidden names too, other files left out."""
+    for name in ("b/1.0.0.json", "a/2.0.0.json", "a/10.0.0.json", ".h/1.0.0.json", "a/.x.json"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("{}")
+    (tmp_path / "a" / "notes.txt").write_text("")
+    (tmp_path / "a" / "dir.json").mkdir()
+    (tmp_path / "top.json").write_text("{}")
+    assert schema_files(tmp_path) == sorted(tmp_path.glob("*/*.json"))
+    assert schema_files(ROOT / "schemas") == sorted((ROOT / "schemas").glob("*/*.json"))
+
+
+def test_a_schema_version_is_read_only_and_derives_on_use(tmp_path: Path) -> None:
+    """A SchemaVersion's attributes cannot be set; what it derives matches its schema."""
+    body = {**schema(total="integer"), "x-context": ["session_id"], "x-sample-rate": 0.5}
+    path = write(tmp_path, "order_placed", "1.2.0", body)
+    version = Catalog.load(tmp_path).get("order_placed")
+    assert isinstance(version, SchemaVersion) and version.path == path
+    assert (version.version_text, version.required_context) == ("1.2.0", ("session_id",))
+    assert (version.sample_rate, version.scalar_only, version.redaction.needed) == (
+        0.5,
+        True,
+        False,
+    )
+    with pytest.raises(AttributeError, match="read-only"):
+        version.event_type = "other"
+    with pytest.raises(AttributeError, match="read-only"):
+        del version.schema
+    assert repr(version) == f"SchemaVersion('order_placed', '1.2.0', {str(path)!r})"
 
 
 def test_emitted_view_accepts_redacted_forms() -> None:

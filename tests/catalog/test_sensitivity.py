@@ -86,3 +86,17 @@ def test_free_text_properties_are_visited_in_valid_events() -> None:
         }
     )
     assert plan.visit == ("proxy_router_url", "error_message", "callback")
+
+
+def test_a_redaction_plan_is_a_read_only_value() -> None:
+    """Plans built alike are equal; a plan's attributes cannot be set; needed follows visit."""
+    schema = {"additionalProperties": False, "properties": {"email": {"x-sensitive": "hash"}}}
+    plan = RedactionPlan.from_schema(schema)
+    assert plan == RedactionPlan({"email": "hash"}, ("email",), True)
+    assert plan != RedactionPlan({"email": "mask"}, ("email",), True)
+    assert plan.needed and not RedactionPlan(closed=True).needed and RedactionPlan().needed
+    assert repr(RedactionPlan()) == "RedactionPlan({}, (), False)"
+    with pytest.raises(AttributeError, match="read-only"):
+        plan.closed = False
+    with pytest.raises(AttributeError, match="read-only"):
+        del plan.visit

@@ -11,7 +11,6 @@ from typing import Final
 
 from schemalog._core import lifecycle
 
-_MILLIS: Final = tuple(f".{ms:03d}Z" for ms in range(1000))
 _TAIL_BATCH: Final = 512
 
 
@@ -73,7 +72,7 @@ class Stamper:
         hex_millis = f"{millis & 0xFFFF_FFFF_FFFF:012x}"
         cache = (
             millis,
-            date_part[1] + _MILLIS[ms],
+            f"{date_part[1]}.{ms:03d}Z",  # once a millisecond: no table built at import
             f"{hex_millis[:8]}-{hex_millis[8:]}-{self._process_part}",
         )
         self._millis = cache

@@ -35,8 +35,9 @@ from schemalog.record import LOG_EVENT_TYPE
 
 #: Where EventFilter keeps the parsed record (underscored: python-json-logger skips it).
 RECORD_ATTRIBUTE: Final = "_schemalog_record"
-#: ``%(name)s``, ``{name}`` and ``$name`` fields of a format string (python-json-logger's rule).
-_FORMAT_FIELD: Final = re.compile(r"%\((\w+)\)|\{(\w+)[^}]*\}|\$\{?(\w+)\}?")
+#: ``%(name)s``, ``{name}`` and ``$name`` fields of a format string (python-json-logger's rule;
+#: compiled on first use, by re's cache: most formatters have no format string).
+_FORMAT_FIELD: Final = r"%\((\w+)\)|\{(\w+)[^}]*\}|\$\{?(\w+)\}?"
 #: Format fields the envelope already carries under its own name.
 _ENVELOPE_SAYS: Final = frozenset(
     {"message", "asctime", "created", "msecs", "levelname", "levelno", "name"}
@@ -75,7 +76,7 @@ class JsonFormatter(logging.Formatter):
         super().__init__(None, datefmt, "%")
         del style  # accepted for python-json-logger's signature; fields are found in any style
         if isinstance(fmt, str):
-            names = [next(n for n in match if n) for match in _FORMAT_FIELD.findall(fmt)]
+            names = [next(n for n in match if n) for match in re.findall(_FORMAT_FIELD, fmt)]
         else:
             names = list(fmt or ())
         self._record_fields = [name for name in names if name not in _ENVELOPE_SAYS]

@@ -42,7 +42,8 @@ MAX_DEPTH: Final = 32
 MAX_NODES: Final = 10_000
 #: Decimals whose exponent is beyond this become strings (a float would be infinite or zero).
 _DECIMAL_EXPONENT_LIMIT: Final = 300
-_SURROGATES: Final = re.compile("[\ud800-\udfff]")
+#: Lone surrogates (compiled on first use, by re's cache: rare text).
+_SURROGATES: Final = "[\ud800-\udfff]"
 
 
 def normalize_fields(
@@ -114,7 +115,7 @@ _EXACT: Final[dict[type, Callable[[Any], Any]]] = {
 
 def _path_text(path: list[str | int]) -> str:
     """Return ``path`` as ``$.a[0]``, its names made writable (a key may hold a surrogate)."""
-    return json_path(p if isinstance(p, int) else _SURROGATES.sub("\ufffd", p) for p in path)
+    return json_path(p if isinstance(p, int) else re.sub(_SURROGATES, "\ufffd", p) for p in path)
 
 
 def _encodable(text: str) -> bool:
@@ -186,7 +187,7 @@ class _Normalizer:
         if _encodable(value):
             return value
         self.note(path, "lone surrogates replaced with U+FFFD")
-        return _SURROGATES.sub("\ufffd", value)
+        return re.sub(_SURROGATES, "\ufffd", value)
 
     def big_int(self, value: int, path: list[str | int]) -> str:
         # Exact as a string where orjson would refuse it (and a float would round it).

@@ -19,10 +19,9 @@ from __future__ import annotations
 import operator
 import re
 from bisect import bisect_right
+from functools import cache
 from itertools import accumulate
-from typing import Final
-
-from ahocorasick_rs import BytesAhoCorasick
+from typing import TYPE_CHECKING, Final
 
 from schemalog.catalog.sensitivity import (
     CLEAN_TEXTS,
@@ -31,6 +30,9 @@ from schemalog.catalog.sensitivity import (
     SECRET_WORD_BYTES,
     is_secret_name,
 )
+
+if TYPE_CHECKING:
+    from ahocorasick_rs import BytesAhoCorasick
 
 _KEY_VALUE: Final = r"""
     (?<![\w.\-\\])(?P<key>\\?["']?[A-Za-z_][\w.\-]{0,63}+\\?["']?)
@@ -48,13 +50,20 @@ _SHAPES: Final = r"""
     | e(?<![\w\-]e)yJ[\w\-]{4,}\.eyJ[\w\-]{4,}\.[\w\-]*
     | -----BEGIN[A-Z ]{0,20}PRIVATE\ KEY-----[^\-]*(?:-----END[A-Z ]{0,20}PRIVATE\ KEY-----)?
 """
-#: One pattern for one pass; the token shapes slow every position down, so they are left out
-#: of the pass when none of their starts is in the text (the usual case).
-_PATTERNS: Final = {
-    (True, True): re.compile(f"{_SHAPES} | {_KEY_VALUE}", re.VERBOSE),
-    (True, False): re.compile(_SHAPES, re.VERBOSE),
-    (False, True): re.compile(_KEY_VALUE, re.VERBOSE),
-}
+
+
+@cache
+def _pattern(shapes: bool, keys: bool) -> re.Pattern[str]:
+    """Return the one pattern for one pass (one of the two asked at least), compiled on need.
+
+    The token shapes slow every position down, so they are left out of the pass when none of
+    their starts is in the text (the usual case). Compiled here, not at import: most processes
+    never meet a secret in text, and compiling them is a large share of ``import schemalog``.
+    """
+    parts = ([_SHAPES] if shapes else []) + ([_KEY_VALUE] if keys else [])
+    return re.compile(" | ".join(parts), re.VERBOSE)
+
+
 #: The clean-text cache holds texts up to this long, this many at most.
 _CLEAN_TEXT_MAX_CHARS: Final = 256
 _CLEAN_TEXTS_LIMIT: Final = 4096
@@ -93,6 +102,8 @@ _SEARCHERS: Final[dict[int, BytesAhoCorasick]] = {}
 
 def _stems() -> BytesAhoCorasick:
     """Build the searcher for every stem (again when secret words were added)."""
+    from ahocorasick_rs import BytesAhoCorasick  # on the first text scanned, not at import
+
     stems = sorted({*_STEMS, *SECRET_WORD_BYTES})
     searcher = BytesAhoCorasick(stems)
     _SEARCHERS.clear()
@@ -119,10 +130,11 @@ def scrub_text(text: str) -> str:
         or b"eyj" in letters
         or b"private" in letters
     )
-    pattern = _PATTERNS.get((shapes, "=" in text or ":" in text))
-    if pattern is None:
+    keys = "=" in text or ":" in text
+    if not (shapes or keys):
         return text
-    if "key" not in pattern.groupindex:
+    pattern = _pattern(shapes, keys)
+    if not keys:
         return _mask_all(text, pattern)
     return _masked(text, pattern, len(text))
 
@@ -150,7 +162,7 @@ def scrub_texts(texts: list[str]) -> list[str]:
         joined = "\n".join([texts[index] for index in dirty])
     # The full pattern: a token shape matches only where its letters are, so per string the
     # pattern chosen by its letters and separators finds the same.
-    masked = _masked(joined, _PATTERNS[True, True], -1)
+    masked = _masked(joined, _pattern(True, True), -1)
     if masked is joined:
         return texts
     result = list(texts)

@@ -10,10 +10,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from functools import cached_property, total_ordering
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import orjson
 
@@ -24,13 +23,16 @@ from schemalog.record import CONTEXT_NAMES, LOG_EVENT_TYPE, RESERVED_NAMES, Sche
 
 EVENT_TYPE_PATTERN: Final = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*\Z")
 _VERSION_PATTERN: Final = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)\Z")
-_MAJOR_PATTERN: Final = re.compile(r"(0|[1-9]\d*)\Z")
+#: A pinned MAJOR (compiled on first use, by re's cache: few calls pin one).
+_MAJOR_PATTERN: Final = r"(0|[1-9]\d*)\Z"
 
 
-@total_ordering
-@dataclass(frozen=True)
-class Version:
-    """A ``MAJOR.MINOR.PATCH`` schema version."""
+class Version(NamedTuple):
+    """A ``MAJOR.MINOR.PATCH`` schema version, ordered as its three numbers.
+
+    A NamedTuple rather than a dataclass: creating a frozen, ordered dataclass compiles five
+    methods at import, a noticeable share of ``configure()``'s start-up.
+    """
 
     major: int
     minor: int
@@ -44,41 +46,66 @@ class Version:
             raise ValueError(f"{text!r} is not a MAJOR.MINOR.PATCH version")
         return cls(*(int(part) for part in match.groups()))
 
-    def __lt__(self, other: object) -> bool:
-        if not isinstance(other, Version):
-            return NotImplemented
-        return (self.major, self.minor, self.patch) < (other.major, other.minor, other.patch)
-
     def __str__(self) -> str:
         return f"{self.major}.{self.minor}.{self.patch}"
 
 
-@dataclass(frozen=True, eq=False)
 class SchemaVersion:
-    """One version of one event type's schema, and what the runtime derives from it."""
+    """One version of one event type's schema, and what the runtime derives from it (read-only).
+
+    What it derives is computed on first use and then read as a plain attribute: configure()
+    loads every version of the catalog, and most of them are never used by one process.
+    """
 
     event_type: str
     version: Version
     schema: Mapping[str, Any]
     path: Path
-    version_text: str = field(init=False)
-    redaction: RedactionPlan = field(init=False)
-    #: Context names (``session_id``, ...) the event must carry, from ``x-context``.
-    required_context: tuple[str, ...] = field(init=False)
-    #: True when every event field is a typed scalar: an event that passes validation then
-    #: holds only strings, numbers, booleans and nulls, with nothing to normalize.
-    scalar_only: bool = field(init=False)
-    #: The share of this type's events that is kept, from ``x-sample-rate`` (None: all).
-    sample_rate: float | None = field(init=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "version_text", str(self.version))
-        object.__setattr__(self, "redaction", RedactionPlan.from_schema(self.schema))
-        context = self.schema.get("x-context", [])
-        object.__setattr__(self, "required_context", tuple(context))
-        object.__setattr__(self, "scalar_only", _scalar_only(self.schema))
+    def __init__(
+        self, event_type: str, version: Version, schema: Mapping[str, Any], path: Path
+    ) -> None:
+        # A plain class, not a frozen dataclass: creating one compiles its methods at import.
+        self.__dict__.update(event_type=event_type, version=version, schema=schema, path=path)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"SchemaVersion is read-only: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"SchemaVersion is read-only: cannot delete {name!r}")
+
+    def __repr__(self) -> str:
+        return f"SchemaVersion({self.event_type!r}, {self.version_text!r}, {str(self.path)!r})"
+
+    @cached_property
+    def version_text(self) -> str:
+        """The version as written: ``"1.2.0"``."""
+        return str(self.version)
+
+    @cached_property
+    def redaction(self) -> RedactionPlan:
+        """What the schema declares sensitive, and where a valid event may need redacting."""
+        return RedactionPlan.from_schema(self.schema)
+
+    @cached_property
+    def required_context(self) -> tuple[str, ...]:
+        """Context names (``session_id``, ...) the event must carry, from ``x-context``."""
+        return tuple(self.schema.get("x-context", []))
+
+    @cached_property
+    def scalar_only(self) -> bool:
+        """True when every event field is a typed scalar.
+
+        An event that passes validation then holds only strings, numbers, booleans and nulls,
+        with nothing to normalize.
+        """
+        return _scalar_only(self.schema)
+
+    @cached_property
+    def sample_rate(self) -> float | None:
+        """The share of this type's events that is kept, from ``x-sample-rate`` (None: all)."""
         rate = self.schema.get("x-sample-rate")
-        object.__setattr__(self, "sample_rate", None if rate is None else float(rate))
+        return None if rate is None else float(rate)
 
     @property
     def description(self) -> str:
@@ -180,7 +207,7 @@ class Catalog:
             raise CatalogError([f"{root_path}: no such catalog directory"])
         problems: list[str] = []
         versions: dict[str, list[SchemaVersion]] = {}
-        for path in sorted(root_path.glob("*/*.json")):
+        for path in schema_files(root_path):
             try:
                 loaded = _load_file(path)
             except CatalogError as error:
@@ -221,7 +248,7 @@ class Catalog:
             raise UnknownEventError(f"unknown event type {event_type!r}{tail}")
         if version is None:
             return versions[-1]
-        if _MAJOR_PATTERN.match(version):
+        if re.match(_MAJOR_PATTERN, version):
             major = int(version)
             matching = [v for v in versions if v.version.major == major]
             if matching:
@@ -244,6 +271,26 @@ class Catalog:
             self._suggestions.clear()  # names from unbounded sources must not grow memory
         self._suggestions[event_type] = suggestion = matches[0] if matches else None
         return suggestion
+
+
+def schema_files(root: Path) -> list[Path]:
+    """Return ``root/*/*.json`` sorted, as ``sorted(root.glob("*/*.json"))`` would.
+
+    Listed with ``os.scandir``: globbing and sorting ``Path`` objects cost more than reading
+    a hundred small schemas. An unreadable directory is skipped, as by ``glob``.
+    """
+    found: list[tuple[str, str]] = []
+    with os.scandir(root) as entries:
+        folders = [entry.name for entry in entries if entry.is_dir()]
+    for folder in folders:
+        try:
+            with os.scandir(os.path.join(root, folder)) as entries:
+                found.extend(
+                    (folder, entry.name) for entry in entries if entry.name.endswith(".json")
+                )
+        except OSError:
+            continue
+    return [root.joinpath(folder, name) for folder, name in sorted(found)]
 
 
 def _load_file(path: Path) -> SchemaVersion:

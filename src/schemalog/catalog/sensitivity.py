@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 Action = Literal["hash", "mask", "drop"]
@@ -117,25 +116,52 @@ def _judge(words: list[str]) -> bool:
     return len(words) == 1 and any(len(s) > 4 and words[0].endswith(s) for s in SECRET_WORDS)
 
 
-@dataclass(frozen=True)
 class RedactionPlan:
     """What a schema declares sensitive: an action per property, or a plan for a nested object.
 
     ``visit`` names the properties a *valid* event may need redacted in (sensitive, secret-named,
     able to hold nested objects, or free text such as URLs and error messages); ``closed`` says
     the schema admits no other property. For a valid event of a closed schema only ``visit`` is
-    walked, and often that is nothing.
+    walked, and often that is nothing. Read-only, compared by value.
     """
 
-    actions: Mapping[str, Action | RedactionPlan] = field(default_factory=dict)
-    visit: tuple[str, ...] = ()
-    closed: bool = False
-    #: Whether a valid event of the schema may hold anything to redact (a field, not a
+    # A plain class, not a frozen dataclass: creating one compiles its methods at import.
+    __slots__ = ("actions", "closed", "needed", "visit")
+    actions: Mapping[str, Action | RedactionPlan]
+    visit: tuple[str, ...]
+    closed: bool
+    #: Whether a valid event of the schema may hold anything to redact (an attribute, not a
     #: property: the hot path reads it for every event).
-    needed: bool = field(init=False)
+    needed: bool
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "needed", bool(self.visit) or not self.closed)
+    def __init__(
+        self,
+        actions: Mapping[str, Action | RedactionPlan] | None = None,
+        visit: tuple[str, ...] = (),
+        closed: bool = False,
+    ) -> None:
+        set_slot = object.__setattr__
+        set_slot(self, "actions", {} if actions is None else actions)
+        set_slot(self, "visit", visit)
+        set_slot(self, "closed", closed)
+        set_slot(self, "needed", bool(visit) or not closed)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"RedactionPlan is read-only: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"RedactionPlan is read-only: cannot delete {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RedactionPlan):
+            return NotImplemented
+        return (self.actions, self.visit, self.closed) == (other.actions, other.visit, other.closed)
+
+    def __hash__(self) -> int:  # a dataclass field's default must be hashable
+        return hash((self.actions, self.visit, self.closed))
+
+    def __repr__(self) -> str:
+        return f"RedactionPlan({self.actions!r}, {self.visit!r}, {self.closed!r})"
 
     @classmethod
     def from_schema(cls, schema: Mapping[str, Any]) -> RedactionPlan:

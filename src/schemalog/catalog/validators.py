@@ -18,8 +18,6 @@ import orjson
 
 from schemalog.record import SchemaIssue, json_path
 
-_IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-
 
 def show_value(value: Any, limit: int = 80) -> str:
     """Return how an issue's reason quotes ``value``: compact JSON, cut at ``limit`` characters."""
