@@ -23,6 +23,7 @@ from schemalog._core.logger import BoundLogger, get_logger
 from schemalog._core.stats import STATS
 from schemalog.agent.calls import DEFAULT_RETRY_MEMORY
 from schemalog.agent.history import DEFAULT_HISTORY_SIZE
+from schemalog.agent.lines import TrackerLines
 from schemalog.agent.manifest import ToolManifest
 from schemalog.agent.middleware import ToolError
 from schemalog.agent.session import AgentSession
@@ -94,6 +95,7 @@ class TrackerCore:
         self._open: dict[str, AgentSession] = {}
         self._recent: OrderedDict[str, AgentSession] = OrderedDict()
         self._untracked = 0
+        self._lines = TrackerLines()
 
     def __repr__(self) -> str:
         return f"<AgentTracker {self.mcp_name!r} tools={len(self.manifest)}>"
@@ -135,6 +137,7 @@ class TrackerCore:
             mcp_name=self.mcp_name,
             retry_memory=self.retry_memory,
             history_size=self.history_size,
+            lines=self._lines,
         )
 
     def _session_of(self, session_id: Any, user_id: Any) -> AgentSession | None:
