@@ -701,3 +701,18 @@ def test_prepared_fields_give_the_same_line(
     assert walked is not None
     assert prepared == walked
     assert b'"password":"[REDACTED]"' in walked
+
+
+def test_fast_schema_names_the_types_that_may_skip_the_chain(schemas_dir: Path) -> None:
+    """Known unsampled types have a fast schema; unknown, sampled or processed ones do not."""
+    schemalog.configure(sinks=[], schemas=schemas_dir, sample_rates={"cache_hit": 0.5})
+    pipeline = state.pipeline
+    assert pipeline is not None
+    schema = pipeline.fast_schema("cache_miss")
+    assert schema is not None
+    assert schema.event_type == "cache_miss"
+    assert pipeline.fast_schema("cache_hit") is None
+    assert pipeline.fast_schema("no_such_event") is None
+    schemalog.configure(sinks=[], schemas=schemas_dir, processors=[lambda event: event])
+    assert state.pipeline is not None
+    assert state.pipeline.fast_schema("cache_miss") is None

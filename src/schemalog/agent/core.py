@@ -22,6 +22,7 @@ from schemalog._core.configure import auto_configure
 from schemalog._core.logger import BoundLogger, get_logger
 from schemalog._core.stats import STATS
 from schemalog.agent.calls import DEFAULT_RETRY_MEMORY
+from schemalog.agent.hashing import digest, params_hash
 from schemalog.agent.history import DEFAULT_HISTORY_SIZE
 from schemalog.agent.lines import TrackerLines
 from schemalog.agent.manifest import ToolManifest
@@ -183,6 +184,16 @@ class TrackerCore:
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """Return ``(checked, logged)`` parameters: logged ones through the shared Redactor."""
         return spec.prepare(params, self._drop, (state.pipeline or auto_configure()).redactor)
+
+    def _prepare_call(
+        self, spec: ToolSpec, params: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any], str]:
+        """Return a call's ``(checked, logged)`` parameters and the hash of the logged ones."""
+        canonical = spec.flat_json(params, self._drop)
+        if canonical is not None:  # the usual call: nothing to change, JSON already made
+            return params, params, digest(canonical)
+        checked, logged = self._prepare(spec, params)
+        return checked, logged, params_hash(logged, normalized=True)
 
     def _session_for(self, kwargs: Mapping[str, Any]) -> AgentSession | None:
         """Return the current session, else the open one a ``session_id=`` argument names."""

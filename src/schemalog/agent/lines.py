@@ -47,7 +47,6 @@ class EventRenderer:
 
     __slots__ = (
         "_caller",
-        "clock",
         "_event_type",
         "_is_valid",
         "_max_bytes",
@@ -59,6 +58,7 @@ class EventRenderer:
         "_special",
         "_static",
         "_version",
+        "clock",
     )
 
     def __init__(self, pipeline: Pipeline, event_type: str, schema: SchemaVersion) -> None:
@@ -83,7 +83,7 @@ class EventRenderer:
         self._static = dict(settings.static_fields)
         self._special = RESERVED_NAMES | CALL_OPTIONS | settings.context_fields
 
-    def line(
+    def line(  # noqa: PLR0911 - each way to the generic path is one early return
         self, log: BoundLogger, levelno: int, fields: dict[str, Any], now: float, frame: FrameType
     ) -> bytes | None:
         """Return the event's line, or None when the generic path must take the event.
@@ -109,7 +109,9 @@ class EventRenderer:
             return None
         redacted = fields
         if self._redacts:
-            redacted = self._redactor.redact(fields, self._plan, valid=True, prepared=PREPARED_FIELDS)
+            redacted = self._redactor.redact(
+                fields, self._plan, valid=True, prepared=PREPARED_FIELDS
+            )
         timestamp, event_id = STAMP(now)
         caller = {"caller": caller_text(frame)} if self._caller else _NO_CALLER
         try:  # PLAIN_ONLY: anything the generic path would normalize goes there
