@@ -204,35 +204,3 @@ def test_a_failing_stdlib_handler_reports_with_a_record(top: logging.Logger) -> 
     (record,) = reported
     assert record.name == TOP
     assert record.getMessage().startswith('{"timestamp":')
-
-
-def test_deliver_writes_the_line_and_counts_it(top: logging.Logger, tmp_path: Path) -> None:
-    """deliver() writes a rendered line through the route and counts it emitted."""
-    top.addHandler(logging.FileHandler(tmp_path / "out.jsonl", encoding="utf-8"))
-    dispatch.deliver(top, logging.INFO, b'{"x":1}', None, 1.7e9)
-    assert lines(tmp_path / "out.jsonl") == [b'{"x":1}']
-    assert schemalog.stats()["emitted"] == 1
-
-
-def test_deliver_hands_a_record_to_handlers_that_need_one(top: logging.Logger) -> None:
-    """A handler off the route gets a LogRecord carrying the line as its message."""
-    capture = Capture()
-    top.addHandler(capture)
-    dispatch.deliver(top, logging.WARNING, b'{"x":2}', None, 1.7e9)
-    (record,) = capture.records
-    assert (record.getMessage(), record.levelno, record.created) == ('{"x":2}', 30, 1.7e9)
-
-
-def test_deliver_counts_a_raising_handler_and_does_not_raise(top: logging.Logger) -> None:
-    """A handler that raises instead of calling handleError is counted, not raised."""
-
-    class Raising(Capture):
-        def emit(self, record: logging.LogRecord) -> None:
-            raise RuntimeError("broken")
-
-    top.addHandler(Raising())
-    dispatch.deliver(top, logging.INFO, b'{"x":3}', None, 1.7e9)
-    counters = schemalog.stats()
-    assert counters["sink_errors"] == 1
-    assert counters["dropped:handler_raised"] == 1
-    assert "emitted" not in counters or counters["emitted"] == 0

@@ -201,7 +201,7 @@ def test_tool_calls_skip_the_generic_path(
     tmp_path: Path, schemas_dir: Path, stamps: Stamps, line_calls: list[str]
 ) -> None:
     """Valid tracker events (started, completed, retry, failed, ...) never run Pipeline.line."""
-    written, _ = run(calls, tmp_path / "out.jsonl", schemas_dir, {}, stamps)
+    written, _ = run(calls, tmp_path / "out.jsonl", schemas_dir, {}, stamps, direct=True)
     assert b'"event_type":"tool_call_started"' in written
     assert line_calls == []
     assert written.count(b"\n") == 13
@@ -211,7 +211,9 @@ def test_invalid_events_take_the_generic_path(
     tmp_path: Path, schemas_dir: Path, stamps: Stamps, line_calls: list[str]
 ) -> None:
     """An event the schema rejects is left to the generic path, which keeps it with its errors."""
-    written, counters = run(backwards_clock, tmp_path / "out.jsonl", schemas_dir, {}, stamps)
+    written, counters = run(
+        backwards_clock, tmp_path / "out.jsonl", schemas_dir, {}, stamps, direct=True
+    )
     assert line_calls == ["tool_call_completed"]
     assert b'"schema_errors":[' in written
     assert counters["invalid"] == 1
@@ -247,10 +249,21 @@ def test_disabled_level_writes_nothing(tmp_path: Path, schemas_dir: Path, clock:
     assert path.read_text() == ""
 
 
+def test_a_handler_that_needs_a_record_gets_the_generic_path(
+    tmp_path: Path, schemas_dir: Path, stamps: Stamps, line_calls: list[str]
+) -> None:
+    """Behind a handler that needs a LogRecord (pytest's, on the root), every event is generic."""
+    written, _ = run(calls, tmp_path / "out.jsonl", schemas_dir, {}, stamps)
+    assert line_calls.count("tool_call_started") == 4
+    assert written.count(b"\n") == 13
+
+
 def test_unknown_event_type_is_left_to_the_generic_path(schemas_dir: Path) -> None:
     """An event type outside the catalog gets no renderer: emit returns False."""
     schemalog.configure(sinks=[], schemas=schemas_dir)
-    log = schemalog.get_logger("t").bind(session_id="s-1")
+    stdlib_logger = logging.Logger("agent_lines_test", logging.INFO)
+    stdlib_logger.addHandler(logging.StreamHandler())
+    log = BoundLogger(stdlib_logger).bind(session_id="s-1")
     assert TrackerLines().emit(log, logging.INFO, "no_such_event", {"x": 1}) is False
 
 

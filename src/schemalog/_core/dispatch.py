@@ -26,11 +26,8 @@ from typing import Any, Final
 
 from schemalog._core.event import LINE_ATTRIBUTE
 from schemalog._core.logrecord import make_record
-from schemalog._core.stats import STATS
-from schemalog.exceptions import InvalidEventError, ProcessorError
 
 __all__ = [
-    "deliver",
     "line_route",
     "register_line_filter",
     "register_line_formatter",
@@ -63,46 +60,6 @@ def register_line_filter(cls: type) -> None:
 def register_line_formatter(cls: type) -> None:
     """Declare that formatters of exactly ``cls`` give a record's line while ``passes_lines``."""
     _LINE_FORMATTERS.add(cls)
-
-
-_count_emitted: Final = STATS.adder("emitted")
-
-
-def deliver(
-    stdlib_logger: logging.Logger,
-    levelno: int,
-    line: bytes,
-    frame: FrameType | None,
-    created: float,
-) -> None:
-    """Hand a rendered line to the handlers ``stdlib_logger`` reaches, and count it emitted.
-
-    Without a LogRecord when :func:`line_route` finds a route; else on one, through stdlib's
-    ``callHandlers`` (or ``handle`` for a logger with filters). Never raises but what a
-    capturing handler raises under ``on_invalid="raise"``; a lost event is counted.
-    """
-    try:
-        route = line_route(stdlib_logger, levelno)
-        if route is None:
-            record = _record(line, stdlib_logger.name, levelno, frame, created)
-    except Exception as error:
-        STATS.add("internal_errors")
-        STATS.drop("internal_error", f"an event was lost to an internal error: {error!r}")
-        return
-    try:
-        if route is not None:  # only schemalog's sinks on the path: no LogRecord needed
-            write_lines(route, line, stdlib_logger.name, levelno, frame, created)
-        elif stdlib_logger.filters or stdlib_logger.disabled:
-            stdlib_logger.handle(record)
-        else:  # what handle() would do, without two Python frames that decide nothing
-            stdlib_logger.callHandlers(record)
-    except (InvalidEventError, ProcessorError):
-        raise  # a capturing handler under on_invalid="raise"
-    except Exception as error:  # a handler that raises instead of calling handleError
-        STATS.add("sink_errors")
-        STATS.drop("handler_raised", f"a handler raised: {error!r}")
-    else:
-        _count_emitted()
 
 
 def line_route(

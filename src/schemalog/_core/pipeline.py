@@ -32,9 +32,10 @@ import orjson
 
 from schemalog._core import context as _context
 from schemalog._core import stdlib
-from schemalog._core.dispatch import deliver
+from schemalog._core.dispatch import line_route, write_lines
 from schemalog._core.event import LINE_ATTRIBUTE, Event, Processor
 from schemalog._core.finish import count_redacted, make_redact, make_render, make_size_guard
+from schemalog._core.logrecord import make_record
 from schemalog._core.normalize import safe_repr
 from schemalog._core.otel import OTEL_MODULE, span_ids
 from schemalog._core.redact import Redactor
@@ -67,6 +68,7 @@ from schemalog.record import (
 
 __all__ = ["LINE_ATTRIBUTE", "Pipeline", "skip_caller_modules"]
 
+_count_emitted: Final = STATS.adder("emitted")
 #: An absent optional field of the fast path's record (never changed).
 _NONE: Final[dict[str, str]] = {}
 #: No prepared fields.
@@ -160,20 +162,33 @@ class Pipeline:
             )
             if line is None:
                 return
+            route = line_route(stdlib_logger, levelno)
+            if route is None:
+                log_record = make_record(stdlib_logger.name, levelno, frame, line.decode(), now)
+                log_record.__dict__[LINE_ATTRIBUTE] = line
         except (InvalidEventError, ProcessorError):
             raise
         except Exception as error:
             STATS.add("internal_errors")
             STATS.drop("internal_error", f"an event was lost to an internal error: {error!r}")
             return
-        deliver(stdlib_logger, levelno, line, frame, now)
+        try:
+            if route is not None:  # only schemalog's sinks on the path: no LogRecord needed
+                write_lines(route, line, stdlib_logger.name, levelno, frame, now)
+            elif stdlib_logger.filters or stdlib_logger.disabled:
+                stdlib_logger.handle(log_record)
+            else:  # what handle() would do, without two Python frames that decide nothing
+                stdlib_logger.callHandlers(log_record)
+        except (InvalidEventError, ProcessorError):
+            raise  # a capturing handler under on_invalid="raise"
+        except Exception as error:  # a handler that raises instead of calling handleError
+            STATS.add("sink_errors")
+            STATS.drop("handler_raised", f"a handler raised: {error!r}")
+        else:
+            _count_emitted()
 
     def fast_schema(self, event_type: str) -> SchemaVersion | None:
-        """Return the schema of ``event_type`` when its events may take the fast path.
-
-        That is a known, unsampled type under a configuration without user processors; its
-        valid events with plain fields are then rendered without the chain.
-        """
+        """Return the schema of ``event_type`` if it may skip the chain (known, unsampled)."""
         return self._fast.get(event_type)
 
     def line(  # noqa: PLR0917 - emit's positional call

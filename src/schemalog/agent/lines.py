@@ -6,14 +6,15 @@ flags), and the tool parameters in them were normalized and redacted once, when 
 began. So an event skips the generic call's frames and checks: what the schema needs is
 prepared once per event type and configuration (its version, validator, whether a valid
 event can hold anything left to redact), and each event is one validation of its fields,
-the envelope, one ``orjson.dumps`` and the handlers. The line is byte for byte the one
+the envelope, one ``orjson.dumps`` and the handlers that take lines without a LogRecord
+(:func:`~schemalog._core.dispatch.line_route`). The line is byte for byte the one
 :meth:`Pipeline.line <schemalog._core.pipeline.Pipeline.line>` gives for the same event.
 
 Whatever this path does not certainly write as the generic path would (an event type that
-is sampled or unknown, user processors, a recording span, fields bound that are not the
-tracker's, a value to normalize, an invalid event, a line too long) is left to the generic
-path, which then treats it as it treats any event: validation errors, ``on_invalid`` and the
-counters stay exactly as they are.
+is sampled or unknown, user processors, a handler that needs a LogRecord, a recording span,
+fields bound that are not the tracker's, a value to normalize, an invalid event, a line too
+long) is left to the generic path, which then treats it as it treats any event: validation
+errors, ``on_invalid`` and the counters stay exactly as they are.
 """
 
 from __future__ import annotations
@@ -26,12 +27,13 @@ import orjson
 
 from schemalog._core import state
 from schemalog._core.context import bound_split
-from schemalog._core.dispatch import deliver
+from schemalog._core.dispatch import line_route, write_lines
 from schemalog._core.finish import count_redacted
 from schemalog._core.logger import BoundLogger
 from schemalog._core.otel import OTEL_MODULE, span_ids
 from schemalog._core.pipeline import Pipeline
 from schemalog._core.render import escape_line_breaks
+from schemalog._core.stats import STATS
 from schemalog._core.steps import CALL_OPTIONS, PLAIN_ONLY, STAMP, caller_text
 from schemalog.catalog.load import SchemaVersion
 from schemalog.record import LEVEL_NAMES, RESERVED_NAMES, level_name
@@ -40,6 +42,7 @@ from schemalog.record import LEVEL_NAMES, RESERVED_NAMES, level_name
 PREPARED_FIELDS: Final = frozenset({"tool_params", "first_tool_params", "second_tool_params"})
 _modules: Final = sys.modules
 _NO_CALLER: Final[dict[str, str]] = {}
+_count_emitted: Final = STATS.adder("emitted")
 
 
 class EventRenderer:
@@ -153,7 +156,9 @@ class TrackerLines:
         """Write one event of the tracker through ``log``; False to leave it to the generic path.
 
         True also when the level is off (there is nothing to write). ``fields`` is not changed.
-        Called where the generic path would be (its caller's frame is the event's frame).
+        Only lines that need no LogRecord are written here (dispatch's route, as the generic
+        path finds it); called where the generic path would be (its caller's frame is the
+        event's frame).
         """
         if levelno < state.min_level:
             return True
@@ -171,14 +176,17 @@ class TrackerLines:
             schema = pipeline.fast_schema(event_type)
             renderer = None if schema is None else EventRenderer(pipeline, event_type, schema)
             cache[1][event_type] = renderer
-        if renderer is None:
+        # No route: a handler needs a LogRecord, which the generic path makes.
+        route = None if renderer is None else line_route(logger, levelno)
+        if route is None or renderer is None:
             return False
         now = renderer.clock()
         frame = sys._getframe(1)
         line = renderer.line(log, levelno, fields, now, frame)
         if line is None:
             return False
-        deliver(logger, levelno, line, frame, now)
+        write_lines(route, line, logger.name, levelno, frame, now)
+        _count_emitted()
         return True
 
 
