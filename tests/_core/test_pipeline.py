@@ -759,3 +759,18 @@ def test_the_fast_path_masks_what_the_chain_masks(
     assert fast == chained_line
     assert secret not in orjson.dumps(fast).decode()
     assert "[REDACTED]" in orjson.dumps(fast["tool_params"]).decode()
+
+
+def test_fast_schema_names_the_types_that_may_skip_the_chain(schemas_dir: Path) -> None:
+    """Known unsampled types have a fast schema; unknown, sampled or processed ones do not."""
+    schemalog.configure(sinks=[], schemas=schemas_dir, sample_rates={"cache_hit": 0.5})
+    pipeline = state.pipeline
+    assert pipeline is not None
+    schema = pipeline.fast_schema("cache_miss")
+    assert schema is not None
+    assert schema.event_type == "cache_miss"
+    assert pipeline.fast_schema("cache_hit") is None
+    assert pipeline.fast_schema("no_such_event") is None
+    schemalog.configure(sinks=[], schemas=schemas_dir, processors=[lambda event: event])
+    assert state.pipeline is not None
+    assert state.pipeline.fast_schema("cache_miss") is None

@@ -85,3 +85,25 @@ def test_planted_secrets_in_tool_params_never_reach_the_sinks_bytes(
     history = repr(tracker.get_session_events("s1"))
     for secret in SECRETS[:3]:
         assert secret not in history, secret
+
+
+PREPARE_CASES: dict[str, dict[str, Any]] = {
+    "flat": {"query": "refunds", "limit": 3},
+    "secret": {"query": "q", "password": SECRETS[0]},
+    "nested": {"query": "q", "request": {"page": 2.0}},
+    "dropped": {"query": "q", "user_id": "u-1", "original_prompt": "hi"},
+}
+
+
+def test_prepare_call_equals_prepare_and_params_hash(schemas_dir: Path) -> None:
+    """_prepare_call gives _prepare's parameters and params_hash's hash, fast path or not."""
+    from schemalog.agent.hashing import params_hash
+
+    schemalog.configure(sinks=[], schemas=schemas_dir)
+    tracker = AgentTracker("drea", schemas={"checked": SCHEMA})
+    for name in ("search", "checked"):
+        spec = tracker._spec(name)
+        for params in PREPARE_CASES.values():
+            checked, logged, hashed = tracker._prepare_call(spec, dict(params))
+            assert (checked, logged) == tracker._prepare(spec, params)
+            assert hashed == params_hash(logged, normalized=True)

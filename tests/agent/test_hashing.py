@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schemalog.agent.hashing import canonical_json, params_hash
+from schemalog.agent.hashing import canonical_json, digest, params_hash
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=8),
@@ -79,3 +79,9 @@ def test_different_parameters_hash_differently() -> None:
         for p in ({"q": "a"}, {"q": "b"}, {"r": "a"}, {"q": ["a"]}, {"q": True}, {"q": 1}, {})
     }
     assert len(hashes) == 7
+
+
+@given(JSON)
+def test_digest_of_canonical_json_is_the_params_hash(params: Any) -> None:
+    """digest() of canonical_json() is params_hash(): one hash however it is reached."""
+    assert digest(canonical_json(params)) == params_hash(params)

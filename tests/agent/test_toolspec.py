@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from typing import Any
 
 import pytest
@@ -141,3 +142,53 @@ def test_an_invalid_schema_is_refused_at_build_time() -> None:
     """A parameter schema that is not valid JSON Schema raises ToolSchemaError naming the tool."""
     with pytest.raises(ToolSchemaError, match="'search'"):
         ToolSpec.build("search", {"type": "objekt"})
+
+
+class Level(enum.IntEnum):
+    """An int subclass (normalizing makes it a plain int)."""
+
+    LOW = 1
+
+
+FLAT_CASES: dict[str, dict[str, Any]] = {
+    "flat and clean": {"query": "refund policy", "limit": 5, "strict": True, "page": None},
+    "a secret name": {"query": "q", "password": "hunter2"},
+    "a secret in text": {"query": "see https://x.test/?token=abc123"},
+    "a bearer token": {"query": "Bearer abcdef123456"},
+    "an escape": {"query": 'say "pass\\nword"'},
+    "nested": {"query": "q", "filters": {"tags": ["a"]}},
+    "a float": {"limit": 5.0},
+    "a context name": {"query": "q", "user_id": "u-1"},
+    "a lone surrogate": {"query": "\ud800"},
+    "a huge integer": {"limit": 2**70},
+    "an int subclass": {"limit": True, "n": Level.LOW},
+}
+
+
+@pytest.mark.parametrize("params", FLAT_CASES.values(), ids=FLAT_CASES.keys())
+def test_flat_json_agrees_with_prepare(params: dict[str, Any]) -> None:
+    """Where flat_json answers, prepare leaves the parameters as they are and hashes that JSON."""
+    from schemalog.agent.hashing import canonical_json
+
+    spec = ToolSpec("search")
+    data = spec.flat_json(params, DROP)
+    checked, logged = spec.prepare(params, DROP, Redactor())
+    if data is not None:
+        assert checked == logged == params
+        assert data == canonical_json(logged, normalized=True)
+
+
+def test_flat_json_answers_only_for_parameters_ready_as_they_are() -> None:
+    """Flat clean parameters get their sorted JSON; anything to drop, redact or normalize: None."""
+    spec = ToolSpec("search")
+    answered = {name for name, params in FLAT_CASES.items() if spec.flat_json(params, DROP)}
+    assert answered == {"flat and clean"}
+    assert spec.flat_json({"b": 1, "a": "x"}, DROP) == b'{"a":"x","b":1}'
+
+
+def test_flat_json_leaves_schemas_with_sensitive_fields_to_prepare() -> None:
+    """A schema with x-sensitive annotations always takes prepare (its actions apply)."""
+    spec = ToolSpec.build("search", SCHEMA)
+    assert spec.flat_json({"model_name": "llama"}, DROP) is None
+    plain = ToolSpec.build("search", {"type": "object", "properties": {"q": {"type": "string"}}})
+    assert plain.flat_json({"q": "x"}, DROP) == b'{"q":"x"}'

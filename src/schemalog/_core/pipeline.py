@@ -86,10 +86,12 @@ class Pipeline:
         self.redactor = Redactor(settings.hash_key)
         self._clock = settings.clock
         self._caller = settings.caller
-        self._max_bytes = settings.max_event_bytes
-        self._service_field = {} if settings.service is None else {"service": settings.service}
-        self._static = dict(settings.static_fields)
-        self._special = RESERVED_NAMES | CALL_OPTIONS | settings.context_fields
+        #: What every fast line is made with (also read by schemalog.agent's renderers):
+        #: the size limit, the service and static fields, and the names a field may not take.
+        self.max_bytes = settings.max_event_bytes
+        self.service_field = {} if settings.service is None else {"service": settings.service}
+        self.static_fields = dict(settings.static_fields)
+        self.special_names = RESERVED_NAMES | CALL_OPTIONS | settings.context_fields
         rates = self._sample_rates(settings, catalog)
         envelope = make_envelope(settings.context_fields, settings.caller)
         user = [guarded_processor(step, settings.on_invalid) for step in settings.processors]
@@ -187,6 +189,10 @@ class Pipeline:
         else:
             _count_emitted()
 
+    def fast_schema(self, event_type: str) -> SchemaVersion | None:
+        """Return the schema of ``event_type`` if it may skip the chain (known, unsampled)."""
+        return self._fast.get(event_type)
+
     def line(  # noqa: PLR0917 - emit's positional call
         self,
         logger: str,
@@ -248,7 +254,7 @@ class Pipeline:
         bound_context, bound_fields = _context.bound_split()
         if bound_fields or logger_context[1]:
             fields = {**bound_fields, **logger_context[1], **fields}
-        if not self._special.isdisjoint(fields):
+        if not self.special_names.isdisjoint(fields):
             return None
         context = {**bound_context, **logger_context[0]} if logger_context[0] else bound_context
         redacted = self._fast_fields(schema, fields, context, prepared)
@@ -264,10 +270,10 @@ class Pipeline:
                     "event_type": event_type,
                     "schema_version": schema.version_text,
                     "event_id": event_id,
-                    **self._service_field,
+                    **self.service_field,
                     **caller,
                     **context,
-                    **self._static,
+                    **self.static_fields,
                     **message,
                     **redacted,
                 }
@@ -278,7 +284,7 @@ class Pipeline:
             count_redacted()
         if not line.isascii():
             line = escape_line_breaks(line)
-        return line if len(line) <= self._max_bytes else None
+        return line if len(line) <= self.max_bytes else None
 
     def _fast_fields(
         self,

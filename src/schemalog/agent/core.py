@@ -22,7 +22,9 @@ from schemalog._core.configure import auto_configure
 from schemalog._core.logger import BoundLogger, get_logger
 from schemalog._core.stats import STATS
 from schemalog.agent.calls import DEFAULT_RETRY_MEMORY
+from schemalog.agent.hashing import digest, params_hash
 from schemalog.agent.history import DEFAULT_HISTORY_SIZE
+from schemalog.agent.lines import TrackerLines
 from schemalog.agent.manifest import ToolManifest
 from schemalog.agent.middleware import ToolError
 from schemalog.agent.session import AgentSession
@@ -94,6 +96,7 @@ class TrackerCore:
         self._open: dict[str, AgentSession] = {}
         self._recent: OrderedDict[str, AgentSession] = OrderedDict()
         self._untracked = 0
+        self._lines = TrackerLines()
 
     def __repr__(self) -> str:
         return f"<AgentTracker {self.mcp_name!r} tools={len(self.manifest)}>"
@@ -135,6 +138,7 @@ class TrackerCore:
             mcp_name=self.mcp_name,
             retry_memory=self.retry_memory,
             history_size=self.history_size,
+            lines=self._lines,
         )
 
     def _session_of(self, session_id: Any, user_id: Any) -> AgentSession | None:
@@ -180,6 +184,16 @@ class TrackerCore:
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """Return ``(checked, logged)`` parameters: logged ones through the shared Redactor."""
         return spec.prepare(params, self._drop, (state.pipeline or auto_configure()).redactor)
+
+    def _prepare_call(
+        self, spec: ToolSpec, params: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any], str]:
+        """Return a call's ``(checked, logged)`` parameters and the hash of the logged ones."""
+        canonical = spec.flat_json(params, self._drop)
+        if canonical is not None:  # the usual call: nothing to change, JSON already made
+            return params, params, digest(canonical)
+        checked, logged = self._prepare(spec, params)
+        return checked, logged, params_hash(logged, normalized=True)
 
     def _session_for(self, kwargs: Mapping[str, Any]) -> AgentSession | None:
         """Return the current session, else the open one a ``session_id=`` argument names."""

@@ -36,8 +36,12 @@ def canonical_json(params: Any, *, normalized: bool = False) -> bytes:
 
 def params_hash(params: Any, *, normalized: bool = False) -> str:
     """Return the 16-hex-digit BLAKE2b hash of ``params``' canonical JSON."""
-    data = canonical_json(params, normalized=normalized)
-    return hashlib.blake2b(data, digest_size=DIGEST_SIZE).hexdigest()
+    return digest(canonical_json(params, normalized=normalized))
+
+
+def digest(canonical: bytes) -> str:
+    """Return the 16-hex-digit BLAKE2b hash of canonical JSON (see :func:`canonical_json`)."""
+    return hashlib.blake2b(canonical, digest_size=DIGEST_SIZE).hexdigest()
 
 
 def _canonical(value: Any) -> Any:

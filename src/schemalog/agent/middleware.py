@@ -14,7 +14,6 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from schemalog.agent.hashing import params_hash
 from schemalog.agent.session import AgentSession, ToolCall
 from schemalog.agent.toolspec import ToolSpec
 
@@ -26,9 +25,9 @@ class CallHost(Protocol):
 
     def _session_for(self, kwargs: Mapping[str, Any]) -> AgentSession | None: ...
 
-    def _prepare(
-        self, spec: ToolSpec, params: Mapping[str, Any]
-    ) -> tuple[dict[str, Any], dict[str, Any]]: ...
+    def _prepare_call(
+        self, spec: ToolSpec, params: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any], str]: ...
 
     def _note_untracked(self, tool_name: str) -> None: ...
 
@@ -58,8 +57,8 @@ def _begin(
     if session is None:
         tracker._note_untracked(spec.name)
         return None
-    plain, logged = tracker._prepare(spec, spec.arguments(args, kwargs))
-    call = session.begin_call(spec.name, logged, params_hash(logged, normalized=True))
+    plain, logged, hashed = tracker._prepare_call(spec, spec.arguments(args, kwargs))
+    call = session.begin_call(spec.name, logged, hashed)
     if spec.validator is not None:
         problems = spec.validate(plain)
         if problems:

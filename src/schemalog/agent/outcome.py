@@ -18,11 +18,10 @@ from typing import Any, Final, Literal
 from schemalog._core.logger import BoundLogger
 from schemalog.agent.calls import DEFAULT_RETRY_MEMORY, CallBook
 from schemalog.agent.history import DEFAULT_HISTORY_SIZE, SessionHistory
+from schemalog.agent.lines import PREPARED_FIELDS, TrackerLines
 
 Outcome = Literal["completed", "failed", "abandoned"]
 #: The outcome each outcome event decides.
-#: The fields of the tracker's events that hold prepared (normalized, redacted) tool parameters.
-PREPARED_FIELDS: Final = frozenset({"tool_params", "first_tool_params", "second_tool_params"})
 OUTCOME_OF_EVENT: Final[Mapping[str, Outcome]] = {
     "session_completed": "completed",
     "session_failed": "failed",
@@ -47,10 +46,12 @@ class SessionBase:
         mcp_name: str = "",
         retry_memory: int = DEFAULT_RETRY_MEMORY,
         history_size: int = DEFAULT_HISTORY_SIZE,
+        lines: TrackerLines | None = None,
     ) -> None:
         self.session_id = session_id
         self.user_id = user_id
         self._log = log
+        self._lines = lines
         self._clock = clock
         self._started = clock()
         self._lock = threading.Lock()
@@ -75,8 +76,11 @@ class SessionBase:
 
         Tool parameters in it were normalized and redacted once, when the call began
         (``TrackerCore._prepare``): the pipeline is told so and does not walk them again.
+        The tracker's ``lines`` write the event when they can (the same line, faster).
         """
-        self._log._emit_prepared(levelno, event_type, fields, PREPARED_FIELDS)
+        lines = self._lines
+        if lines is None or not lines.emit(self._log, levelno, event_type, fields):
+            self._log._emit_prepared(levelno, event_type, fields, PREPARED_FIELDS)
         self.history.add(event_type, fields)
 
     @property

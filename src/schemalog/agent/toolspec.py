@@ -14,8 +14,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+import orjson
+
 from schemalog._core.normalize import normalize_fields
 from schemalog._core.redact import Redactor
+from schemalog._core.scan import may_hold_secrets
 from schemalog.catalog.sensitivity import EMPTY_PLAN, RedactionPlan
 from schemalog.catalog.validators import check_schema_fast, describe, schema_value
 from schemalog.exceptions import ToolSchemaError
@@ -23,6 +26,9 @@ from schemalog.exceptions import ToolSchemaError
 #: Key under which extra positional arguments (``*args``) are logged.
 EXTRA_ARGS: Final = "args"
 _SELF_NAMES: Final = frozenset({"self", "cls"})
+#: Parameter values that are JSON data as they are (orjson refuses the odd ones: lone
+#: surrogates, integers beyond 64 bits).
+_FLAT_TYPES: Final = frozenset({str, int, bool, type(None)})
 _POSITIONAL: Final = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
 
 
@@ -110,6 +116,29 @@ class ToolSpec:
             key: value for key, value in plain.items() if key not in drop or key in self.declared
         }
         return checked, redactor.redact(kept, self.plan)
+
+    def flat_json(self, params: dict[str, Any], drop: frozenset[str]) -> bytes | None:
+        """Return the canonical JSON of parameters :meth:`prepare` would leave as they are.
+
+        That is a flat dict of strings, integers, booleans and nulls that orjson takes, with
+        no ``drop`` name, under a schema without ``x-sensitive`` annotations, whose JSON holds
+        nothing the secret scan could redact; else None. Such parameters are checked and
+        logged as they are, and their JSON with sorted keys is their canonical form
+        (:func:`~schemalog.agent.hashing.canonical_json`). One ``orjson.dumps`` instead of
+        the walks of normalizing, redacting and canonicalizing.
+        """
+        if (
+            self.plan.actions
+            or not drop.isdisjoint(params)
+            or not _FLAT_TYPES.issuperset(map(type, params.values()))  # in C: no frames
+        ):
+            return None
+        try:
+            data = orjson.dumps(params, option=orjson.OPT_SORT_KEYS)
+        except TypeError:  # a key that is no str, a lone surrogate, a huge integer
+            return None
+        # An escape could hide a secret word from the search (as redact's own check says).
+        return None if b"\\" in data or may_hold_secrets(data) else data
 
     def validate(self, plain: Mapping[str, Any]) -> list[dict[str, str]]:
         """Return one ``{"field", "error", "schema_path"}`` per problem (empty when valid)."""

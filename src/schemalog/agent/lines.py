@@ -1,0 +1,201 @@
+"""The tracker's own events as lines: a renderer prepared per event type, per configuration.
+
+The tracker builds its events itself (``tool_call_started``, ``tool_call_completed``, ...):
+the fields are known names, most values are ones it produced (ids, sequences, counts,
+flags), and the tool parameters in them were normalized and redacted once, when the call
+began. So an event skips the generic call's frames and checks: what the schema needs is
+prepared once per event type and configuration (its version, validator, whether a valid
+event can hold anything left to redact), and each event is one validation of its fields,
+the envelope, one ``orjson.dumps`` and the handlers that take lines without a LogRecord
+(:func:`~schemalog._core.dispatch.line_route`). The line is byte for byte the one
+:meth:`Pipeline.line <schemalog._core.pipeline.Pipeline.line>` gives for the same event.
+
+Whatever this path does not certainly write as the generic path would (an event type that
+is sampled or unknown, user processors, a handler that needs a LogRecord, a recording span,
+fields bound that are not the tracker's, a value to normalize, an invalid event, a line too
+long) is left to the generic path, which then treats it as it treats any event: validation
+errors, ``on_invalid`` and the counters stay exactly as they are.
+"""
+
+from __future__ import annotations
+
+import sys
+from types import FrameType
+from typing import Any, Final
+
+import orjson
+
+from schemalog._core import state
+from schemalog._core.context import bound_split
+from schemalog._core.dispatch import line_route, write_lines
+from schemalog._core.finish import count_redacted
+from schemalog._core.logger import BoundLogger
+from schemalog._core.otel import OTEL_MODULE, span_ids
+from schemalog._core.pipeline import Pipeline
+from schemalog._core.render import escape_line_breaks
+from schemalog._core.stats import STATS
+from schemalog._core.steps import PLAIN_ONLY, STAMP, caller_text
+from schemalog.catalog.load import SchemaVersion
+from schemalog.record import LEVEL_NAMES, level_name
+
+#: The fields of the tracker's events that hold prepared (normalized, redacted) tool parameters.
+PREPARED_FIELDS: Final = frozenset({"tool_params", "first_tool_params", "second_tool_params"})
+_modules: Final = sys.modules
+_NO_CALLER: Final[dict[str, str]] = {}
+_count_emitted: Final = STATS.adder("emitted")
+
+
+class EventRenderer:
+    """The line of one event type under one configuration (see the module's docstring)."""
+
+    __slots__ = (
+        "_caller",
+        "_event_type",
+        "_is_valid",
+        "_max_bytes",
+        "_plan",
+        "_redactor",
+        "_redacts",
+        "_required",
+        "_service",
+        "_special",
+        "_static",
+        "_version",
+        "clock",
+    )
+
+    def __init__(self, pipeline: Pipeline, event_type: str, schema: SchemaVersion) -> None:
+        settings = pipeline.settings
+        self._event_type = event_type
+        self._version = schema.version_text
+        self._is_valid = schema.validator.is_valid
+        self._required = schema.required_context
+        plan = schema.redaction
+        self._plan = plan
+        # A valid event of a closed schema is redacted only in plan.visit, and there the
+        # prepared fields are skipped unless the schema has an action for them.
+        self._redacts = not plan.closed or any(
+            name not in PREPARED_FIELDS or name in plan.actions for name in plan.visit
+        )
+        self._redactor = pipeline.redactor
+        #: The configuration's clock (Unix seconds), for the event's stamps.
+        self.clock = settings.clock
+        self._caller = settings.caller
+        self._max_bytes = pipeline.max_bytes
+        self._service = pipeline.service_field
+        self._static = pipeline.static_fields
+        self._special = pipeline.special_names
+
+    def line(  # noqa: PLR0911 - each way to the generic path is one early return
+        self, log: BoundLogger, levelno: int, fields: dict[str, Any], now: float, frame: FrameType
+    ) -> bytes | None:
+        """Return the event's line, or None when the generic path must take the event.
+
+        ``frame`` is the one the generic path would be given (for ``caller``).
+        """
+        if OTEL_MODULE in _modules and span_ids() is not None:
+            return None
+        bound_context, bound_fields = bound_split()
+        logger_context, logger_fields = log._context
+        if bound_fields or logger_fields:
+            fields = {**bound_fields, **logger_fields, **fields}
+        context = {**bound_context, **logger_context} if logger_context else bound_context
+        if not self._special.isdisjoint(fields):
+            return None
+        for name in self._required:
+            if context.get(name) is None:
+                return None
+        try:
+            if not self._is_valid(fields):
+                return None
+        except (TypeError, ValueError):  # a value to normalize first
+            return None
+        redacted = fields
+        if self._redacts:
+            redacted = self._redactor.redact(
+                fields, self._plan, valid=True, prepared=PREPARED_FIELDS
+            )
+        timestamp, event_id = STAMP(now)
+        caller = {"caller": caller_text(frame)} if self._caller else _NO_CALLER
+        try:  # PLAIN_ONLY: anything the generic path would normalize goes there
+            line = orjson.dumps(
+                {
+                    "timestamp": timestamp,
+                    "level": LEVEL_NAMES.get(levelno) or level_name(levelno),
+                    "logger": log._logger.name,
+                    "event_type": self._event_type,
+                    "schema_version": self._version,
+                    "event_id": event_id,
+                    **self._service,
+                    **caller,
+                    **context,
+                    **self._static,
+                    **redacted,
+                },
+                option=PLAIN_ONLY,
+            )
+        except TypeError:
+            return None
+        if redacted is not fields:
+            count_redacted()
+        if not line.isascii():
+            line = escape_line_breaks(line)
+        return line if len(line) <= self._max_bytes else None
+
+
+class TrackerLines:
+    """The renderers of one tracker's events, rebuilt when the configuration changes."""
+
+    __slots__ = ("_cache",)
+
+    def __init__(self) -> None:
+        #: The pipeline the renderers are for, and the renderers (None: the generic path's).
+        self._cache: tuple[Pipeline | None, dict[str, EventRenderer | None]] = (None, {})
+
+    def emit(self, log: BoundLogger, levelno: int, event_type: str, fields: dict[str, Any]) -> bool:
+        """Write one event of the tracker through ``log``; False to leave it to the generic path.
+
+        True also when the level is off (there is nothing to write). ``fields`` is not changed.
+        Only lines that need no LogRecord are written here (dispatch's route, as the generic
+        path finds it); called where the generic path would be (its caller's frame is the
+        event's frame).
+        """
+        if levelno < state.min_level:
+            return True
+        pipeline = state.pipeline
+        if pipeline is None:  # the generic path configures on first use
+            return False
+        logger = log._logger
+        if not logger.isEnabledFor(levelno):
+            return True
+        cache = self._cache  # one read: a racing reconfiguration never mixes two pipelines
+        if cache[0] is not pipeline:
+            cache = self._cache = (pipeline, {})
+        renderer = cache[1].get(event_type, _UNBUILT)
+        if renderer is _UNBUILT:
+            schema = pipeline.fast_schema(event_type)
+            renderer = None if schema is None else EventRenderer(pipeline, event_type, schema)
+            cache[1][event_type] = renderer
+        # No route: a handler needs a LogRecord, which the generic path makes.
+        route = None if renderer is None else line_route(logger, levelno)
+        if route is None or renderer is None:
+            return False
+        frame = sys._getframe(1)
+        now = renderer.clock()
+        try:
+            line = renderer.line(log, levelno, fields, now, frame)
+        except Exception:  # the generic path takes it, and reports what fails there
+            line = None
+        if line is None:
+            return False
+        try:
+            write_lines(route, line, logger.name, levelno, frame, now)
+        except Exception as error:  # as Pipeline.emit: a handler that raises is never the caller's
+            STATS.add("sink_errors")
+            STATS.drop("handler_raised", f"a handler raised: {error!r}")
+        else:
+            _count_emitted()
+        return True
+
+
+_UNBUILT: Final[Any] = object()
