@@ -243,8 +243,12 @@ def test_a_handler_without_a_lock_still_gets_the_line(top: logging.Logger) -> No
     """A StreamHandler whose lock was taken away writes the line with nothing to hold."""
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
-    handler.lock = None
+    lock, handler.lock = handler.lock, None
     top.addHandler(handler)
-    assert dispatch.line_route(top, logging.INFO) == [handler]
-    get_logger(TOP).info("cache_miss")
+    try:
+        assert dispatch.line_route(top, logging.INFO) == [handler]
+        get_logger(TOP).info("cache_miss")
+    finally:  # stdlib re-initializes every handler's lock after fork(): give it one back
+        handler.lock = lock
+        top.removeHandler(handler)
     assert '"event_type":"cache_miss"' in stream.getvalue()
