@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import string
 import time
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schemalog._core.scan import _KEY_VALUE, _letters, may_hold_secrets, scrub_text, scrub_texts
+from schemalog._core.scan import _KEY_VALUE, may_hold_secrets, scrub_text, scrub_texts
 from schemalog.catalog.sensitivity import REDACTED, add_secret_names, is_secret_name
 from tests.properties.corpus import dense_secrets
 
@@ -235,10 +234,3 @@ def test_clean_texts_come_back_as_the_same_list() -> None:
     assert scrub_texts(clean) is clean
     mixed = ["token=x", *clean]
     assert scrub_texts(mixed)[1:] == clean
-
-
-@given(st.binary(max_size=300))
-def test_letters_are_the_text_lower_cased_with_the_rest_removed(data: bytes) -> None:
-    """The scan's letters: ASCII letters lower-cased and digits, every other byte removed."""
-    expected = bytes(c for c in data.lower() if chr(c) in string.ascii_lowercase + string.digits)
-    assert _letters(data) == expected

@@ -82,17 +82,6 @@ _NOT_ALNUM: Final = bytes(
 _NOT_ALNUM_OR_LINE: Final = _NOT_ALNUM.replace(b"\n", b"")
 #: ASCII letters lower-cased, in the same pass that deletes the rest (``bytes.lower`` is ASCII).
 _LOWER: Final = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
-#: ASCII letters lower-cased and every other byte but digits made NUL, for :func:`_letters`.
-_FOLD: Final = bytes(0 if c in _NOT_ALNUM else c for c in bytes(range(256)).translate(_LOWER))
-
-
-def _letters(data: bytes) -> bytes:
-    """Return ``data`` lower-cased with all but letters and digits removed.
-
-    A plain table and one ``replace``: ``translate`` with bytes to delete builds its tables
-    on every call, which costs more than the whole pass on short text.
-    """
-    return data.translate(_FOLD).replace(b"\0", b"")
 
 
 def may_hold_secrets(data: bytes) -> bool:
@@ -104,7 +93,7 @@ def may_hold_secrets(data: bytes) -> bool:
     the walk.
     """
     searcher = _SEARCHERS.get(len(SECRET_WORD_BYTES)) or _stems()  # no call when built
-    return bool(searcher.find_matches_as_indexes(_letters(data)))
+    return bool(searcher.find_matches_as_indexes(data.translate(_LOWER, _NOT_ALNUM)))
 
 
 #: The searcher for every stem, by the number of secret words it was built for.
@@ -126,7 +115,7 @@ def scrub_text(text: str) -> str:
     """Return ``text`` with secret values masked (the same object when there is none)."""
     if text in CLEAN_TEXTS:  # messages, tool and event names: the same few texts again
         return text
-    letters = _letters(text.encode("utf-8", "surrogatepass"))
+    letters = text.encode("utf-8", "surrogatepass").translate(_LOWER, _NOT_ALNUM)
     searcher = _SEARCHERS.get(len(SECRET_WORD_BYTES)) or _stems()
     if not searcher.find_matches_as_indexes(letters):
         if len(text) <= _CLEAN_TEXT_MAX_CHARS:
