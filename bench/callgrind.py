@@ -4,7 +4,12 @@ Each route of ``bench/emit.py`` (schemalog through a stdlib ``FileHandler``, sch
 file sink, python-json-logger, the stdlib floor) runs in a fresh interpreter under callgrind
 twice: once set up and warmed with no measured events, once with ``--events`` more. The
 difference of the two instruction totals, divided by ``--events``, is the cost of one event
-without interpreter start-up, imports and set-up. Medians over ``--runs``. Needs ``valgrind``
+without interpreter start-up, imports and set-up. Medians over ``--runs``.
+
+schemalog's clock moves 10 µs per event (``emit.CLOCK``), as it would natively: valgrind runs
+a program 50 to 100 times slower, so with the wall clock every event would start a new
+millisecond and pay the stamp's once-a-millisecond formatting, which natively about one event
+in a hundred pays (and the count would move with the machine's speed). Needs ``valgrind``
 (skipped with a note when it is missing). Run it with ``make bench`` or
 ``python bench/callgrind.py [--events N] [--runs R]``.
 """
@@ -32,11 +37,15 @@ ROUTES = {
 }
 #: Goals of issue 17 for schemalog's best route (its file sink), in instructions per event.
 GOALS = {"chat": 55_000, "agent": 70_000}
+#: Seconds schemalog's clock moves per event: about what one event takes natively (5-10 µs).
+NATIVE_SECONDS = 1e-5
 _CHILD = """
 import sys, tempfile
 from pathlib import Path
 sys.path.insert(0, {here!r})
+import itertools
 import emit
+emit.CLOCK = itertools.count(1.7e9, {tick!r}).__next__  # native pace: see emit.CLOCK
 work = next(w for w in emit.WORKLOADS if w.name == {workload!r})
 call = emit.SETUPS[{route!r}](Path(tempfile.mkdtemp(prefix="schemalog-callgrind-")), work)
 for _ in range(300):
@@ -49,7 +58,9 @@ _COLLECTED = re.compile(r"Collected : (\d+)")
 
 def instructions(route: str, workload: str, events: int) -> int:
     """Total instructions of a fresh interpreter that sets up ``route`` and emits ``events``."""
-    code = _CHILD.format(here=str(HERE), workload=workload, route=route, events=events)
+    code = _CHILD.format(
+        here=str(HERE), workload=workload, route=route, events=events, tick=NATIVE_SECONDS
+    )
     result = subprocess.run(
         [
             "valgrind",

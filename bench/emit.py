@@ -60,6 +60,20 @@ WORKLOADS = (
     ),
 )
 Emit = Callable[[], None]
+#: The clock schemalog's routes are configured with (None: the wall clock). bench/callgrind.py
+#: sets one that moves as fast as events are written natively: under valgrind every event
+#: would otherwise start a new millisecond, and the stamp's once-a-millisecond work would be
+#: counted in every event.
+CLOCK: Callable[[], float] | None = None
+
+
+def _configure_schemalog() -> None:
+    import schemalog
+
+    clock = {} if CLOCK is None else {"clock": CLOCK}
+    schemalog.configure(
+        service="bench", sinks=[], schemas=ROOT / "schemas", on_invalid="raise", **clock
+    )
 
 
 def _file_handler(directory: Path, name: str) -> logging.FileHandler:
@@ -78,7 +92,7 @@ def setup_schemalog(directory: Path, work: Workload) -> Emit:
     import schemalog
 
     # Like every other library here, the handler sits on the library's own logger.
-    schemalog.configure(service="bench", sinks=[], schemas=ROOT / "schemas", on_invalid="raise")
+    _configure_schemalog()
     name = f"schemalog.{work.name}"
     _isolated_logger(name, _file_handler(directory, f"schemalog-{work.name}"))
     log = schemalog.get_logger(f"bench.{name}")
@@ -96,7 +110,7 @@ def setup_schemalog_file_sink(directory: Path, work: Workload) -> Emit:
     from schemalog.sinks.file import FileSink
 
     # schemalog's own file sink (what a ``file:`` sink string builds), on its own logger.
-    schemalog.configure(service="bench", sinks=[], schemas=ROOT / "schemas", on_invalid="raise")
+    _configure_schemalog()
     name = f"schemalog-file.{work.name}"
     _isolated_logger(name, FileSink(directory / f"schemalog-file-{work.name}.jsonl"))
     log = schemalog.get_logger(f"bench.{name}")
@@ -114,7 +128,7 @@ def setup_schemalog_extra(directory: Path, work: Workload) -> Emit:
 
     # A stdlib logger with extra=, under configure(): the record is validated and rendered by
     # the chain, through the same FileHandler python-json-logger writes with.
-    schemalog.configure(service="bench", sinks=[], schemas=ROOT / "schemas", on_invalid="raise")
+    _configure_schemalog()
     handler = _file_handler(directory, f"schemalog-extra-{work.name}")
     handler.setFormatter(schemalog.JsonFormatter())
     logger = _isolated_logger(f"extra.{work.name}", handler)
