@@ -70,9 +70,8 @@ CLOCK: Callable[[], float] | None = None
 def _configure_schemalog() -> None:
     import schemalog
 
-    clock = {} if CLOCK is None else {"clock": CLOCK}
     schemalog.configure(
-        service="bench", sinks=[], schemas=ROOT / "schemas", on_invalid="raise", **clock
+        service="bench", sinks=[], schemas=ROOT / "schemas", on_invalid="raise", clock=CLOCK
     )
 
 
