@@ -151,6 +151,10 @@ def _reference_scrub(text: str) -> str:
                 found = _REFERENCE_VALUE_END.search(text, value_start)
                 done = found.start() if found else len(text)
             out.append(f"{quote}{REDACTED}{quote}")
+        elif any(start in key for start in ("AKIA", "ASIA", "eyJ")):
+            for shape in _REFERENCE_PATTERNS[True, False].finditer(text, start, match.end("key")):
+                out.append(f"{text[done : shape.start()]}{REDACTED}")
+                done = shape.end()
     return "".join([*out, text[done:]]) if out else text
 
 
@@ -193,10 +197,12 @@ def test_dense_secrets_are_masked_as_before() -> None:
         ("h=BeArEr\tabcdefgh12", "h=BeArEr\t[REDACTED]"),
         ("token=xBearer abcdefgh", "token=[REDACTED] [REDACTED]"),
         ("pwd=abc-----BEGIN RSA PRIVATE KEY-----xyz", "pwd=[REDACTED][REDACTED]"),
+        ("x_AKIAIOSFODNN7EXAMPLE=1", "x_[REDACTED]=1"),  # glued into a key
+        ("x.eyJhbGciOi.eyJzdWIiOiIx.c2ln: 1", "x.[REDACTED]: 1"),
     ],
 )
 def test_token_shapes_in_any_case_and_past_a_mask_are_masked(text: str, masked: str) -> None:
-    """A bearer token in mixed case, or one that starts inside a masked value, does not leak."""
+    """A token in mixed case, starting inside a masked value or glued into a key, does not leak."""
     assert scrub_text(text) == masked
 
 

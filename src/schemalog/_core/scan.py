@@ -200,6 +200,11 @@ def _masked(text: str, pattern: re.Pattern[str], stop: int) -> str:
             out.append(text[done:value_start])
             done, masked = _mask_value(text, value_start, stop)
             out.append(masked)
+        elif "AKIA" in key or "ASIA" in key or "eyJ" in key:  # a token glued into a key
+            for shape in _pattern(True, False).finditer(text, start, match.end("key")):
+                out.append(text[done : shape.start()])
+                out.append(REDACTED)
+                done = shape.end()
     if not out:
         return text
     out.append(text[done:])
