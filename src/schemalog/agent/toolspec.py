@@ -17,8 +17,7 @@ from typing import Any, Final
 import orjson
 
 from schemalog._core.normalize import normalize_fields
-from schemalog._core.redact import Redactor
-from schemalog._core.scan import may_hold_secrets
+from schemalog._core.redact import Redactor, clean_json
 from schemalog.catalog.sensitivity import EMPTY_PLAN, RedactionPlan
 from schemalog.catalog.validators import check_schema_fast, describe, schema_value
 from schemalog.exceptions import ToolSchemaError
@@ -137,8 +136,7 @@ class ToolSpec:
             data = orjson.dumps(params, option=orjson.OPT_SORT_KEYS)
         except TypeError:  # a key that is no str, a lone surrogate, a huge integer
             return None
-        # An escape could hide a secret word from the search (as redact's own check says).
-        return None if b"\\" in data or may_hold_secrets(data) else data
+        return data if clean_json(data) else None
 
     def validate(self, plain: Mapping[str, Any]) -> list[dict[str, str]]:
         """Return one ``{"field", "error", "schema_path"}`` per problem (empty when valid)."""
