@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from schemalog.record import (
     CONTEXT_NAMES,
@@ -58,6 +61,8 @@ def test_context_names_are_reserved_but_settable() -> None:
         (("a", "b", 0), "$.a.b[0]"),
         (("odd name",), '$["odd name"]'),
         ((3, "x"), "$[3].x"),
+        (("_a1",), "$._a1"),
+        (("1a", "", "é", "a-b", "class"), '$["1a"][""]["é"]["a-b"].class'),
     ],
 )
 def test_json_paths_quote_odd_names(parts: tuple[str | int, ...], path: str) -> None:
@@ -86,3 +91,10 @@ def test_experiment_context_sampling_and_stack_are_envelope_names() -> None:
     assert {"sample_rate", "stack"} <= STAMPED_NAMES
     assert ENVELOPE_ORDER.index("variant") < ENVELOPE_ORDER.index("sample_rate")
     assert ENVELOPE_ORDER.index("message") < ENVELOPE_ORDER.index("stack")
+
+
+@given(st.text(max_size=8))
+def test_a_name_takes_a_dot_exactly_when_it_is_an_ascii_identifier(name: str) -> None:
+    """``.name`` for ``[A-Za-z_][A-Za-z0-9_]*``, a quoted bracket for any other name."""
+    dotted = re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) is not None
+    assert (json_path([name]) == f"$.{name}") is dotted

@@ -7,7 +7,6 @@ only the context names (and ``schema_version``, to pin a version).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Final, NamedTuple
 
@@ -101,10 +100,6 @@ def level_number(name: str) -> int:
     return LEVELS[name.strip().lower()]
 
 
-#: A name written as ``.name`` in a path (compiled on first use: most runs print no path).
-_IDENTIFIER: Final = r"[A-Za-z_][A-Za-z0-9_]*\Z"
-
-
 class SchemaIssue(NamedTuple):
     """One problem with an event: where (a ``$.json.path``) and why; ordered by path, then why.
 
@@ -125,7 +120,7 @@ def json_path(parts: Iterable[str | int]) -> str:
     for part in parts:
         if isinstance(part, int):
             out.append(f"[{part}]")
-        elif re.match(_IDENTIFIER, part):
+        elif part.isascii() and part.isidentifier():  # [A-Za-z_][A-Za-z0-9_]*, without a regex
             out.append(f".{part}")
         else:
             out.append("[" + orjson.dumps(part).decode() + "]")
