@@ -2,7 +2,8 @@
 
 Loading reads every file, checks it against the JSON Schema meta-schema and against what the
 runtime relies on (an object schema, no envelope names, a known ``x-context``), and fails with
-each bad file's path and reason. Validators are compiled on first use of each version.
+each bad file's path and reason. Validators are made on first use of each version (see
+:mod:`schemalog.catalog.flat`: a flat schema needs no jsonschema_rs for its valid events).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, Final, NamedTuple
 import orjson
 
 from schemalog.catalog.sensitivity import ACTIONS, REDACTED, RedactionPlan, is_secret_name
+from schemalog.catalog.flat import FlatValidator, surely_meta_valid, validator_for
 from schemalog.catalog.validators import CompiledValidator, check_schema_fast
 from schemalog.exceptions import CatalogError, UnknownEventError
 from schemalog.record import CONTEXT_NAMES, LOG_EVENT_TYPE, RESERVED_NAMES, SchemaIssue
@@ -113,9 +115,9 @@ class SchemaVersion:
         return str(self.schema.get("description", ""))
 
     @cached_property
-    def validator(self) -> CompiledValidator:
-        """The compiled validator for the event's own fields."""
-        return CompiledValidator(self.schema)
+    def validator(self) -> FlatValidator | CompiledValidator:
+        """The validator for the event's own fields (jsonschema_rs, compiled when needed)."""
+        return validator_for(self.schema)
 
     @cached_property
     def emitted_schema(self) -> Mapping[str, Any]:
@@ -320,7 +322,8 @@ def _load_file(path: Path) -> SchemaVersion:
 def _schema_problems(schema: Any) -> list[str]:
     if not isinstance(schema, dict):
         return ["a schema file must hold a JSON object"]
-    meta_issue = check_schema_fast(schema)
+    # A plain schema is surely valid: importing jsonschema_rs to say so costs most of a start.
+    meta_issue = None if surely_meta_valid(schema) else check_schema_fast(schema)
     if meta_issue is not None:
         return [f"not a valid JSON Schema: {meta_issue}"]
     problems = []

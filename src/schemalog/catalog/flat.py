@@ -1,0 +1,254 @@
+"""Flat schemas checked in Python, so that a common catalog needs no ``jsonschema_rs`` to start.
+
+Importing ``jsonschema_rs`` costs more than the rest of ``configure()``. A schema built only from
+the plain keywords below is found valid against the meta-schema here (:func:`surely_meta_valid`),
+and an event of plain scalar fields is found valid here (:class:`FlatValidator`). Each says only
+"surely valid"; anything else (another keyword, a value it is not sure of, an invalid event) goes
+to ``jsonschema_rs``, so what is accepted stays exactly what ``jsonschema_rs`` accepts
+(``tests/catalog/test_flat.py`` checks both against it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+from schemalog.catalog.validators import CompiledValidator
+from schemalog.record import SchemaIssue
+
+#: The one dialect both checks know (the catalog's: docs/catalog.md).
+DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
+_TYPE_NAMES: Final = frozenset(
+    {"string", "integer", "number", "boolean", "null", "object", "array"}
+)
+#: An ``$id`` surely a URI reference without a fragment (the meta-schema refuses one).
+_ID: Final = re.compile(r"[a-z][a-z0-9+.-]*://[A-Za-z0-9._~/-]*\Z")
+
+
+def _any_value(_value: Any) -> bool:
+    return True
+
+
+def _any_list(value: Any) -> bool:
+    return type(value) is list
+
+
+def _text(value: Any) -> bool:
+    return type(value) is str
+
+
+def _flag(value: Any) -> bool:
+    return type(value) is bool
+
+
+def _number(value: Any) -> bool:
+    return type(value) in (int, float)
+
+
+def _count(value: Any) -> bool:
+    return type(value) is int and value >= 0
+
+
+def _type_value(value: Any) -> bool:
+    if type(value) is str:
+        return value in _TYPE_NAMES
+    return (
+        type(value) is list
+        and bool(value)
+        and all(type(name) is str and name in _TYPE_NAMES for name in value)
+        and len(set(value)) == len(value)
+    )
+
+
+def _names(value: Any) -> bool:
+    return (
+        type(value) is list
+        and all(type(name) is str for name in value)
+        and len(set(value)) == len(value)
+    )
+
+
+def _properties(value: Any) -> bool:
+    return type(value) is dict and all(_surely_schema(sub) for sub in value.values())
+
+
+def _subschema(value: Any) -> bool:
+    return _surely_schema(value)
+
+
+#: Each keyword this module knows, with what the 2020-12 meta-schema surely accepts for it.
+_KEYWORDS: Final[dict[str, Callable[[Any], bool]]] = {
+    "$comment": _text,
+    "title": _text,
+    "description": _text,
+    "format": _text,
+    "type": _type_value,
+    "properties": _properties,
+    "additionalProperties": _subschema,
+    "items": _subschema,
+    "required": _names,
+    "enum": _any_list,
+    "examples": _any_list,
+    "const": _any_value,
+    "default": _any_value,
+    "minimum": _number,
+    "maximum": _number,
+    "exclusiveMinimum": _number,
+    "exclusiveMaximum": _number,
+    "minLength": _count,
+    "maxLength": _count,
+    "minItems": _count,
+    "maxItems": _count,
+    "uniqueItems": _flag,
+    "deprecated": _flag,
+}
+
+
+def _surely_schema(schema: Any) -> bool:
+    if type(schema) is bool:
+        return True
+    if type(schema) is not dict:
+        return False
+    for key, value in schema.items():
+        check = _KEYWORDS.get(key)
+        if check is None:
+            if not key.startswith("x-"):  # unknown to this module: jsonschema_rs decides
+                return False
+        elif not check(value):
+            return False
+    return True
+
+
+def surely_meta_valid(schema: Mapping[str, Any]) -> bool:
+    """Whether ``schema`` surely passes the 2020-12 meta-schema (False: not sure, ask it)."""
+    if type(schema) is not dict or schema.get("$schema") != DIALECT:
+        return False
+    schema_id = schema.get("$id")
+    if schema_id is not None and (type(schema_id) is not str or not _ID.match(schema_id)):
+        return False
+    return _surely_schema({k: v for k, v in schema.items() if k not in ("$schema", "$id")})
+
+
+#: Keywords that do not change what is valid, at the top or in a property (``format`` is an
+#: annotation in 2020-12: jsonschema_rs does not assert it).
+_ANNOTATIONS: Final = frozenset(
+    {"$comment", "title", "description", "examples", "default", "format"}
+)
+_TOP_KEYWORDS: Final = _ANNOTATIONS | {"$schema", "$id", "type", "properties", "required"}
+#: The Python types of plain values of each JSON type, as jsonschema_rs judges them.
+_PLAIN_TYPES: Final[dict[str, tuple[type, ...]]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "null": (type(None),),
+}
+#: Property specs: the Python types surely valid, and a check of the value (None: none).
+Spec = tuple[frozenset[type], Callable[[Any], bool] | None]
+_NEVER: Final[Spec] = (frozenset(), None)
+_LIMIT: Final = 2**53  # bounds beyond it are left to jsonschema_rs (floats round there)
+
+
+def _finite(value: Any) -> bool:
+    return type(value) is not float or value - value == 0.0  # NaN and infinities are invalid
+
+
+def _bounds_check(subschema: Mapping[str, Any]) -> Callable[[Any], bool] | None:
+    low, high = subschema.get("minimum"), subschema.get("maximum")
+    if any(type(b) is not int or not -_LIMIT < b < _LIMIT for b in (low, high) if b is not None):
+        return None
+    return lambda value: (low is None or value >= low) and (high is None or value <= high)
+
+
+def _spec(subschema: Any) -> Spec:
+    """Return what a property's value surely satisfies; (empty, None) when not sure of any."""
+    if subschema is True:
+        subschema = {}
+    if type(subschema) is not dict:
+        return _NEVER
+    kinds = subschema.get("type", list(_PLAIN_TYPES))
+    names = [kinds] if type(kinds) is str else kinds
+    if not all(name in _PLAIN_TYPES for name in names):
+        return _NEVER
+    types = {t for name in names for t in _PLAIN_TYPES[name]}
+    if "integer" in names and "number" not in names:
+        types.discard(float)  # 1.0 is an integer to jsonschema_rs: leave floats to it
+    rest = {k for k in subschema if k not in _ANNOTATIONS and k != "type" and k[:2] != "x-"}
+    if not rest:
+        return frozenset(types), (_finite if float in types else None)
+    if rest == {"enum"} and all(type(v) is str for v in subschema["enum"]):
+        allowed = frozenset(subschema["enum"])
+        return frozenset(types & {str}), allowed.__contains__
+    if rest <= {"minimum", "maximum"}:
+        check = _bounds_check(subschema)
+        return _NEVER if check is None else (frozenset(types & {int}), check)
+    return _NEVER
+
+
+def flat_specs(schema: Mapping[str, Any]) -> dict[str, Spec] | None:
+    """Each property's spec when ``schema`` is a flat closed object schema, else None."""
+    if schema.get("$schema") != DIALECT or schema.get("type") != "object":
+        return None
+    if schema.get("additionalProperties") is not False:
+        return None
+    properties = schema.get("properties", {})
+    required = schema.get("required", [])
+    if type(properties) is not dict or type(required) is not list:
+        return None
+    if any(k not in _TOP_KEYWORDS and k[:2] != "x-" for k in schema if k != "additionalProperties"):
+        return None
+    return {name: _spec(subschema) for name, subschema in properties.items()}
+
+
+class FlatValidator:
+    """The validator of a flat schema: surely valid events in Python, the rest by jsonschema_rs.
+
+    The same interface as :class:`CompiledValidator` (``is_valid``, ``issues``); it compiles
+    that one only when an event needs it.
+    """
+
+    __slots__ = ("_compiled", "_schema", "is_valid")
+
+    def __init__(self, schema: Mapping[str, Any], specs: dict[str, Spec]) -> None:
+        self._schema = schema
+        self._compiled: CompiledValidator | None = None
+        required = tuple(schema.get("required", ()))
+        spec_of = specs.get
+        compiled = self._compiled_validator
+
+        def is_valid(instance: Any) -> bool:
+            """Whether ``instance`` is valid (raises ValueError as jsonschema_rs does)."""
+            if type(instance) is dict:
+                for name in required:
+                    if name not in instance:
+                        return compiled().is_valid(instance)
+                for name, value in instance.items():
+                    spec = spec_of(name)
+                    if (
+                        spec is None
+                        or type(value) not in spec[0]
+                        or type(name) is not str
+                        or (spec[1] is not None and not spec[1](value))
+                    ):
+                        return compiled().is_valid(instance)
+                return True
+            return compiled().is_valid(instance)
+
+        self.is_valid = is_valid
+
+    def _compiled_validator(self) -> CompiledValidator:
+        compiled = self._compiled
+        if compiled is None:
+            compiled = self._compiled = CompiledValidator(self._schema)
+        return compiled
+
+    def issues(self, instance: Any) -> list[SchemaIssue]:
+        """Return every problem with ``instance``, sorted by path; empty when it is valid."""
+        return self._compiled_validator().issues(instance)
+
+
+def validator_for(schema: Mapping[str, Any]) -> FlatValidator | CompiledValidator:
+    """Return the validator of ``schema``: a :class:`FlatValidator` when it is flat."""
+    specs = flat_specs(schema)
+    return CompiledValidator(schema) if specs is None else FlatValidator(schema, specs)
