@@ -30,18 +30,6 @@ def _any_value(_value: Any) -> bool:
     return True
 
 
-def _any_list(value: Any) -> bool:
-    return type(value) is list
-
-
-def _text(value: Any) -> bool:
-    return type(value) is str
-
-
-def _flag(value: Any) -> bool:
-    return type(value) is bool
-
-
 def _number(value: Any) -> bool:
     return type(value) in (int, float)
 
@@ -73,23 +61,43 @@ def _properties(value: Any) -> bool:
     return type(value) is dict and all(_surely_schema(sub) for sub in value.values())
 
 
-def _subschema(value: Any) -> bool:
-    return _surely_schema(value)
+def _surely_schema(schema: Any, checked_already: frozenset[str] = frozenset()) -> bool:
+    if type(schema) is not dict:
+        return type(schema) is bool
+    for key, value in schema.items():
+        kind = _TYPED.get(key)
+        if kind is not None:
+            if type(value) is not kind:
+                return False
+            continue
+        check = _CHECKED.get(key)
+        if check is None:
+            # unknown to this module: jsonschema_rs decides
+            if key[:2] != "x-" and key not in checked_already:
+                return False
+        elif not check(value):
+            return False
+    return True
 
 
-#: Each keyword this module knows, with what the 2020-12 meta-schema surely accepts for it.
-_KEYWORDS: Final[dict[str, Callable[[Any], bool]]] = {
-    "$comment": _text,
-    "title": _text,
-    "description": _text,
-    "format": _text,
+#: Keywords whose value the 2020-12 meta-schema surely accepts when it has this exact type.
+_TYPED: Final[dict[str, type]] = {
+    "$comment": str,
+    "title": str,
+    "description": str,
+    "format": str,
+    "enum": list,
+    "examples": list,
+    "uniqueItems": bool,
+    "deprecated": bool,
+}
+#: The other keywords this module knows, with what the meta-schema surely accepts for each.
+_CHECKED: Final[dict[str, Callable[[Any], bool]]] = {
     "type": _type_value,
     "properties": _properties,
-    "additionalProperties": _subschema,
-    "items": _subschema,
+    "additionalProperties": _surely_schema,
+    "items": _surely_schema,
     "required": _names,
-    "enum": _any_list,
-    "examples": _any_list,
     "const": _any_value,
     "default": _any_value,
     "minimum": _number,
@@ -100,24 +108,9 @@ _KEYWORDS: Final[dict[str, Callable[[Any], bool]]] = {
     "maxLength": _count,
     "minItems": _count,
     "maxItems": _count,
-    "uniqueItems": _flag,
-    "deprecated": _flag,
 }
-
-
-def _surely_schema(schema: Any) -> bool:
-    if type(schema) is bool:
-        return True
-    if type(schema) is not dict:
-        return False
-    for key, value in schema.items():
-        check = _KEYWORDS.get(key)
-        if check is None:
-            if not key.startswith("x-"):  # unknown to this module: jsonschema_rs decides
-                return False
-        elif not check(value):
-            return False
-    return True
+#: The top-level keywords :func:`surely_meta_valid` checks itself.
+_TOP: Final = frozenset({"$schema", "$id"})
 
 
 def surely_meta_valid(schema: Mapping[str, Any]) -> bool:
@@ -127,7 +120,7 @@ def surely_meta_valid(schema: Mapping[str, Any]) -> bool:
     schema_id = schema.get("$id")
     if schema_id is not None and (type(schema_id) is not str or not _ID.match(schema_id)):
         return False
-    return _surely_schema({k: v for k, v in schema.items() if k not in ("$schema", "$id")})
+    return _surely_schema(schema, _TOP)
 
 
 #: Keywords that do not change what is valid, at the top or in a property (``format`` is an

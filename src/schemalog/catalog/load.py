@@ -17,8 +17,8 @@ from typing import Any, Final, NamedTuple
 
 import orjson
 
-from schemalog.catalog.sensitivity import ACTIONS, REDACTED, RedactionPlan, is_secret_name
 from schemalog.catalog.flat import FlatValidator, surely_meta_valid, validator_for
+from schemalog.catalog.sensitivity import ACTIONS, REDACTED, RedactionPlan, is_secret_name
 from schemalog.catalog.validators import CompiledValidator, check_schema_fast
 from schemalog.exceptions import CatalogError, UnknownEventError
 from schemalog.record import CONTEXT_NAMES, LOG_EVENT_TYPE, RESERVED_NAMES, SchemaIssue
@@ -46,7 +46,8 @@ class Version(NamedTuple):
         match = _VERSION_PATTERN.match(text)
         if match is None:
             raise ValueError(f"{text!r} is not a MAJOR.MINOR.PATCH version")
-        return cls(*(int(part) for part in match.groups()))
+        major, minor, patch = match.groups()
+        return cls(int(major), int(minor), int(patch))
 
     def __str__(self) -> str:
         return f"{self.major}.{self.minor}.{self.patch}"
@@ -62,13 +63,14 @@ class SchemaVersion:
     event_type: str
     version: Version
     schema: Mapping[str, Any]
-    path: Path
 
     def __init__(
-        self, event_type: str, version: Version, schema: Mapping[str, Any], path: Path
+        self, event_type: str, version: Version, schema: Mapping[str, Any], path: Path | str
     ) -> None:
         # A plain class, not a frozen dataclass: creating one compiles its methods at import.
-        self.__dict__.update(event_type=event_type, version=version, schema=schema, path=path)
+        self.__dict__.update(event_type=event_type, version=version, schema=schema)
+        # A path given as text becomes a Path on first use: most are never used.
+        self.__dict__["_path_text" if isinstance(path, str) else "path"] = path
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"SchemaVersion is read-only: cannot set {name!r}")
@@ -78,6 +80,11 @@ class SchemaVersion:
 
     def __repr__(self) -> str:
         return f"SchemaVersion({self.event_type!r}, {self.version_text!r}, {str(self.path)!r})"
+
+    @cached_property
+    def path(self) -> Path:
+        """The schema's file."""
+        return Path(self.__dict__["_path_text"])
 
     @cached_property
     def version_text(self) -> str:
@@ -209,9 +216,10 @@ class Catalog:
             raise CatalogError([f"{root_path}: no such catalog directory"])
         problems: list[str] = []
         versions: dict[str, list[SchemaVersion]] = {}
-        for path in schema_files(root_path):
+        root_text = str(root_path)
+        for folder, name in _schema_names(root_path):
             try:
-                loaded = _load_file(path)
+                loaded = _load_file(root_text, folder, name)
             except CatalogError as error:
                 problems.extend(error.problems)
                 continue
@@ -281,6 +289,11 @@ def schema_files(root: Path) -> list[Path]:
     Listed with ``os.scandir``: globbing and sorting ``Path`` objects cost more than reading
     a hundred small schemas. An unreadable directory is skipped, as by ``glob``.
     """
+    return [root.joinpath(folder, name) for folder, name in _schema_names(root)]
+
+
+def _schema_names(root: Path) -> list[tuple[str, str]]:
+    """Return the (folder, file name) of each ``root/*/*.json``, sorted as their paths."""
     found: list[tuple[str, str]] = []
     with os.scandir(root) as entries:
         folders = [entry.name for entry in entries if entry.is_dir()]
@@ -292,23 +305,25 @@ def schema_files(root: Path) -> list[Path]:
                 )
         except OSError:
             continue
-    return [root.joinpath(folder, name) for folder, name in sorted(found)]
+    found.sort()
+    return found
 
 
-def _load_file(path: Path) -> SchemaVersion:
-    event_type = path.parent.name
+def _load_file(root: str, event_type: str, name: str) -> SchemaVersion:
+    """Load ``root/event_type/name``; its path is written as ``str(Path)`` writes it."""
+    path = os.path.join(root, event_type, name)
     problems: list[str] = []
     if not EVENT_TYPE_PATTERN.match(event_type):
         problems.append(f"{path}: directory name {event_type!r} is not a snake_case event type")
     elif event_type == LOG_EVENT_TYPE or event_type in RESERVED_NAMES:
         problems.append(f"{path}: {event_type!r} is reserved and cannot be a cataloged event type")
     try:
-        version = Version.parse(path.stem)
+        version = Version.parse(name[:-5])  # Path.stem: names end in .json
     except ValueError:
         problems.append(f"{path}: file name must be MAJOR.MINOR.PATCH.json, e.g. 1.0.0.json")
         version = Version(0, 0, 0)
     try:
-        schema = orjson.loads(path.read_bytes())
+        schema = orjson.loads(_read(path))
     except orjson.JSONDecodeError as error:
         raise CatalogError([*problems, f"{path}: not valid JSON: {error}"]) from None
     except OSError as error:
@@ -317,6 +332,19 @@ def _load_file(path: Path) -> SchemaVersion:
     if problems:
         raise CatalogError(problems)
     return SchemaVersion(event_type, version, schema, path)
+
+
+def _read(path: str) -> bytes:
+    """Return the file's bytes, as ``open(path, "rb").read()`` does, without its Python layers."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        size = os.fstat(fd).st_size + 1  # one read to the end, and one to see it
+        chunks = []
+        while chunk := os.read(fd, size):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _schema_problems(schema: Any) -> list[str]:
