@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from schemalog.catalog.load import Catalog, SchemaVersion, Version, emitted_view, schema_files
+from schemalog.catalog.load import (
+    Catalog,
+    SchemaVersion,
+    Version,
+    _read,
+    emitted_view,
+    is_event_type,
+    schema_files,
+)
 from schemalog.exceptions import CatalogError, UnknownEventError
 from tests.paths import ROOT
 
@@ -221,3 +232,52 @@ def test_project_catalog_loads() -> None:
     catalog = Catalog.load(ROOT / "schemas")
     assert "stream_completed" in catalog
     assert len(catalog) >= 15
+
+
+#: The patterns the string checks replace, as they were written.
+EVENT_TYPE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*\Z")
+VERSION = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)\Z")
+names = st.text(st.sampled_from("az09_A.-\u00e9\u0661\n"), max_size=8)
+
+
+@given(names | st.sampled_from(["a", "a_1", "a__b", "a_", "_a", "1a", "cache_miss", "A"]))
+def test_is_event_type_is_the_pattern(name: str) -> None:
+    """A name is a snake_case event type exactly when the pattern matches it."""
+    assert is_event_type(name) == bool(EVENT_TYPE.match(name))
+
+
+@given(
+    names | st.sampled_from(["1.0.0", "01.0.0", "1.10.0", "0.0.0", "1.0", "1.0.0.0", "1.0.\u0661"])
+)
+def test_version_parse_is_the_pattern(text: str) -> None:
+    """A version parses exactly when the pattern matches it, to the numbers it holds."""
+    match = VERSION.match(text)
+    if match is None:
+        with pytest.raises(ValueError, match="MAJOR"):
+            Version.parse(text)
+    else:
+        assert Version.parse(text) == Version(*(int(part) for part in match.groups()))
+
+
+def test_read_gives_the_bytes_of_a_file(tmp_path: Path) -> None:
+    """A file's bytes are read whole (empty and large files too); a directory cannot be read."""
+    for size in (0, 5, 300_000):
+        path = tmp_path / f"{size}.json"
+        path.write_bytes(bytes(range(256)) * (size // 256) + b"x" * (size % 256))
+        assert _read(str(path)) == path.read_bytes()
+    with pytest.raises(IsADirectoryError):
+        _read(str(tmp_path))
+
+
+def test_a_directory_named_like_a_schema_is_reported(tmp_path: Path) -> None:
+    """A directory named 1.0.0.json cannot be read, and the load says so with its path."""
+    (tmp_path / "ok_event" / "1.0.0.json").mkdir(parents=True)
+    with pytest.raises(CatalogError, match=r"ok_event/1\.0\.0\.json: cannot read: Is a directory"):
+        Catalog.load(tmp_path)
+
+
+def test_a_schema_version_given_a_text_path_gives_a_path(tmp_path: Path) -> None:
+    """The path of a version is a Path, whether it was given as one or as text."""
+    version = Version(1, 0, 0)
+    assert SchemaVersion("a", version, {}, "x/a/1.0.0.json").path == Path("x/a/1.0.0.json")
+    assert SchemaVersion("a", version, {}, tmp_path).path is tmp_path

@@ -10,7 +10,6 @@ to ``jsonschema_rs``, so what is accepted stays exactly what ``jsonschema_rs`` a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
@@ -22,8 +21,11 @@ DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
 _TYPE_NAMES: Final = frozenset(
     {"string", "integer", "number", "boolean", "null", "object", "array"}
 )
-#: An ``$id`` surely a URI reference without a fragment (the meta-schema refuses one).
-_ID: Final = re.compile(r"[a-z][a-z0-9+.-]*://[A-Za-z0-9._~/-]*\Z")
+#: What an ``$id`` after ``https://`` may hold to be surely a URI reference without a fragment
+#: (the meta-schema refuses a fragment).
+_ID_CHARACTERS: Final = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._~/-"
+)
 
 
 def _any_value(_value: Any) -> bool:
@@ -118,7 +120,11 @@ def surely_meta_valid(schema: Mapping[str, Any]) -> bool:
     if type(schema) is not dict or schema.get("$schema") != DIALECT:
         return False
     schema_id = schema.get("$id")
-    if schema_id is not None and (type(schema_id) is not str or not _ID.match(schema_id)):
+    if schema_id is not None and not (
+        type(schema_id) is str
+        and schema_id.startswith("https://")
+        and _ID_CHARACTERS.issuperset(schema_id[8:])
+    ):
         return False
     return _surely_schema(schema, _TOP)
 
@@ -162,11 +168,10 @@ def _spec(subschema: Any) -> Spec:
         return _NEVER
     kinds = subschema.get("type", list(_PLAIN_TYPES))
     names = [kinds] if type(kinds) is str else kinds
-    if not all(name in _PLAIN_TYPES for name in names):
+    if type(names) is not list or not all(name in _PLAIN_TYPES for name in names):
         return _NEVER
+    # Floats only for "number": 1.0 is an integer to jsonschema_rs, left to it.
     types = {t for name in names for t in _PLAIN_TYPES[name]}
-    if "integer" in names and "number" not in names:
-        types.discard(float)  # 1.0 is an integer to jsonschema_rs: leave floats to it
     rest = {k for k in subschema if k not in _ANNOTATIONS and k != "type" and k[:2] != "x-"}
     if not rest:
         return frozenset(types), (_finite if float in types else None)
@@ -242,6 +247,9 @@ class FlatValidator:
 
 
 def validator_for(schema: Mapping[str, Any]) -> FlatValidator | CompiledValidator:
-    """Return the validator of ``schema``: a :class:`FlatValidator` when it is flat."""
-    specs = flat_specs(schema)
+    """Return the validator of ``schema``: a :class:`FlatValidator` when it is flat.
+
+    A schema the meta-schema may refuse is compiled at once, so it fails here as it always did.
+    """
+    specs = flat_specs(schema) if surely_meta_valid(schema) else None
     return CompiledValidator(schema) if specs is None else FlatValidator(schema, specs)

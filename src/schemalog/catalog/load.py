@@ -23,8 +23,6 @@ from schemalog.catalog.validators import CompiledValidator, check_schema_fast
 from schemalog.exceptions import CatalogError, UnknownEventError
 from schemalog.record import CONTEXT_NAMES, LOG_EVENT_TYPE, RESERVED_NAMES, SchemaIssue
 
-EVENT_TYPE_PATTERN: Final = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*\Z")
-_VERSION_PATTERN: Final = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)\Z")
 #: A pinned MAJOR (compiled on first use, by re's cache: few calls pin one).
 _MAJOR_PATTERN: Final = r"(0|[1-9]\d*)\Z"
 
@@ -43,14 +41,39 @@ class Version(NamedTuple):
     @classmethod
     def parse(cls, text: str) -> Version:
         """Parse ``"1.2.3"``; raise ValueError for anything else."""
-        match = _VERSION_PATTERN.match(text)
-        if match is None:
+        parts = text.split(".")
+        if len(parts) != 3 or not all(map(_is_number, parts)):
             raise ValueError(f"{text!r} is not a MAJOR.MINOR.PATCH version")
-        major, minor, patch = match.groups()
-        return cls(int(major), int(minor), int(patch))
+        return cls(int(parts[0]), int(parts[1]), int(parts[2]))
 
     def __str__(self) -> str:
         return f"{self.major}.{self.minor}.{self.patch}"
+
+
+def _is_number(text: str) -> bool:
+    """Whether ``text`` is a version number: ``0``, or digits without a leading zero."""
+    return text == "0" or (text[:1] in _NONZERO and text.isdecimal())
+
+
+_NONZERO: Final = frozenset("123456789")
+
+
+def is_event_type(name: str) -> bool:
+    """Whether ``name`` is a snake_case event type: ``[a-z][a-z0-9]*(?:_[a-z0-9]+)*``.
+
+    String methods rather than a pattern: compiling one costs more at start-up than the checks.
+    """
+    return (
+        name[:1] in _LETTERS
+        and name.isascii()
+        and name.islower()
+        and name.replace("_", "").isalnum()
+        and "__" not in name
+        and not name.endswith("_")
+    )
+
+
+_LETTERS: Final = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 
 class SchemaVersion:
@@ -313,7 +336,7 @@ def _load_file(root: str, event_type: str, name: str) -> SchemaVersion:
     """Load ``root/event_type/name``; its path is written as ``str(Path)`` writes it."""
     path = os.path.join(root, event_type, name)
     problems: list[str] = []
-    if not EVENT_TYPE_PATTERN.match(event_type):
+    if not is_event_type(event_type):
         problems.append(f"{path}: directory name {event_type!r} is not a snake_case event type")
     elif event_type == LOG_EVENT_TYPE or event_type in RESERVED_NAMES:
         problems.append(f"{path}: {event_type!r} is reserved and cannot be a cataloged event type")
