@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from schemalog.catalog.load import (
     Catalog,
     SchemaVersion,
-    Version,
     _read,
     emitted_view,
-    is_event_type,
     schema_files,
 )
+from schemalog.catalog.names import Version
 from schemalog.exceptions import CatalogError, UnknownEventError
 from tests.paths import ROOT
 
@@ -167,16 +163,6 @@ def test_missing_directory(tmp_path: Path) -> None:
         Catalog.load(tmp_path / "nope")
 
 
-def test_version_order() -> None:
-    """Versions compare numerically, not as text."""
-    assert Version.parse("1.10.0") > Version.parse("1.9.9")
-    with pytest.raises(ValueError, match=r"MAJOR\.MINOR\.PATCH"):
-        Version.parse("01.0.0")
-    assert sorted([Version(2, 0, 0), Version(1, 10, 0), Version(1, 9, 9)])[0] == Version(1, 9, 9)
-    assert str(Version.parse("1.10.0")) == "1.10.0"
-    assert repr(Version(1, 2, 3)) == "Version(major=1, minor=2, patch=3)"
-
-
 def test_schema_files_are_listed_as_glob_lists_them(tmp_path: Path) -> None:
     """The listing is sorted(root.glob("*/*.json")): hidden names too, other files left out."""
     for name in ("b/1.0.0.json", "a/2.0.0.json", "a/10.0.0.json", ".h/1.0.0.json", "a/.x.json"):
@@ -232,31 +218,6 @@ def test_project_catalog_loads() -> None:
     catalog = Catalog.load(ROOT / "schemas")
     assert "stream_completed" in catalog
     assert len(catalog) >= 15
-
-
-#: The patterns the string checks replace, as they were written.
-EVENT_TYPE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*\Z")
-VERSION = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)\Z")
-names = st.text(st.sampled_from("az09_A.-\u00e9\u0661\n"), max_size=8)
-
-
-@given(names | st.sampled_from(["a", "a_1", "a__b", "a_", "_a", "1a", "cache_miss", "A"]))
-def test_is_event_type_is_the_pattern(name: str) -> None:
-    """A name is a snake_case event type exactly when the pattern matches it."""
-    assert is_event_type(name) == bool(EVENT_TYPE.match(name))
-
-
-@given(
-    names | st.sampled_from(["1.0.0", "01.0.0", "1.10.0", "0.0.0", "1.0", "1.0.0.0", "1.0.\u0661"])
-)
-def test_version_parse_is_the_pattern(text: str) -> None:
-    """A version parses exactly when the pattern matches it, to the numbers it holds."""
-    match = VERSION.match(text)
-    if match is None:
-        with pytest.raises(ValueError, match="MAJOR"):
-            Version.parse(text)
-    else:
-        assert Version.parse(text) == Version(*(int(part) for part in match.groups()))
 
 
 def test_read_gives_the_bytes_of_a_file(tmp_path: Path) -> None:

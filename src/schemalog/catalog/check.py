@@ -23,12 +23,11 @@ import orjson
 
 from schemalog.catalog.compatibility import compare
 from schemalog.catalog.load import (
-    Version,
     is_context_list,
-    is_event_type,
     is_sample_rate,
     is_sensitive_action,
 )
+from schemalog.catalog.names import Version, is_event_type
 from schemalog.catalog.sensitivity import ACTIONS
 from schemalog.catalog.validators import ReferenceValidator, check_schema_fast
 from schemalog.exceptions import CatalogError, GitRefError

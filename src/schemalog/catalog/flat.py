@@ -11,10 +11,11 @@ to ``jsonschema_rs``, so what is accepted stays exactly what ``jsonschema_rs`` a
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from schemalog.catalog.validators import CompiledValidator
-from schemalog.record import SchemaIssue
+if TYPE_CHECKING:
+    from schemalog.catalog.validators import CompiledValidator
+    from schemalog.record import SchemaIssue
 
 #: The one dialect both checks know (the catalog's: docs/catalog.md).
 DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
@@ -238,6 +239,8 @@ class FlatValidator:
     def _compiled_validator(self) -> CompiledValidator:
         compiled = self._compiled
         if compiled is None:
+            from schemalog.catalog.validators import CompiledValidator  # on need, as jsonschema_rs
+
             compiled = self._compiled = CompiledValidator(self._schema)
         return compiled
 
@@ -252,4 +255,8 @@ def validator_for(schema: Mapping[str, Any]) -> FlatValidator | CompiledValidato
     A schema the meta-schema may refuse is compiled at once, so it fails here as it always did.
     """
     specs = flat_specs(schema) if surely_meta_valid(schema) else None
-    return CompiledValidator(schema) if specs is None else FlatValidator(schema, specs)
+    if specs is None:
+        from schemalog.catalog.validators import CompiledValidator
+
+        return CompiledValidator(schema)
+    return FlatValidator(schema, specs)

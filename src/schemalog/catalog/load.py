@@ -13,67 +13,21 @@ import re
 from collections.abc import Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final
 
 import orjson
 
 from schemalog.catalog.flat import FlatValidator, surely_meta_valid, validator_for
+from schemalog.catalog.names import Version, is_event_type
 from schemalog.catalog.sensitivity import ACTIONS, REDACTED, RedactionPlan, is_secret_name
-from schemalog.catalog.validators import CompiledValidator, check_schema_fast
 from schemalog.exceptions import CatalogError, UnknownEventError
 from schemalog.record import CONTEXT_NAMES, LOG_EVENT_TYPE, RESERVED_NAMES, SchemaIssue
 
+if TYPE_CHECKING:
+    from schemalog.catalog.validators import CompiledValidator
+
 #: A pinned MAJOR (compiled on first use, by re's cache: few calls pin one).
 _MAJOR_PATTERN: Final = r"(0|[1-9]\d*)\Z"
-
-
-class Version(NamedTuple):
-    """A ``MAJOR.MINOR.PATCH`` schema version, ordered as its three numbers.
-
-    A NamedTuple rather than a dataclass: creating a frozen, ordered dataclass compiles five
-    methods at import, a noticeable share of ``configure()``'s start-up.
-    """
-
-    major: int
-    minor: int
-    patch: int
-
-    @classmethod
-    def parse(cls, text: str) -> Version:
-        """Parse ``"1.2.3"``; raise ValueError for anything else."""
-        parts = text.split(".")
-        if len(parts) != 3 or not all(map(_is_number, parts)):
-            raise ValueError(f"{text!r} is not a MAJOR.MINOR.PATCH version")
-        return cls(int(parts[0]), int(parts[1]), int(parts[2]))
-
-    def __str__(self) -> str:
-        return f"{self.major}.{self.minor}.{self.patch}"
-
-
-def _is_number(text: str) -> bool:
-    """Whether ``text`` is a version number: ``0``, or digits without a leading zero."""
-    return text == "0" or (text[:1] in _NONZERO and text.isdecimal())
-
-
-_NONZERO: Final = frozenset("123456789")
-
-
-def is_event_type(name: str) -> bool:
-    """Whether ``name`` is a snake_case event type: ``[a-z][a-z0-9]*(?:_[a-z0-9]+)*``.
-
-    String methods rather than a pattern: compiling one costs more at start-up than the checks.
-    """
-    return (
-        name[:1] in _LETTERS
-        and name.isascii()
-        and name.islower()
-        and name.replace("_", "").isalnum()
-        and "__" not in name
-        and not name.endswith("_")
-    )
-
-
-_LETTERS: Final = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 
 class SchemaVersion:
@@ -374,7 +328,11 @@ def _schema_problems(schema: Any) -> list[str]:
     if not isinstance(schema, dict):
         return ["a schema file must hold a JSON object"]
     # A plain schema is surely valid: importing jsonschema_rs to say so costs most of a start.
-    meta_issue = None if surely_meta_valid(schema) else check_schema_fast(schema)
+    meta_issue = None
+    if not surely_meta_valid(schema):
+        from schemalog.catalog.validators import check_schema_fast
+
+        meta_issue = check_schema_fast(schema)
     if meta_issue is not None:
         return [f"not a valid JSON Schema: {meta_issue}"]
     problems = []
