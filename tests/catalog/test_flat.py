@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schemalog.catalog.flat import (
+    CHECKS_BEFORE_COMPILING,
     DIALECT,
     FlatValidator,
     flat_specs,
@@ -143,18 +144,41 @@ def test_not_a_dict_goes_to_jsonschema_rs() -> None:
     agree(FLAT_SCHEMA, None)
 
 
-def test_the_catalog_needs_no_jsonschema_rs_to_load_and_for_valid_flat_events() -> None:
-    """Every cataloged schema is surely meta-valid and flat, and its examples pass in Python."""
+def test_the_catalog_needs_no_jsonschema_rs_to_load_nor_for_valid_flat_events() -> None:
+    """Every cataloged schema is surely meta-valid; a flat one's plain examples pass in Python."""
+    flat = 0
     for name in CATALOG:
         for version in CATALOG.versions(name):
             assert surely_meta_valid(version.schema), version.path
             validator = version.validator
-            assert isinstance(validator, FlatValidator), version.path
-            if flat_specs(version.schema) and all(
-                type(v) in (str, int, bool) for e in version.schema["examples"] for v in e.values()
-            ):
+            if isinstance(validator, FlatValidator):
+                flat += 1
                 for example in version.schema["examples"]:
-                    assert validator.is_valid(example)
+                    if all(type(v) in (str, int, bool) for v in example.values()):
+                        assert validator.is_valid(example), version.path
+                assert validator._compiled is None, version.path
+    assert flat > len(CATALOG) // 2
+
+
+def test_a_busy_schema_is_compiled() -> None:
+    """After CHECKS_BEFORE_COMPILING checks, is_valid is jsonschema_rs's; the first one forwards."""
+    specs = flat_specs(FLAT_SCHEMA)
+    assert specs is not None
+    validator = FlatValidator(FLAT_SCHEMA, specs)
+    first = validator.is_valid
+    valid, invalid = {"name": "n", "count": 1}, {"name": "n", "count": -1}
+    for _ in range(CHECKS_BEFORE_COMPILING - 1):
+        assert first(valid) and validator.is_valid is first
+    assert first(valid) and validator.is_valid is not first
+    assert validator.is_valid(valid) and not validator.is_valid(invalid)
+    assert first(valid) and not first(invalid)
+
+
+def test_a_required_field_it_cannot_judge_means_compiled_at_once() -> None:
+    """A schema with a required field of a kind the flat checks never judge is compiled."""
+    schema = {**FLAT_SCHEMA, "required": ["name", "tags"]}
+    assert isinstance(validator_for(schema), CompiledValidator)
+    assert isinstance(validator_for(FLAT_SCHEMA), FlatValidator)
 
 
 def test_first_event_imports_no_jsonschema_rs() -> None:

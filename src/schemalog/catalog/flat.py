@@ -200,11 +200,19 @@ def flat_specs(schema: Mapping[str, Any]) -> dict[str, Spec] | None:
     return {name: _spec(subschema) for name, subschema in properties.items()}
 
 
-class FlatValidator:
-    """The validator of a flat schema: surely valid events in Python, the rest by jsonschema_rs.
+#: Checks of one schema in Python before it is compiled: compiling costs about what a hundred
+#: checks cost more in Python than in jsonschema_rs (0.4M instructions against 3-4K more each),
+#: so a busy type runs at jsonschema_rs's speed, and a process writing few events of each type
+#: never imports it.
+CHECKS_BEFORE_COMPILING: Final = 100
 
-    The same interface as :class:`CompiledValidator` (``is_valid``, ``issues``); it compiles
-    that one only when an event needs it.
+
+class FlatValidator:
+    """The validator of a flat schema: its first events in Python, then by jsonschema_rs.
+
+    The same interface as :class:`CompiledValidator` (``is_valid``, ``issues``). An event it is
+    not sure of, an invalid one, and every event after :data:`CHECKS_BEFORE_COMPILING` checks
+    go to the compiled validator (``is_valid`` then is that one's).
     """
 
     __slots__ = ("_compiled", "_schema", "is_valid")
@@ -215,24 +223,30 @@ class FlatValidator:
         required = tuple(schema.get("required", ()))
         spec_of = specs.get
         compiled = self._compiled_validator
+        checks_left = CHECKS_BEFORE_COMPILING
 
         def is_valid(instance: Any) -> bool:
             """Whether ``instance`` is valid (raises ValueError as jsonschema_rs does)."""
-            if type(instance) is dict:
-                for name in required:
-                    if name not in instance:
-                        return compiled().is_valid(instance)
-                for name, value in instance.items():
-                    spec = spec_of(name)
-                    if (
-                        spec is None
-                        or type(value) not in spec[0]
-                        or type(name) is not str
-                        or (spec[1] is not None and not spec[1](value))
-                    ):
-                        return compiled().is_valid(instance)
-                return True
-            return compiled().is_valid(instance)
+            nonlocal checks_left
+            checks_left -= 1
+            if checks_left <= 0:  # from now on jsonschema_rs's, also for who kept this one
+                self.is_valid = compiled().is_valid
+                return self.is_valid(instance)
+            if type(instance) is not dict:
+                return compiled().is_valid(instance)
+            for name in required:
+                if name not in instance:
+                    return compiled().is_valid(instance)
+            for name, value in instance.items():
+                spec = spec_of(name)
+                if (
+                    spec is None
+                    or type(value) not in spec[0]
+                    or type(name) is not str
+                    or (spec[1] is not None and not spec[1](value))
+                ):
+                    return compiled().is_valid(instance)
+            return True
 
         self.is_valid = is_valid
 
@@ -252,10 +266,11 @@ class FlatValidator:
 def validator_for(schema: Mapping[str, Any]) -> FlatValidator | CompiledValidator:
     """Return the validator of ``schema``: a :class:`FlatValidator` when it is flat.
 
-    A schema the meta-schema may refuse is compiled at once, so it fails here as it always did.
+    Compiled at once: a schema the meta-schema may refuse (so it fails here as it always did),
+    and one with a required field whose values this module is never sure of.
     """
     specs = flat_specs(schema) if surely_meta_valid(schema) else None
-    if specs is None:
+    if specs is None or any(not specs.get(name, _NEVER)[0] for name in schema.get("required", ())):
         from schemalog.catalog.validators import CompiledValidator
 
         return CompiledValidator(schema)
