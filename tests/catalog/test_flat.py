@@ -289,3 +289,9 @@ def test_surely_meta_valid_says_no_when_unsure() -> None:
     assert not surely_meta_valid({**base, "$id": "https://x.dev/a#b"})
     assert not surely_meta_valid({"type": "object"})
     assert not surely_meta_valid({**base, "properties": {"a": {"$schema": DIALECT}}})
+
+
+def test_a_key_that_is_not_text_is_left_to_jsonschema_rs() -> None:
+    """A schema built in Python with a key that is not a string is not surely valid."""
+    schema: dict[Any, Any] = {"$schema": DIALECT, "type": "object", 1: "x"}
+    assert not surely_meta_valid(schema)

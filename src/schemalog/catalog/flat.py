@@ -76,7 +76,7 @@ def _surely_schema(schema: Any, checked_already: frozenset[str] = frozenset()) -
         check = _CHECKED.get(key)
         if check is None:
             # unknown to this module: jsonschema_rs decides
-            if key[:2] != "x-" and key not in checked_already:
+            if type(key) is not str or (key[:2] != "x-" and key not in checked_already):
                 return False
         elif not check(value):
             return False
@@ -186,7 +186,7 @@ def _spec(subschema: Any) -> Spec:
 
 
 def flat_specs(schema: Mapping[str, Any]) -> dict[str, Spec] | None:
-    """Each property's spec when ``schema`` is a flat closed object schema, else None."""
+    """Each property's spec when ``schema`` (surely meta-valid) is flat and closed, else None."""
     if schema.get("$schema") != DIALECT or schema.get("type") != "object":
         return None
     if schema.get("additionalProperties") is not False:
