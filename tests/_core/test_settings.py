@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -200,3 +201,19 @@ def test_settings_behave_as_the_frozen_dataclass(args: tuple[Any, ...], kwargs: 
         with pytest.raises(FrozenInstanceError, match="cannot delete field 'sinks'"):
             del target.sinks
     assert Settings().static_fields is not Settings().static_fields
+
+
+def test_configure_takes_the_names_of_the_settings() -> None:
+    """Options (configure()'s keywords, for type checkers only) lists Settings' fields in order."""
+    tree = ast.parse(Path(settings.__file__).read_text())
+    options = next(
+        node for node in ast.walk(tree) if isinstance(node, ast.ClassDef) and node.name == "Options"
+    )
+    names = [
+        n.target.id
+        for n in options.body
+        if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)
+    ]
+    assert names == list(Settings.__match_args__)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'colour'"):
+        resolve(environ={}, colour="red")  # type: ignore[call-arg]
