@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -173,15 +174,16 @@ def emitted_view(schema: Mapping[str, Any]) -> dict[str, Any]:
 _SUGGESTIONS_LIMIT: Final = 1024
 
 
+_VERSION_OF: Final = attrgetter("version")
+
+
 class Catalog:
     """The event types of one catalog directory, each with one or more schema versions."""
 
     def __init__(self, root: Path, versions: Mapping[str, list[SchemaVersion]]) -> None:
         self.root = root
         # Oldest first, so [-1] is the newest.
-        self._versions = {
-            name: sorted(vs, key=lambda v: v.version) for name, vs in versions.items()
-        }
+        self._versions = {name: sorted(vs, key=_VERSION_OF) for name, vs in versions.items()}
         #: Suggestions made, by mistyped name: an app that repeats one typo pays difflib once.
         self._suggestions: dict[str, str | None] = {}
 
@@ -193,10 +195,10 @@ class Catalog:
             raise CatalogError([f"{root_path}: no such catalog directory"])
         problems: list[str] = []
         versions: dict[str, list[SchemaVersion]] = {}
-        root_text = str(root_path)
-        for folder, name in _schema_names(root_path):
+        folder = os.path.join(root_path, "")  # the root and one separator
+        for event_type, name in _schema_names(root_path):
             try:
-                loaded = _load_file(root_text, folder, name)
+                loaded = _load_file(folder, event_type, name)
             except CatalogError as error:
                 problems.extend(error.problems)
                 continue
@@ -276,19 +278,17 @@ def _schema_names(root: Path) -> list[tuple[str, str]]:
         folders = [entry.name for entry in entries if entry.is_dir()]
     for folder in folders:
         try:
-            with os.scandir(os.path.join(root, folder)) as entries:
-                found.extend(
-                    (folder, entry.name) for entry in entries if entry.name.endswith(".json")
-                )
+            names = os.listdir(os.path.join(root, folder))
         except OSError:
             continue
+        found.extend((folder, name) for name in names if name.endswith(".json"))
     found.sort()
     return found
 
 
-def _load_file(root: str, event_type: str, name: str) -> SchemaVersion:
-    """Load ``root/event_type/name``; its path is written as ``str(Path)`` writes it."""
-    path = os.path.join(root, event_type, name)
+def _load_file(folder: str, event_type: str, name: str) -> SchemaVersion:
+    """Load ``folder + event_type/name``; its path is written as ``str(Path)`` writes it."""
+    path = f"{folder}{event_type}/{name}"
     problems: list[str] = []
     if not is_event_type(event_type):
         problems.append(f"{path}: directory name {event_type!r} is not a snake_case event type")
