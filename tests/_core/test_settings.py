@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import ast
 import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import FrozenInstanceError, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from schemalog._core import settings
 from schemalog._core.event import Event
 from schemalog._core.options import parse_size
-from schemalog._core.settings import resolve, static_field_names
+from schemalog._core.render import DEFAULT_MAX_BYTES
+from schemalog._core.settings import Settings, resolve, static_field_names
+from schemalog.catalog.load import default_schemas_dir
 from schemalog.exceptions import ConfigError
 
 
@@ -139,3 +146,74 @@ def test_chain_settings_are_kept() -> None:
     assert settings_.processors == (first, second)
     assert settings_.context_fields == frozenset({"host"})
     assert settings_.sample_rates == {"ping": 1.0}
+
+
+@dataclass(frozen=True)
+class DataclassSettings:
+    """Settings as the frozen dataclass it was, to compare the plain class with."""
+
+    service: str | None = None
+    sinks: tuple[str | logging.Handler, ...] = ("stdout",)
+    schemas: Path = field(default_factory=default_schemas_dir)
+    level: int = logging.INFO
+    on_invalid: str = "keep"
+    caller: bool = False
+    static_fields: Mapping[str, Any] = field(default_factory=dict)
+    max_event_bytes: int = DEFAULT_MAX_BYTES
+    hash_key: bytes | None = None
+    clock: Callable[[], float] = time.time
+    processors: tuple[Any, ...] = ()
+    context_fields: frozenset[str] = frozenset()
+    sample_rates: Mapping[str, float] = field(default_factory=dict)
+
+
+def outcome(action: Callable[[], object]) -> object:
+    """Return what ``action`` returns, or its error's type and message."""
+    try:
+        return action()
+    except Exception as error:
+        return type(error), str(error)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [
+        ((), {}),
+        (("svc", ("stderr",)), {"level": 10}),
+        ((), {"schemas": Path("/srv/schemas"), "hash_key": b"k", "context_fields": frozenset("a")}),
+        ((), {"static_fields": {"env": "prod"}, "sample_rates": {"ping": 0.5}, "schemas": None}),
+    ],
+)
+def test_settings_behave_as_the_frozen_dataclass(args: tuple[Any, ...], kwargs: Any) -> None:
+    """Made, shown, compared, hashed and (not) changed as the frozen dataclass it replaces."""
+    plain, old = Settings(*args, **kwargs), DataclassSettings(*args, **kwargs)
+    assert repr(plain) == repr(old).replace("DataclassSettings(", "Settings(", 1)
+    assert Settings.__match_args__ == DataclassSettings.__match_args__
+    assert [getattr(plain, name) for name in Settings.__match_args__] == [
+        getattr(old, name) for name in DataclassSettings.__match_args__
+    ]
+    assert plain == Settings(*args, **kwargs) and plain != old and plain != Settings(service="x")
+    assert outcome(lambda: hash(plain)) == outcome(lambda: hash(old))
+    targets: tuple[Any, ...] = (plain, old)
+    for target in targets:
+        with pytest.raises(FrozenInstanceError, match="cannot assign to field 'level'"):
+            target.level = 1
+        with pytest.raises(FrozenInstanceError, match="cannot delete field 'sinks'"):
+            del target.sinks
+    assert Settings().static_fields is not Settings().static_fields
+
+
+def test_configure_takes_the_names_of_the_settings() -> None:
+    """Options (configure()'s keywords, for type checkers only) lists Settings' fields in order."""
+    tree = ast.parse(Path(settings.__file__).read_text())
+    options = next(
+        node for node in ast.walk(tree) if isinstance(node, ast.ClassDef) and node.name == "Options"
+    )
+    names = [
+        n.target.id
+        for n in options.body
+        if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)
+    ]
+    assert names == list(Settings.__match_args__)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'colour'"):
+        resolve(environ={}, colour="red")  # type: ignore[call-arg]

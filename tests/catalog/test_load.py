@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 
-from schemalog.catalog.load import Catalog, SchemaVersion, Version, emitted_view, schema_files
+from schemalog.catalog.load import (
+    Catalog,
+    SchemaVersion,
+    _read,
+    emitted_view,
+    schema_files,
+)
+from schemalog.catalog.names import Version
 from schemalog.exceptions import CatalogError, UnknownEventError
 from tests.paths import ROOT
 
@@ -156,16 +163,6 @@ def test_missing_directory(tmp_path: Path) -> None:
         Catalog.load(tmp_path / "nope")
 
 
-def test_version_order() -> None:
-    """Versions compare numerically, not as text."""
-    assert Version.parse("1.10.0") > Version.parse("1.9.9")
-    with pytest.raises(ValueError, match=r"MAJOR\.MINOR\.PATCH"):
-        Version.parse("01.0.0")
-    assert sorted([Version(2, 0, 0), Version(1, 10, 0), Version(1, 9, 9)])[0] == Version(1, 9, 9)
-    assert str(Version.parse("1.10.0")) == "1.10.0"
-    assert repr(Version(1, 2, 3)) == "Version(major=1, minor=2, patch=3)"
-
-
 def test_schema_files_are_listed_as_glob_lists_them(tmp_path: Path) -> None:
     """The listing is sorted(root.glob("*/*.json")): hidden names too, other files left out."""
     for name in ("b/1.0.0.json", "a/2.0.0.json", "a/10.0.0.json", ".h/1.0.0.json", "a/.x.json"):
@@ -221,3 +218,27 @@ def test_project_catalog_loads() -> None:
     catalog = Catalog.load(ROOT / "schemas")
     assert "stream_completed" in catalog
     assert len(catalog) >= 15
+
+
+def test_read_gives_the_bytes_of_a_file(tmp_path: Path) -> None:
+    """A file's bytes are read whole (empty and large files too); a directory cannot be read."""
+    for size in (0, 5, 300_000):
+        path = tmp_path / f"{size}.json"
+        path.write_bytes(bytes(range(256)) * (size // 256) + b"x" * (size % 256))
+        assert _read(str(path)) == path.read_bytes()
+    with pytest.raises(IsADirectoryError):
+        _read(str(tmp_path))
+
+
+def test_a_directory_named_like_a_schema_is_reported(tmp_path: Path) -> None:
+    """A directory named 1.0.0.json cannot be read, and the load says so with its path."""
+    (tmp_path / "ok_event" / "1.0.0.json").mkdir(parents=True)
+    with pytest.raises(CatalogError, match=r"ok_event/1\.0\.0\.json: cannot read: Is a directory"):
+        Catalog.load(tmp_path)
+
+
+def test_a_schema_version_given_a_text_path_gives_a_path(tmp_path: Path) -> None:
+    """The path of a version is a Path, whether it was given as one or as text."""
+    version = Version(1, 0, 0)
+    assert SchemaVersion("a", version, {}, "x/a/1.0.0.json").path == Path("x/a/1.0.0.json")
+    assert SchemaVersion("a", version, {}, tmp_path).path is tmp_path

@@ -10,17 +10,20 @@ import logging
 import os
 import sys
 import threading
-from typing import Final, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
 from schemalog._core import state, stdlib_route
 from schemalog._core.dispatch import register_line_filter
 from schemalog._core.lifecycle import after_fork_in_child
 from schemalog._core.pipeline import Pipeline
-from schemalog._core.settings import Options, Settings, resolve
+from schemalog._core.settings import Settings, resolve
 from schemalog._core.sinkspec import make_sink
 from schemalog._core.stats import STATS
 from schemalog.catalog.load import Catalog
 from schemalog.exceptions import CatalogError, ConfigError
+
+if TYPE_CHECKING:
+    from schemalog._core.settings import Options
 
 #: The handlers configure() installed on the root logger (replaced by the next configure()).
 _installed: list[logging.Handler] = []

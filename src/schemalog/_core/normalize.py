@@ -16,7 +16,6 @@ visited once, and what lies past the limits is replaced by a marker with a note 
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import datetime as dt
 import enum
@@ -25,13 +24,15 @@ import re
 import sys
 import uuid
 from collections.abc import Callable, Mapping
-from decimal import Decimal
-from pathlib import PurePath
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from schemalog._core.scan import scrub_text
 from schemalog.record import SchemaIssue, json_path
 
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+_modules: Final = sys.modules
 _PLAIN: Final = frozenset({str, bool, type(None)})
 _INT64_MIN: Final = -(2**63)
 _UINT64_MAX: Final = 2**64 - 1
@@ -223,13 +224,15 @@ class _Normalizer:
             return value.total_seconds()
         if isinstance(value, uuid.UUID):
             return str(value)
-        if isinstance(value, Decimal):
+        decimal = _modules.get("decimal") or _modules.get("_decimal")  # not imported: no Decimal
+        if decimal is not None and isinstance(value, decimal.Decimal):
             return self.decimal(value, path)
         if isinstance(value, bytes | bytearray | memoryview):
             return _normalize_bytes(bytes(value))
         if isinstance(value, set | frozenset):
             return self.unordered(value, depth, path)
-        if isinstance(value, PurePath):
+        pathlib = _modules.get("pathlib")  # not imported: no path either
+        if pathlib is not None and isinstance(value, pathlib.PurePath):
             return self.value(str(value), depth, path)
         if isinstance(value, BaseException):
             return scrub_text(self.value(f"{type(value).__name__}: {value}", depth, path))
@@ -296,6 +299,8 @@ def _normalize_bytes(value: bytes) -> str:
     try:
         return value.decode("utf-8")
     except UnicodeDecodeError:
+        import base64  # rare: not at every start-up
+
         return "base64:" + base64.b64encode(value).decode("ascii")
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import enum
 import logging
-import random
 import sys
 import traceback
 from collections.abc import Mapping
@@ -113,6 +112,7 @@ def make_sampler(rates: Mapping[str, float]) -> Processor:
 
     Kept lines carry ``sample_rate``; warnings and more severe events are never sampled.
     """
+    import random  # only with rates set: not at every start-up
 
     def sample(event: Event) -> Event | None:
         rate = rates.get(event.event_type)

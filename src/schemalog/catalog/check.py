@@ -23,12 +23,11 @@ import orjson
 
 from schemalog.catalog.compatibility import compare
 from schemalog.catalog.load import (
-    EVENT_TYPE_PATTERN,
-    Version,
     is_context_list,
     is_sample_rate,
     is_sensitive_action,
 )
+from schemalog.catalog.names import Version, is_event_type
 from schemalog.catalog.sensitivity import ACTIONS
 from schemalog.catalog.validators import ReferenceValidator, check_schema_fast
 from schemalog.exceptions import CatalogError, GitRefError
@@ -102,7 +101,7 @@ def _check_file(path: Path) -> tuple[list[Finding], _Loaded | None]:
     """Check one file; return its findings, and the parsed version when it can be compared."""
     reasons: list[str] = []
     event_type = path.parent.name
-    if not EVENT_TYPE_PATTERN.match(event_type):
+    if not is_event_type(event_type):
         reasons.append(f"event type {event_type!r} (the directory name) is not snake_case")
     elif event_type == LOG_EVENT_TYPE or event_type in RESERVED_NAMES:
         reasons.append(f"{event_type!r} is reserved and cannot be a cataloged event type")
@@ -147,7 +146,7 @@ def schema_reasons(schema: Any, event_type: str, version: str) -> list[str]:
     for path, subschema in _properties(schema, ["properties"]):
         reasons.extend(f"{json_path(path)}: {reason}" for reason in _property_reasons(subschema))
         name = str(path[-1])
-        if not EVENT_TYPE_PATTERN.match(name):
+        if not is_event_type(name):
             reasons.append(f"{json_path(path)}: property name {name!r} is not snake_case")
     for path, subschema in _subschemas(schema, []):
         types = subschema.get("type")
@@ -173,7 +172,7 @@ def _header_reasons(schema: Mapping[str, Any], event_type: str, version: str) ->
     if not _has_text(schema, "description"):
         reasons.append('the event needs a "description"')
     domain = schema.get("x-domain")
-    if not isinstance(domain, str) or not EVENT_TYPE_PATTERN.match(domain):
+    if not isinstance(domain, str) or not is_event_type(domain):
         reasons.append('"x-domain" must name the docs section, snake_case (e.g. "auth")')
     if "x-changes" in schema and not _has_text(schema, "x-changes"):
         reasons.append('"x-changes" must be a non-empty string')

@@ -2,7 +2,8 @@
 
 Loading reads every file, checks it against the JSON Schema meta-schema and against what the
 runtime relies on (an object schema, no envelope names, a known ``x-context``), and fails with
-each bad file's path and reason. Validators are compiled on first use of each version.
+each bad file's path and reason. Validators are made on first use of each version (see
+:mod:`schemalog.catalog.flat`: a flat schema needs no jsonschema_rs for its valid events).
 """
 
 from __future__ import annotations
@@ -11,43 +12,23 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
-from typing import Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final
 
 import orjson
 
+from schemalog.catalog.flat import FlatValidator, surely_meta_valid, validator_for
+from schemalog.catalog.names import Version, is_event_type
 from schemalog.catalog.sensitivity import ACTIONS, REDACTED, RedactionPlan, is_secret_name
-from schemalog.catalog.validators import CompiledValidator, check_schema_fast
 from schemalog.exceptions import CatalogError, UnknownEventError
 from schemalog.record import CONTEXT_NAMES, LOG_EVENT_TYPE, RESERVED_NAMES, SchemaIssue
 
-EVENT_TYPE_PATTERN: Final = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*\Z")
-_VERSION_PATTERN: Final = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)\Z")
+if TYPE_CHECKING:
+    from schemalog.catalog.validators import CompiledValidator
+
 #: A pinned MAJOR (compiled on first use, by re's cache: few calls pin one).
 _MAJOR_PATTERN: Final = r"(0|[1-9]\d*)\Z"
-
-
-class Version(NamedTuple):
-    """A ``MAJOR.MINOR.PATCH`` schema version, ordered as its three numbers.
-
-    A NamedTuple rather than a dataclass: creating a frozen, ordered dataclass compiles five
-    methods at import, a noticeable share of ``configure()``'s start-up.
-    """
-
-    major: int
-    minor: int
-    patch: int
-
-    @classmethod
-    def parse(cls, text: str) -> Version:
-        """Parse ``"1.2.3"``; raise ValueError for anything else."""
-        match = _VERSION_PATTERN.match(text)
-        if match is None:
-            raise ValueError(f"{text!r} is not a MAJOR.MINOR.PATCH version")
-        return cls(*(int(part) for part in match.groups()))
-
-    def __str__(self) -> str:
-        return f"{self.major}.{self.minor}.{self.patch}"
 
 
 class SchemaVersion:
@@ -60,13 +41,14 @@ class SchemaVersion:
     event_type: str
     version: Version
     schema: Mapping[str, Any]
-    path: Path
 
     def __init__(
-        self, event_type: str, version: Version, schema: Mapping[str, Any], path: Path
+        self, event_type: str, version: Version, schema: Mapping[str, Any], path: Path | str
     ) -> None:
         # A plain class, not a frozen dataclass: creating one compiles its methods at import.
-        self.__dict__.update(event_type=event_type, version=version, schema=schema, path=path)
+        self.__dict__.update(event_type=event_type, version=version, schema=schema)
+        # A path given as text becomes a Path on first use: most are never used.
+        self.__dict__["_path_text" if isinstance(path, str) else "path"] = path
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"SchemaVersion is read-only: cannot set {name!r}")
@@ -76,6 +58,11 @@ class SchemaVersion:
 
     def __repr__(self) -> str:
         return f"SchemaVersion({self.event_type!r}, {self.version_text!r}, {str(self.path)!r})"
+
+    @cached_property
+    def path(self) -> Path:
+        """The schema's file."""
+        return Path(self.__dict__["_path_text"])
 
     @cached_property
     def version_text(self) -> str:
@@ -113,9 +100,9 @@ class SchemaVersion:
         return str(self.schema.get("description", ""))
 
     @cached_property
-    def validator(self) -> CompiledValidator:
-        """The compiled validator for the event's own fields."""
-        return CompiledValidator(self.schema)
+    def validator(self) -> FlatValidator | CompiledValidator:
+        """The validator for the event's own fields (jsonschema_rs, compiled when needed)."""
+        return validator_for(self.schema)
 
     @cached_property
     def emitted_schema(self) -> Mapping[str, Any]:
@@ -187,15 +174,16 @@ def emitted_view(schema: Mapping[str, Any]) -> dict[str, Any]:
 _SUGGESTIONS_LIMIT: Final = 1024
 
 
+_VERSION_OF: Final = attrgetter("version")
+
+
 class Catalog:
     """The event types of one catalog directory, each with one or more schema versions."""
 
     def __init__(self, root: Path, versions: Mapping[str, list[SchemaVersion]]) -> None:
         self.root = root
         # Oldest first, so [-1] is the newest.
-        self._versions = {
-            name: sorted(vs, key=lambda v: v.version) for name, vs in versions.items()
-        }
+        self._versions = {name: sorted(vs, key=_VERSION_OF) for name, vs in versions.items()}
         #: Suggestions made, by mistyped name: an app that repeats one typo pays difflib once.
         self._suggestions: dict[str, str | None] = {}
 
@@ -207,9 +195,10 @@ class Catalog:
             raise CatalogError([f"{root_path}: no such catalog directory"])
         problems: list[str] = []
         versions: dict[str, list[SchemaVersion]] = {}
-        for path in schema_files(root_path):
+        folder = os.path.join(root_path, "")  # the root and one separator
+        for event_type, name in _schema_names(root_path):
             try:
-                loaded = _load_file(path)
+                loaded = _load_file(folder, event_type, name)
             except CatalogError as error:
                 problems.extend(error.problems)
                 continue
@@ -279,34 +268,39 @@ def schema_files(root: Path) -> list[Path]:
     Listed with ``os.scandir``: globbing and sorting ``Path`` objects cost more than reading
     a hundred small schemas. An unreadable directory is skipped, as by ``glob``.
     """
+    return [root.joinpath(folder, name) for folder, name in _schema_names(root)]
+
+
+def _schema_names(root: Path) -> list[tuple[str, str]]:
+    """Return the (folder, file name) of each ``root/*/*.json``, sorted as their paths."""
     found: list[tuple[str, str]] = []
     with os.scandir(root) as entries:
         folders = [entry.name for entry in entries if entry.is_dir()]
     for folder in folders:
         try:
-            with os.scandir(os.path.join(root, folder)) as entries:
-                found.extend(
-                    (folder, entry.name) for entry in entries if entry.name.endswith(".json")
-                )
+            names = os.listdir(os.path.join(root, folder))
         except OSError:
             continue
-    return [root.joinpath(folder, name) for folder, name in sorted(found)]
+        found.extend((folder, name) for name in names if name.endswith(".json"))
+    found.sort()
+    return found
 
 
-def _load_file(path: Path) -> SchemaVersion:
-    event_type = path.parent.name
+def _load_file(folder: str, event_type: str, name: str) -> SchemaVersion:
+    """Load ``folder + event_type/name``; its path is written as ``str(Path)`` writes it."""
+    path = f"{folder}{event_type}/{name}"
     problems: list[str] = []
-    if not EVENT_TYPE_PATTERN.match(event_type):
+    if not is_event_type(event_type):
         problems.append(f"{path}: directory name {event_type!r} is not a snake_case event type")
     elif event_type == LOG_EVENT_TYPE or event_type in RESERVED_NAMES:
         problems.append(f"{path}: {event_type!r} is reserved and cannot be a cataloged event type")
     try:
-        version = Version.parse(path.stem)
+        version = Version.parse(name[:-5])  # Path.stem: names end in .json
     except ValueError:
         problems.append(f"{path}: file name must be MAJOR.MINOR.PATCH.json, e.g. 1.0.0.json")
         version = Version(0, 0, 0)
     try:
-        schema = orjson.loads(path.read_bytes())
+        schema = orjson.loads(_read(path))
     except orjson.JSONDecodeError as error:
         raise CatalogError([*problems, f"{path}: not valid JSON: {error}"]) from None
     except OSError as error:
@@ -317,10 +311,28 @@ def _load_file(path: Path) -> SchemaVersion:
     return SchemaVersion(event_type, version, schema, path)
 
 
+def _read(path: str) -> bytes:
+    """Return the file's bytes, as ``open(path, "rb").read()`` does, without its Python layers."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        size = os.fstat(fd).st_size + 1  # one read to the end, and one to see it
+        chunks = []
+        while chunk := os.read(fd, size):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def _schema_problems(schema: Any) -> list[str]:
     if not isinstance(schema, dict):
         return ["a schema file must hold a JSON object"]
-    meta_issue = check_schema_fast(schema)
+    # A plain schema is surely valid: importing jsonschema_rs to say so costs most of a start.
+    meta_issue = None
+    if not surely_meta_valid(schema):
+        from schemalog.catalog.validators import check_schema_fast
+
+        meta_issue = check_schema_fast(schema)
     if meta_issue is not None:
         return [f"not a valid JSON Schema: {meta_issue}"]
     problems = []

@@ -50,7 +50,8 @@ NOT_SECRET_WORDS: Final = frozenset(
 )  # fmt: skip
 #: Words after which a strong secret word still means a secret: ``aws_secret_access_key``.
 _STRONG_WORDS: Final = frozenset({"password", "passwd", "pwd", "passphrase", "secret", "private"})
-_WORDS: Final = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+#: Words of a name (compiled on first use, by re's cache: a name's verdict is kept).
+_WORDS: Final = r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+"
 #: Verdicts of is_secret_name by key, read directly by the redactor's hot path.
 SECRET_NAME_VERDICTS: dict[str, bool] = {}
 #: Short texts the free-text scanner found clean (a cache, emptied when secret words are added).
@@ -81,7 +82,7 @@ def secret_names() -> frozenset[str]:
 
 
 def _words(name: str) -> list[str]:
-    return [word.lower() for word in _WORDS.findall(name)]
+    return [word.lower() for word in re.findall(_WORDS, name)]
 
 
 def _singular(word: str) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable, MutableMapping
-from typing import Any, Final, Unpack
+from typing import TYPE_CHECKING, Any, Final, Unpack
 
 import orjson
 import structlog
@@ -33,8 +33,11 @@ from schemalog._core.configure import configure as configure_schemalog
 from schemalog._core.context import EMPTY
 from schemalog._core.formatter import JsonFormatter
 from schemalog._core.pipeline import skip_caller_modules
-from schemalog._core.settings import Options, Settings
+from schemalog._core.settings import Settings
 from schemalog.record import LEVELS
+
+if TYPE_CHECKING:
+    from schemalog._core.settings import Options
 
 __all__ = ["configure", "formatter", "process_event", "render_record"]
 
