@@ -192,9 +192,11 @@ def test_options_from_the_sink_string(tmp_path: Path) -> None:
 
 
 def test_write_failure_is_counted(tmp_path: Path) -> None:
-    """A write that fails (here: a closed file) is a counted sink error, not an exception."""
-    sink = FileSink(tmp_path / "a.log")
-    sink.close()
+    """A write that fails (here: the file became a directory) is a counted sink error."""
+    path = tmp_path / "a.log"
+    sink = FileSink(path, watch=True)
+    path.unlink()
+    path.mkdir()
     sink.handle(record("lost"))
     assert schemalog.stats()["sink_errors"] == 1
 
@@ -281,3 +283,18 @@ def test_after_another_writer_appended_the_next_line_starts_on_a_new_line(tmp_pa
     sink.close()
     last = path.read_bytes().split(b"\n")[-2]
     assert orjson.loads(last)["message"] == "next"
+
+
+def test_a_line_written_after_close_is_appended_without_keeping_a_descriptor(
+    tmp_path: Path,
+) -> None:
+    """A thread still holding a sink that configure() closed delivers its line; no fd stays open."""
+    path = tmp_path / "late.jsonl"
+    sink = FileSink(path)
+    sink.write_line(b'{"n":1}\n')
+    sink.close()
+    open_before = len(os.listdir("/proc/self/fd"))
+    sink.write_line(b'{"n":2}\n')
+    assert path.read_bytes() == b'{"n":1}\n{"n":2}\n'
+    assert len(os.listdir("/proc/self/fd")) == open_before
+    assert schemalog.stats()["sink_errors"] == 0

@@ -152,6 +152,9 @@ class FileSink(Sink):
         """Append one line (with its newline), whole or not at all; never raises."""
         try:
             if self._checks:
+                if self._fd < 0:  # closed while another thread still held this sink
+                    self._write_after_close(data)
+                    return
                 self._prepare(len(data))
             if self._torn:
                 data = b"\n" + data
@@ -164,6 +167,22 @@ class FileSink(Sink):
             self._drop(error)
         except Exception:
             self.handleError(None)
+
+    def _write_after_close(self, data: bytes) -> None:
+        """Append a line that reached the sink after close(), through a descriptor of its own.
+
+        configure() closes the sinks it replaces; a thread that was already writing through
+        this one still delivers its line, and no descriptor is left open.
+        """
+        self._fd = os.open(self.path, _OPEN_FLAGS, 0o644)
+        try:
+            written = os.write(self._fd, data)
+            if written < len(data):
+                self._write_rest(data, written)  # whole or nothing, as any line
+        finally:
+            os.close(self._fd)
+            self._fd = -1
+        self._count_written()
 
     def _write_rest(self, data: bytes, written: int) -> None:
         """Write the rest of a line; if that fails, take back the part written, then raise."""
@@ -280,6 +299,7 @@ class FileSink(Sink):
             if self._fd >= 0:
                 os.close(self._fd)
                 self._fd = -1
+            self._checks = True  # a late line takes the path that opens the file for it
         super().close()
 
     def __repr__(self) -> str:
