@@ -17,7 +17,7 @@ from schemalog._core.event import Event
 from schemalog._core.options import parse_size
 from schemalog._core.render import DEFAULT_MAX_BYTES
 from schemalog._core.settings import Settings, resolve, static_field_names
-from schemalog.catalog.load import default_schemas_dir
+from schemalog.catalog.load import default_schemas_location
 from schemalog.exceptions import ConfigError
 
 
@@ -50,7 +50,7 @@ def test_environment_variables_are_read() -> None:
     )
     assert resolved.service == "api"
     assert resolved.sinks == ("stdout", "file:/tmp/x.jsonl")
-    assert resolved.schemas == Path("/srv/schemas")
+    assert resolved.schemas == "/srv/schemas"
     assert resolved.level == logging.WARNING
     assert resolved.on_invalid == "drop"
     assert resolved.caller is True
@@ -154,7 +154,7 @@ class DataclassSettings:
 
     service: str | None = None
     sinks: tuple[str | logging.Handler, ...] = ("stdout",)
-    schemas: Path = field(default_factory=default_schemas_dir)
+    schemas: str = field(default_factory=default_schemas_location)
     level: int = logging.INFO
     on_invalid: str = "keep"
     caller: bool = False
@@ -180,7 +180,7 @@ def outcome(action: Callable[[], object]) -> object:
     [
         ((), {}),
         (("svc", ("stderr",)), {"level": 10}),
-        ((), {"schemas": Path("/srv/schemas"), "hash_key": b"k", "context_fields": frozenset("a")}),
+        ((), {"schemas": "/srv/schemas", "hash_key": b"k", "context_fields": frozenset("a")}),
         ((), {"static_fields": {"env": "prod"}, "sample_rates": {"ping": 0.5}, "schemas": None}),
     ],
 )

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, TypeVar
-from urllib.parse import parse_qsl
 
 from schemalog.exceptions import ConfigError
 
@@ -100,6 +99,8 @@ def parse_query(where: str, query: str, parsers: Mapping[str, Parser]) -> dict[s
     An unknown option (with the nearest known one), an option given twice, and a value its
     parser refuses are each an error.
     """
+    from urllib.parse import parse_qsl  # only for a sink string with options: not at start-up
+
     options: dict[str, Any] = {}
     for key, text in parse_qsl(query, keep_blank_values=True):
         parse = parsers.get(key)

@@ -21,7 +21,6 @@ import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import FrozenInstanceError
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, TypedDict, Unpack, cast
 
 import orjson
@@ -29,7 +28,7 @@ import orjson
 from schemalog._core.event import Processor
 from schemalog._core.options import parse_bool, parse_env, parse_size, parse_value
 from schemalog._core.render import DEFAULT_MAX_BYTES, MIN_MAX_BYTES
-from schemalog.catalog.load import default_schemas_dir, is_sample_rate
+from schemalog.catalog.load import default_schemas_location, is_sample_rate
 from schemalog.exceptions import ConfigError
 from schemalog.record import LEVELS, RESERVED_NAMES, level_number
 
@@ -60,7 +59,8 @@ class Settings:
     __match_args__ = _FIELDS
     service: str | None
     sinks: tuple[str | logging.Handler, ...]
-    schemas: Path
+    #: The catalog directory, as text: pathlib is not needed to start.
+    schemas: str
     level: int
     on_invalid: OnInvalid
     caller: bool
@@ -79,7 +79,7 @@ class Settings:
         self,
         service: str | None = None,
         sinks: tuple[str | logging.Handler, ...] = ("stdout",),
-        schemas: Path = _DEFAULT,
+        schemas: str = _DEFAULT,
         level: int = logging.INFO,
         on_invalid: OnInvalid = "keep",
         caller: bool = False,
@@ -94,7 +94,7 @@ class Settings:
         self.__dict__.update(
             service=service,
             sinks=sinks,
-            schemas=default_schemas_dir() if schemas is _DEFAULT else schemas,
+            schemas=default_schemas_location() if schemas is _DEFAULT else schemas,
             level=level,
             on_invalid=on_invalid,
             caller=caller,
@@ -167,7 +167,7 @@ def resolve(environ: Mapping[str, str] | None = None, **options: Unpack[Options]
     return Settings(
         service=service if service is not None else env.get("SCHEMALOG_SERVICE") or None,
         sinks=tuple(sinks),
-        schemas=Path(schemas) if schemas is not None else default_schemas_dir(env),
+        schemas=os.fspath(schemas) if schemas is not None else default_schemas_location(env),
         level=_level(level if level is not None else env.get("SCHEMALOG_LEVEL", "info")),
         on_invalid=_on_invalid(options.get("on_invalid"), env),
         caller=caller

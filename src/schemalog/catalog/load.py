@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterator, Mapping
 from functools import cached_property
 from operator import attrgetter
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import orjson
@@ -25,6 +24,8 @@ from schemalog.exceptions import CatalogError, UnknownEventError
 from schemalog.record import CONTEXT_NAMES, LOG_EVENT_TYPE, RESERVED_NAMES, SchemaIssue
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from schemalog.catalog.validators import CompiledValidator
 
 #: A pinned MAJOR (compiled on first use, by re's cache: few calls pin one).
@@ -62,6 +63,8 @@ class SchemaVersion:
     @cached_property
     def path(self) -> Path:
         """The schema's file."""
+        from pathlib import Path  # on first use: pathlib is not needed to start
+
         return Path(self.__dict__["_path_text"])
 
     @cached_property
@@ -180,8 +183,10 @@ _VERSION_OF: Final = attrgetter("version")
 class Catalog:
     """The event types of one catalog directory, each with one or more schema versions."""
 
-    def __init__(self, root: Path, versions: Mapping[str, list[SchemaVersion]]) -> None:
-        self.root = root
+    def __init__(
+        self, root: str | os.PathLike[str], versions: Mapping[str, list[SchemaVersion]]
+    ) -> None:
+        self._root = root
         # Oldest first, so [-1] is the newest.
         self._versions = {name: sorted(vs, key=_VERSION_OF) for name, vs in versions.items()}
         #: Suggestions made, by mistyped name: an app that repeats one typo pays difflib once.
@@ -190,13 +195,13 @@ class Catalog:
     @classmethod
     def load(cls, root: str | os.PathLike[str]) -> Catalog:
         """Load and check every schema file under ``root``; raise CatalogError listing problems."""
-        root_path = Path(root)
-        if not root_path.is_dir():
-            raise CatalogError([f"{root_path}: no such catalog directory"])
+        root_text = os.fspath(root)  # not a Path: pathlib is not needed to start
+        if not os.path.isdir(root_text):
+            raise CatalogError([f"{root_text}: no such catalog directory"])
         problems: list[str] = []
         versions: dict[str, list[SchemaVersion]] = {}
-        folder = os.path.join(root_path, "")  # the root and one separator
-        for event_type, name in _schema_names(root_path):
+        folder = os.path.join(root_text, "")  # the root and one separator
+        for event_type, name in _schema_names(root_text):
             try:
                 loaded = _load_file(folder, event_type, name)
             except CatalogError as error:
@@ -205,7 +210,14 @@ class Catalog:
             versions.setdefault(loaded.event_type, []).append(loaded)
         if problems:
             raise CatalogError(problems)
-        return cls(root_path, versions)
+        return cls(root_text, versions)
+
+    @property
+    def root(self) -> Path:
+        """The catalog directory."""
+        from pathlib import Path  # on first use: pathlib is not needed to start
+
+        return Path(self._root)
 
     def __contains__(self, event_type: object) -> bool:
         return event_type in self._versions
@@ -271,7 +283,7 @@ def schema_files(root: Path) -> list[Path]:
     return [root.joinpath(folder, name) for folder, name in _schema_names(root)]
 
 
-def _schema_names(root: Path) -> list[tuple[str, str]]:
+def _schema_names(root: str | os.PathLike[str]) -> list[tuple[str, str]]:
     """Return the (folder, file name) of each ``root/*/*.json``, sorted as their paths."""
     found: list[tuple[str, str]] = []
     with os.scandir(root) as entries:
@@ -372,14 +384,32 @@ def is_sensitive_action(value: Any) -> bool:
 
 def bundled_schemas_dir() -> Path:
     """Return the catalog shipped with schemalog (``schemas/`` of a source checkout)."""
-    installed = Path(__file__).parents[1] / "_bundled" / "schemas"
-    return installed if installed.is_dir() else Path(__file__).resolve().parents[3] / "schemas"
+    from pathlib import Path
+
+    return Path(_bundled_schemas_location())
 
 
 def default_schemas_dir(environ: Mapping[str, str] | None = None) -> Path:
     """Return ``$SCHEMALOG_SCHEMAS``, else ``./schemas`` if it exists, else the bundled catalog."""
+    from pathlib import Path
+
+    return Path(default_schemas_location(environ))
+
+
+def default_schemas_location(environ: Mapping[str, str] | None = None) -> str:
+    """Return :func:`default_schemas_dir` as text, found without pathlib (for start-up)."""
     configured = (os.environ if environ is None else environ).get("SCHEMALOG_SCHEMAS")
     if configured:
-        return Path(configured)
-    local = Path("schemas")
-    return local if local.is_dir() else bundled_schemas_dir()
+        return configured
+    return "schemas" if os.path.isdir("schemas") else _bundled_schemas_location()
+
+
+def _bundled_schemas_location() -> str:
+    package = os.path.dirname(os.path.dirname(__file__))
+    installed = os.path.join(package, "_bundled", "schemas")
+    if os.path.isdir(installed):
+        return installed
+    checkout = os.path.realpath(__file__)
+    for _ in range(4):  # from src/schemalog/catalog/load.py up to the checkout
+        checkout = os.path.dirname(checkout)
+    return os.path.join(checkout, "schemas")
