@@ -64,7 +64,7 @@ from schemalog.filters.blocks import (
 )
 from schemalog.filters.filters import MetricFilter
 from schemalog.filters.jsonpattern import MISSING, JsonPattern, load_object
-from schemalog.filters.plans import Evaluator, Plan, Planner
+from schemalog.filters.plans import Plan, Planner
 from schemalog.filters.runs import EVENT_TYPE_KEY, STAMP_AT, Run, RunReader
 from schemalog.filters.terms import TermsPattern
 from schemalog.record import sample_weight
@@ -215,7 +215,7 @@ class Scanner:
             key, name = found.groups()
             pending[key, name] += 1
             if plan(name).parse:
-                self._evaluate(block[line_start:end], key, name, self.planner.evaluator(name))
+                self._evaluate([block[line_start:end]], [key], name)
 
     # -- envelope runs -------------------------------------------------------------------
 
@@ -252,51 +252,58 @@ class Scanner:
 
         In a run each line has one ``"event_type":`` key, so each place the key with its value
         is found (``bytes.find``, much faster than a regex) is one line of that event type.
+        The lines of one event type are evaluated together, in order.
         """
-        evaluate = self._evaluate
         find = block.find
         rfind = block.rfind
         length = self._length
         for name in names:
-            evaluator = self.planner.evaluator(name)
             needle = b"".join((EVENT_TYPE_KEY, b'"', name, b'"'))
+            lines = []
             at = find_in(block, needle, start, end)
             while at >= 0:
                 line_end = find(b"\n", at)
-                line = block[rfind(b"\n", start, at) + 1 : line_end]
-                evaluate(line, line[STAMP_AT : STAMP_AT + length], name, evaluator)
+                lines.append(block[rfind(b"\n", start, at) + 1 : line_end])
                 at = find_in(block, needle, line_end, end)
+            self._evaluate(lines, [line[STAMP_AT : STAMP_AT + length] for line in lines], name)
 
-    def _evaluate(self, line: bytes, key: bytes, name: bytes, evaluator: Evaluator) -> None:
-        """Parse one envelope line of event type ``name`` and add what its filters publish."""
+    def _evaluate(self, lines: list[bytes], keys: list[bytes], name: bytes) -> None:
+        """Parse envelope lines of event type ``name`` and add what their filters publish.
+
+        Each line starts with ``{``, so a line that parses is an object. When one does not
+        parse, the lines are taken one by one: that one is counted as not JSON.
+        """
         try:
-            document = orjson.loads(line)
+            documents = list(map(orjson.loads, lines))
         except JSONDecodeError:
-            document = None
-        if type(document) is not dict:  # not an object: no filter matches it
-            self.counts.not_json += 1
+            if len(lines) > 1:
+                for line, key in zip(lines, keys, strict=True):
+                    self._evaluate([line], [key], name)
+                return
+            self.counts.not_json += 1  # not an object: no filter matches it
             for index in self.planner.plan(name).parse:
-                self.aggregator.add(index, key, self.filters[index].default_point)
+                self.aggregator.add(index, keys[0], self.filters[index].default_point)
             return
-        tally, points = evaluator
+        tally, points = self.planner.evaluator(name)
         series = self.aggregator.series
         if tally is not None:
-            tally(document, key, series)
+            tally(documents, keys, series)
             return
-        for index, point in points:
-            result = point(document)
-            if result is None:
-                continue
-            value, dimensions, _ = result
-            stats = series.get((index, key, dimensions))
-            if stats is None:
-                stats = series[index, key, dimensions] = Stats()
-            stats.sum += value
-            stats.count += 1
-            if value < stats.min:  # noqa: PLR1730 - a hot loop: no builtin calls
-                stats.min = value
-            if value > stats.max:  # noqa: PLR1730
-                stats.max = value
+        for index, point in points:  # each series is one filter's: its events stay in order
+            for document, key in zip(documents, keys, strict=True):
+                result = point(document)
+                if result is None:
+                    continue
+                value, dimensions, _ = result
+                stats = series.get((index, key, dimensions))
+                if stats is None:
+                    stats = series[index, key, dimensions] = Stats()
+                stats.sum += value
+                stats.count += 1
+                if value < stats.min:  # noqa: PLR1730 - a hot loop: no builtin calls
+                    stats.min = value
+                if value > stats.max:  # noqa: PLR1730
+                    stats.max = value
 
     def _text_filters(
         self, block: bytes, start: int, end: int, lines_per_key: Counter[bytes]
