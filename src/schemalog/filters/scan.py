@@ -168,11 +168,12 @@ class Scanner:
     # -- needles -------------------------------------------------------------------------
 
     def _needle_block(self, block: bytes, start: int, last: int) -> None:
-        """Evaluate the lines holding a needle: together like a run, or one by one.
+        """Evaluate the lines holding a needle: together like runs, or one by one.
 
-        The lines are joined and read as one run (:meth:`RunReader.read` proves that each is
-        one envelope line with one ``"event_type":`` key) unless one holds ``sample_rate``
-        (to be weighed) or is no such line: then each line is looked at on its own.
+        The lines are joined and read as runs (:meth:`RunReader.read` proves that each is one
+        envelope line with one ``"event_type":`` key): one per time key while they are in
+        time order, then the rest as one. A line holding ``sample_rate`` (to be weighed) sends
+        them all one by one, as does a run with any other line from there on.
         """
         assert self.needles is not None
         spans = list(line_spans(block, start, last, self.needles))
@@ -180,13 +181,23 @@ class Scanner:
             return
         joined = b"\n".join((b"", *(block[begin:end] for begin, end in spans), b""))
         end = len(joined) - 1
-        weighed = self.scale and find_in(joined, SAMPLE_RATE_KEY, 0, end) >= 0
-        run = None if weighed else self._runs.read(joined, 0, end, None)
-        if run is None:
+        if self.scale and find_in(joined, SAMPLE_RATE_KEY, 0, end) >= 0:
             self._needle_lines(block, spans)
             return
-        self._apply_counts(run.counts.items())
-        self._parse_needed(joined, 0, end, [n for n in run.by_type if self.plan(n).parse])
+        runs = self._runs
+        at = 0
+        while at < end:
+            until, prefix = runs.segment_end(joined, at, end)
+            run = None if prefix is None else runs.read(joined, at, until, prefix)
+            if run is None:  # out of time order, or not envelopes: the rest together
+                until = end
+                run = runs.read(joined, at, end, None)
+            if run is None:
+                self._needle_lines(joined, list(line_spans(joined, at, end, None)))
+                return
+            self._apply_counts(run.counts.items())
+            self._parse_needed(joined, at, until, [n for n in run.by_type if self.plan(n).parse])
+            at = until
 
     def _needle_lines(self, block: bytes, spans: list[tuple[int, int]]) -> None:
         """Evaluate needle lines one by one; an envelope line decided by its type is counted.
