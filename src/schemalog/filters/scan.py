@@ -195,8 +195,7 @@ class Scanner:
             if run is None:
                 self._needle_lines(joined, list(line_spans(joined, at, end, None)))
                 return
-            self._apply_counts(run.counts.items())
-            self._parse_needed(joined, at, until, [n for n in run.by_type if self.plan(n).parse])
+            self._run_events(joined, at, until, run)
             at = until
 
     def _needle_lines(self, block: bytes, spans: list[tuple[int, int]]) -> None:
@@ -248,9 +247,15 @@ class Scanner:
         lines = sum(run.by_type.values())
         self.counts.physical += lines
         self.counts.lines += lines
-        self._apply_counts(run.counts.items())
-        self._parse_needed(block, start, end, [n for n in run.by_type if self.plan(n).parse])
+        self._run_events(block, start, end, run)
         self._text_filters(block, start, end, run.per_key)
+
+    def _run_events(self, block: bytes, start: int, end: int, run: Run) -> None:
+        """Add a run's events to the JSON filters: counted by event type, or parsed."""
+        self._apply_counts(run.counts.items())
+        shared = next(iter(run.per_key)) if len(run.per_key) == 1 else None
+        needed = [n for n in run.by_type if self.plan(n).parse]
+        self._parse_needed(block, start, end, needed, shared)
 
     def _apply_counts(self, counts: Iterable[tuple[tuple[TimeKey, bytes | None], float]]) -> None:
         add = self.aggregator.add
@@ -258,12 +263,15 @@ class Scanner:
             for index, point in self.plan(event_type).fixed:
                 add(index, key, point, n)
 
-    def _parse_needed(self, block: bytes, start: int, end: int, names: Iterable[bytes]) -> None:
+    def _parse_needed(
+        self, block: bytes, start: int, end: int, names: Iterable[bytes], key: bytes | None = None
+    ) -> None:
         """Find, parse and evaluate the lines of event types some filter cannot decide alone.
 
         In a run each line has one ``"event_type":`` key, so each place the key with its value
         is found (``bytes.find``, much faster than a regex) is one line of that event type.
-        The lines of one event type are evaluated together, in order.
+        The lines of one event type are evaluated together, in order. ``key``: the time key
+        every line shares, if known (one object, hashed once, for every line's statistics).
         """
         find = block.find
         rfind = block.rfind
@@ -276,7 +284,10 @@ class Scanner:
                 line_end = find(b"\n", at)
                 lines.append(block[rfind(b"\n", start, at) + 1 : line_end])
                 at = find_in(block, needle, line_end, end)
-            self._evaluate(lines, [line[STAMP_AT : STAMP_AT + length] for line in lines], name)
+            if key is not None:
+                self._evaluate(lines, [key] * len(lines), name)
+            else:
+                self._evaluate(lines, [line[STAMP_AT : STAMP_AT + length] for line in lines], name)
 
     def _evaluate(self, lines: list[bytes], keys: list[bytes], name: bytes) -> None:
         """Parse envelope lines of event type ``name`` and add what their filters publish.
