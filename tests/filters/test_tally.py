@@ -9,7 +9,7 @@ import pytest
 
 from schemalog.filters import MetricFilter
 from schemalog.filters.aggregate import Stats
-from schemalog.filters.tally import compile_tally
+from schemalog.filters.tally import compile_tally, points_tally
 from tests.filters.cases import metric
 
 _ABSENT = object()
@@ -86,3 +86,14 @@ def test_nested_members_get_no_tally() -> None:
     assert compile_tally([nested], [0], "e") is None
     assert compile_tally([dimension], [0], "e") is None
     assert compile_tally([nested], [], "e") is None
+
+
+def test_points_tally_equals_compile_point() -> None:
+    """The tally over datapoint functions publishes what each function gives, per filter."""
+    points = [(index, f.compile_point({"event_type": "e"})) for index, f in enumerate(FILTERS)]
+    series: dict[Any, Stats] = {}
+    points_tally(points)(documents(), [b"k"] * len(documents()), series)
+    expected: dict[Any, Stats] = {}
+    for index, metric_filter in enumerate(FILTERS):
+        expected.update(reference(metric_filter, index, documents()))
+    assert series == expected

@@ -53,7 +53,7 @@ from typing import Any, BinaryIO, Final
 import orjson
 from orjson import JSONDecodeError
 
-from schemalog.filters.aggregate import Aggregator, Stats, TimeKey, prefix_length, time_key
+from schemalog.filters.aggregate import Aggregator, TimeKey, prefix_length, time_key
 from schemalog.filters.base import MatchAll
 from schemalog.filters.blocks import (
     LineCounts,
@@ -306,26 +306,7 @@ class Scanner:
             for index in self.planner.plan(name).parse:
                 self.aggregator.add(index, keys[0], self.filters[index].default_point)
             return
-        tally, points = self.planner.evaluator(name)
-        series = self.aggregator.series
-        if tally is not None:
-            tally(documents, keys, series)
-            return
-        for index, point in points:  # each series is one filter's: its events stay in order
-            for document, key in zip(documents, keys, strict=True):
-                result = point(document)
-                if result is None:
-                    continue
-                value, dimensions, _ = result
-                stats = series.get((index, key, dimensions))
-                if stats is None:
-                    stats = series[index, key, dimensions] = Stats()
-                stats.sum += value
-                stats.count += 1
-                if value < stats.min:  # noqa: PLR1730 - a hot loop: no builtin calls
-                    stats.min = value
-                if value > stats.max:  # noqa: PLR1730
-                    stats.max = value
+        self.planner.evaluator(name)(documents, keys, self.aggregator.series)
 
     def _text_filters(
         self, block: bytes, start: int, end: int, lines_per_key: Counter[bytes]

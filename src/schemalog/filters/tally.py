@@ -19,13 +19,15 @@ from typing import Any, Final
 
 from schemalog.filters.aggregate import Stats
 from schemalog.filters.fieldref import FieldRef
-from schemalog.filters.filters import MetricFilter
+from schemalog.filters.filters import MetricFilter, Point
 from schemalog.filters.jsonpattern import JsonPattern
 from schemalog.filters.values import as_number, as_text
 
 #: ``tally(documents, keys, series)``: add the datapoints each event publishes, with its key.
 Tally = Callable[[Iterable[dict[str, Any]], Iterable[bytes], dict[Any, Stats]], None]
 Match = Callable[[dict[str, Any]], bool]
+#: A filter's datapoint function for events of one type (:meth:`MetricFilter.compile_point`).
+PointFunction = Callable[[dict[str, Any]], Point | None]
 _VALUE_TYPES: Final = frozenset({str, int, float})
 
 
@@ -162,3 +164,33 @@ def _filter_source(
         out += _record(index, "()", "value", "        ")
     out.append("        break")
     return out
+
+
+def points_tally(points: Sequence[tuple[int, PointFunction]]) -> Tally:
+    """Return a tally calling each (filter index, datapoint function) on every event.
+
+    For filters outside :func:`compile_tally`'s case. Each series is one filter's, so taking
+    the filters one after the other keeps each series' events in order.
+    """
+
+    def tally(
+        documents: Iterable[dict[str, Any]], keys: Iterable[bytes], series: dict[Any, Stats]
+    ) -> None:
+        pairs = list(zip(documents, keys, strict=True))
+        for index, point in points:
+            for document, key in pairs:
+                result = point(document)
+                if result is None:
+                    continue
+                value, dimensions, _ = result
+                stats = series.get((index, key, dimensions))
+                if stats is None:
+                    stats = series[index, key, dimensions] = Stats()
+                stats.sum += value
+                stats.count += 1
+                if value < stats.min:  # noqa: PLR1730 - a hot loop: no builtin calls
+                    stats.min = value
+                if value > stats.max:  # noqa: PLR1730
+                    stats.max = value
+
+    return tally
