@@ -59,6 +59,29 @@ def test_split_across_processes_equals_one_pass(tmp_path: Path) -> None:
     assert sum(row[4] for row in alone if row[0] == "a") == 2500
 
 
+def test_parallel_sums_do_not_depend_on_which_worker_ends_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers' statistics are merged in file order, so float sums are the same every run."""
+    import concurrent.futures
+
+    rows = [
+        orjson.dumps({"timestamp": "2026-11-22T19:20:00.000Z", "level": "info", "logger": "app",
+                      "event_type": "b", "ms": value, "route": "/r"})
+        for value in [0.1, 1e16, 0.3, -1e16, 0.7, 1.1] * 400
+    ]  # fmt: skip
+    path = tmp_path / "floats.jsonl"
+    path.write_bytes(b"\n".join(rows) + b"\n")
+    first = summary(count([str(path)], FILTERS, 60, jobs=3, parallel_from=0))
+    in_order = concurrent.futures.as_completed
+
+    def backwards(futures: Any) -> Any:
+        return reversed(list(in_order(futures)))
+
+    monkeypatch.setattr(concurrent.futures, "as_completed", backwards)
+    assert summary(count([str(path)], FILTERS, 60, jobs=3, parallel_from=0)) == first
+
+
 def test_needle_scans_stay_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Filters on a few exact event types are scanned by one process, whatever --jobs says."""
     path = tmp_path / "events.jsonl"

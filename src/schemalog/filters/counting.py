@@ -192,6 +192,7 @@ def _count_parallel(
     _SHARED["count"] = (scanner.filters, scanner.aggregator.period, *options)
     context = multiprocessing.get_context("fork")
     lines: dict[int, LineCounts] = {}
+    parts: dict[int, Any] = {}
     try:
         with ProcessPoolExecutor(min(jobs, len(ranges)), mp_context=context) as pool:
             pending = {
@@ -199,8 +200,8 @@ def _count_parallel(
                 for index, (start, end) in enumerate(ranges)
             }
             for done in as_completed(pending):
-                series, size, lines[pending[done]] = done.result()
-                _merge(scanner.aggregator, series)
+                index = pending[done]
+                parts[index], size, lines[index] = done.result()
                 if progress is not None:
                     progress(size)
     except OSError as error:
@@ -209,8 +210,9 @@ def _count_parallel(
         raise InputError(f"{path}: a counting worker stopped unexpectedly") from None
     finally:
         _SHARED.clear()
-    for index in sorted(lines):  # in file order, so that line numbers add up
+    for index in sorted(lines):  # in file order: line numbers add up, sums do not vary by run
         scanner.counts.merge(lines[index])
+        _merge(scanner.aggregator, parts[index])
 
 
 def _merge(aggregator: Aggregator, series: Any) -> None:
