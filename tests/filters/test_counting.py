@@ -153,6 +153,20 @@ def test_sizes_and_jobs(tmp_path: Path) -> None:
     assert default_jobs() >= 1
 
 
+def test_busy_cpus_get_no_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers are one per CPU no other runnable task holds; the system's count is read."""
+    loadavg = tmp_path / "loadavg"
+    loadavg.write_text("4.19 3.93 3.51 3/147 7776\n")
+    assert counting.others_running(str(loadavg)) == 2
+    assert counting.others_running(str(tmp_path / "none")) == 0
+    loadavg.write_text("garbage\n")
+    assert counting.others_running(str(loadavg)) == 0
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3})
+    for others, jobs in ((0, 4), (1, 3), (3, 1), (9, 1)):
+        monkeypatch.setattr(counting, "others_running", lambda n=others: n)
+        assert default_jobs() == jobs
+
+
 def test_gzip_input_has_no_size(tmp_path: Path) -> None:
     """A gzip file has no known size: progress advances by the bytes it decompresses to."""
     packed = tmp_path / "events.jsonl.1"
