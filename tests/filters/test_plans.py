@@ -33,7 +33,10 @@ def test_event_type_decides_or_asks_to_parse() -> None:
 def test_evaluator_is_a_generated_tally_or_calls_point_functions() -> None:
     """Plain root members get one generated tally; a nested member, its point function."""
     assert Planner(FILTERS[:4]).evaluator(b"b").__qualname__ == "tally"  # compile_tally's
-    documents = [{"event_type": "b", "n": 2, "d": "x"}, {"event_type": "b", "n": {"m": 5}}]
+    documents: list[dict[str, Any]] = [
+        {"event_type": "b", "n": 2, "d": "x"},
+        {"event_type": "b", "n": {"m": 5}},
+    ]
     series: dict[Any, Stats] = {}
     Planner(FILTERS).evaluator(b"b")(documents, [b"k", b"k"], series)
     assert Planner(FILTERS).evaluator(b"b").__qualname__ == "points_tally.<locals>.tally"
