@@ -59,6 +59,29 @@ def test_split_across_processes_equals_one_pass(tmp_path: Path) -> None:
     assert sum(row[4] for row in alone if row[0] == "a") == 2500
 
 
+def test_parallel_sums_do_not_depend_on_which_worker_ends_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers' statistics are merged in file order, so float sums are the same every run."""
+    import concurrent.futures
+
+    rows = [
+        orjson.dumps({"timestamp": "2026-11-22T19:20:00.000Z", "level": "info", "logger": "app",
+                      "event_type": "b", "ms": value, "route": "/r"})
+        for value in [0.1, 1e16, 0.3, -1e16, 0.7, 1.1] * 400
+    ]  # fmt: skip
+    path = tmp_path / "floats.jsonl"
+    path.write_bytes(b"\n".join(rows) + b"\n")
+    first = summary(count([str(path)], FILTERS, 60, jobs=3, parallel_from=0))
+    in_order = concurrent.futures.as_completed
+
+    def backwards(futures: Any) -> Any:
+        return reversed(list(in_order(futures)))
+
+    monkeypatch.setattr(concurrent.futures, "as_completed", backwards)
+    assert summary(count([str(path)], FILTERS, 60, jobs=3, parallel_from=0)) == first
+
+
 def test_needle_scans_stay_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Filters on a few exact event types are scanned by one process, whatever --jobs says."""
     path = tmp_path / "events.jsonl"
@@ -128,6 +151,20 @@ def test_sizes_and_jobs(tmp_path: Path) -> None:
     assert input_size("-") is None
     assert input_size(str(tmp_path / "nope")) is None
     assert default_jobs() >= 1
+
+
+def test_busy_cpus_get_no_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers are one per CPU no other runnable task holds; the system's count is read."""
+    loadavg = tmp_path / "loadavg"
+    loadavg.write_text("4.19 3.93 3.51 3/147 7776\n")
+    assert counting.others_running(str(loadavg)) == 2
+    assert counting.others_running(str(tmp_path / "none")) == 0
+    loadavg.write_text("garbage\n")
+    assert counting.others_running(str(loadavg)) == 0
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3})
+    for others, jobs in ((0, 4), (1, 3), (3, 1), (9, 1)):
+        monkeypatch.setattr(counting, "others_running", lambda n=others: n)
+        assert default_jobs() == jobs
 
 
 def test_gzip_input_has_no_size(tmp_path: Path) -> None:

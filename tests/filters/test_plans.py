@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from schemalog.filters import plans
+from schemalog.filters.aggregate import Stats
 from schemalog.filters.plans import Planner
 from tests.filters.cases import metric
 
@@ -11,6 +14,7 @@ FILTERS = [
     metric("default", '{ $.event_type = "a" }', "3", defaultValue=0.5),
     metric("value", '{ $.event_type = "b" && $.n = * }', "$.n", dimensions={"d": "$.d"}),
     metric("guarded", '{ $.event_type = "b" && $.n > 1 }'),
+    metric("nested", '{ $.event_type = "b" }', "$.n.m"),
 ]
 
 
@@ -22,21 +26,25 @@ def test_event_type_decides_or_asks_to_parse() -> None:
     assert a.parse == []
     b = planner.plan(b"b")
     assert [(index, point.value) for index, point in b.fixed] == [(1, 0.5)]
-    assert b.parse == [2, 3]
+    assert b.parse == [2, 3, 4]
     assert [index for index, _ in planner.plan(None).fixed] == [1]
 
 
-def test_evaluator_is_a_tally_or_point_functions() -> None:
-    """Presence-only filters get one generated tally; other conditions get point functions."""
-    planner = Planner(FILTERS[:3])
-    tally, points = planner.evaluator(b"b")
-    assert tally is not None
-    assert points == []
-    tally, points = Planner(FILTERS).evaluator(b"b")
-    assert tally is None
-    assert [index for index, _ in points] == [2, 3]
-    assert points[1][1]({"event_type": "b", "n": 2}) == (1.0, (), True)
-    assert points[1][1]({"event_type": "b", "n": 0}) is None
+def test_evaluator_is_a_generated_tally_or_calls_point_functions() -> None:
+    """Plain root members get one generated tally; a nested member, its point function."""
+    assert Planner(FILTERS[:4]).evaluator(b"b").__qualname__ == "tally"  # compile_tally's
+    documents: list[dict[str, Any]] = [
+        {"event_type": "b", "n": 2, "d": "x"},
+        {"event_type": "b", "n": {"m": 5}},
+    ]
+    series: dict[Any, Stats] = {}
+    Planner(FILTERS).evaluator(b"b")(documents, [b"k", b"k"], series)
+    assert Planner(FILTERS).evaluator(b"b").__qualname__ == "points_tally.<locals>.tally"
+    assert {slot: (stats.sum, stats.count) for slot, stats in series.items()} == {
+        (2, b"k", (("d", "x"),)): (2.0, 1),
+        (3, b"k", ()): (1.0, 1),
+        (4, b"k", ()): (5.0, 1),
+    }
 
 
 def test_plans_are_bounded() -> None:

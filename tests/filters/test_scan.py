@@ -35,6 +35,7 @@ SEARCH_FILTERS = [
     *(MIXED_FILTERS[i] for i in (0, 2, 3, 4, 5)),
     metric("c_value", '{ $.event_type = "c" && $.d = * }', "$.n", defaultValue=0),
     metric("c_fixed", '{ $.event_type = "c" && $.n = * }', "2", defaultValue=1),
+    metric("c_flag", '{ $.event_type = "c" && $.n IS TRUE }', "1", defaultValue=0),
 ]
 NEEDLE_FILTERS = [
     metric("exact", '{ $.event_type = "a" }'),
@@ -276,6 +277,19 @@ def test_repeated_event_type_key_falls_back_to_parsing() -> None:
     fast, exact = both_ways(filters, data, 60)
     assert fast == exact
     assert [row[0] for row in fast] == ["wild"]
+
+
+def test_one_broken_line_among_parsed_lines_is_not_json() -> None:
+    """An envelope line that does not parse is not JSON and publishes defaults; the rest count."""
+    good = [envelope(STAMPS[0], "c", {"n": n, "d": "p"}) for n in (1, 2, True)]
+    broken = envelope(STAMPS[0], "c", {"n": 3})[:-2] + b"}"  # ends with } but is no JSON
+    scanner = Scanner(SEARCH_FILTERS, 60)
+    scanner.feed(io.BytesIO(b"\n".join([good[0], broken, *good[1:]]) + b"\n"))
+    assert scanner.counts.not_json == 1
+    rows = {row[0]: row[3:5] for row in summary(scanner)}
+    assert rows["c_fixed"] == (2 + 2 + 1 + 1, 4)  # n is no value in the last two: defaults
+    assert rows["c_value"] == (1 + 2 + 0, 3)  # n=True publishes nothing, the broken line 0
+    assert rows["c_flag"] == (0 + 0 + 1 + 0, 4)
 
 
 def test_last_line_without_newline_counts() -> None:

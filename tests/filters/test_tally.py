@@ -9,7 +9,7 @@ import pytest
 
 from schemalog.filters import MetricFilter
 from schemalog.filters.aggregate import Stats
-from schemalog.filters.tally import compile_tally
+from schemalog.filters.tally import compile_tally, points_tally
 from tests.filters.cases import metric
 
 _ABSENT = object()
@@ -26,6 +26,11 @@ FILTERS = [
         dimensions={"x": "$.b", "y": "$.a"},
     ),
     metric("either", '{ $.event_type = "e" || $.event_type = "f" }', "$.a", defaultValue=7),
+    metric("compared", '{ $.event_type = "e" && $.a > 1 }', "$.b", defaultValue=4),
+    metric(
+        "flag", '{ $.event_type = "e" && ($.a IS TRUE || $.b NOT EXISTS) }', dimensions={"x": "$.b"}
+    ),
+    metric("other_type", '{ $.event_type = "f" && $.a = * }', "$.a", defaultValue=3),
 ]
 
 
@@ -58,8 +63,7 @@ def test_tally_equals_compile_point(index: int) -> None:
     tally = compile_tally(FILTERS, [index], "e")
     assert tally is not None
     series: dict[Any, Stats] = {}
-    for document in documents():
-        tally(document, b"k", series)
+    tally(documents(), itertools.repeat(b"k"), series)
     assert series == reference(FILTERS[index], index, documents())
 
 
@@ -68,18 +72,28 @@ def test_one_tally_serves_several_filters() -> None:
     tally = compile_tally(FILTERS, range(len(FILTERS)), "e")
     assert tally is not None
     series: dict[Any, Stats] = {}
-    for document in documents():
-        tally(document, b"k", series)
+    tally(documents(), itertools.repeat(b"k"), series)
     expected: dict[Any, Stats] = {}
     for index, metric_filter in enumerate(FILTERS):
         expected.update(reference(metric_filter, index, documents()))
     assert series == expected
 
 
-def test_other_filters_get_no_tally() -> None:
-    """Comparisons other than presence, or nested members, are left to compile_point."""
-    compared = metric("n", '{ $.event_type = "e" && $.a > 1 }')
+def test_nested_members_get_no_tally() -> None:
+    """A nested member for the value or a dimension is left to compile_point, as is no filter."""
     nested = metric("n", '{ $.event_type = "e" }', "$.a.b")
-    assert compile_tally([compared], [0], "e") is None
+    dimension = metric("n", '{ $.event_type = "e" }', dimensions={"x": "$.a[0]"})
     assert compile_tally([nested], [0], "e") is None
-    assert compile_tally([compared], [], "e") is None
+    assert compile_tally([dimension], [0], "e") is None
+    assert compile_tally([nested], [], "e") is None
+
+
+def test_points_tally_equals_compile_point() -> None:
+    """The tally over datapoint functions publishes what each function gives, per filter."""
+    points = [(index, f.compile_point({"event_type": "e"})) for index, f in enumerate(FILTERS)]
+    series: dict[Any, Stats] = {}
+    points_tally(points)(documents(), [b"k"] * len(documents()), series)
+    expected: dict[Any, Stats] = {}
+    for index, metric_filter in enumerate(FILTERS):
+        expected.update(reference(metric_filter, index, documents()))
+    assert series == expected

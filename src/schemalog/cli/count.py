@@ -83,7 +83,7 @@ def register(subparsers: Any) -> None:
         "--jobs",
         type=int,
         metavar="N",
-        help="worker processes for a large plain file (default: one per CPU)",
+        help="worker processes for a large plain file (default: one per idle CPU)",
     )
     parser.set_defaults(func=run)
 

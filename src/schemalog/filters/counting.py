@@ -1,10 +1,11 @@
 """``schemalog count``'s engine: inputs (files, ``-``, gzip) through a :class:`Scanner`.
 
-A large plain file is split at line boundaries into byte ranges (a few per CPU), scanned by a
-pool of forked worker processes, one per CPU, that take the next range when they finish one;
-every byte is still read once, and the workers' statistics are merged. Compressed input and
-stdin are read by one process, and so is a scan by needles (see :mod:`scan`): it is short, and
-on a machine whose other CPUs are busy forking workers costs it more than it saves.
+A large plain file is split at line boundaries into byte ranges (a few per worker), scanned by
+a pool of forked worker processes, one per idle CPU, that take the next range when they finish
+one; every byte is still read once, and the workers' statistics are merged in file order.
+Compressed input and stdin are read by one process, and so is a scan by needles (see
+:mod:`scan`): it is short, and on a machine whose other CPUs are busy forking workers costs it
+more than it saves.
 The process pool is imported only when it is used, to keep start-up short.
 """
 
@@ -31,12 +32,31 @@ _SHARED: dict[str, Any] = {}
 
 
 def default_jobs() -> int:
-    """How many worker processes a large file gets: the CPUs this process may use (max 8)."""
+    """How many worker processes a large file gets: one per idle CPU (at least 1, at most 8).
+
+    Idle: among the CPUs this process may use, those no other runnable task needs now. Where
+    the CPUs are busy, the scheduler's fair share (per session, with autogroups) gives
+    more workers no more CPU time, only the pool's cost: one process is faster there.
+    """
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cpus = os.cpu_count() or 1
-    return max(1, min(cpus, 8))
+    return max(1, min(cpus - others_running(), 8))
+
+
+def others_running(loadavg: str = "/proc/loadavg") -> int:
+    """How many other tasks are running or ready to run now (0 where the system does not say).
+
+    The fourth field of Linux's ``/proc/loadavg`` is ``runnable/total``; this process is one of
+    the runnable tasks.
+    """
+    try:
+        with open(loadavg, "rb") as handle:
+            runnable = int(handle.read().split()[3].split(b"/")[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return max(0, runnable - 1)
 
 
 def can_fork() -> bool:
@@ -192,6 +212,7 @@ def _count_parallel(
     _SHARED["count"] = (scanner.filters, scanner.aggregator.period, *options)
     context = multiprocessing.get_context("fork")
     lines: dict[int, LineCounts] = {}
+    parts: dict[int, Any] = {}
     try:
         with ProcessPoolExecutor(min(jobs, len(ranges)), mp_context=context) as pool:
             pending = {
@@ -199,8 +220,8 @@ def _count_parallel(
                 for index, (start, end) in enumerate(ranges)
             }
             for done in as_completed(pending):
-                series, size, lines[pending[done]] = done.result()
-                _merge(scanner.aggregator, series)
+                index = pending[done]
+                parts[index], size, lines[index] = done.result()
                 if progress is not None:
                     progress(size)
     except OSError as error:
@@ -209,8 +230,9 @@ def _count_parallel(
         raise InputError(f"{path}: a counting worker stopped unexpectedly") from None
     finally:
         _SHARED.clear()
-    for index in sorted(lines):  # in file order, so that line numbers add up
+    for index in sorted(lines):  # in file order: line numbers add up, sums do not vary by run
         scanner.counts.merge(lines[index])
+        _merge(scanner.aggregator, parts[index])
 
 
 def _merge(aggregator: Aggregator, series: Any) -> None:

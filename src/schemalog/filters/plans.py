@@ -3,23 +3,19 @@
 For one ``event_type`` value, a filter is either *decided* by it (the datapoint is known without
 reading the event: :attr:`Plan.fixed`) or must *parse* the event (:attr:`Plan.parse`). For the
 filters that parse, :meth:`Planner.evaluator` gives a generated tally (:mod:`tally`) or, when the
-filters are outside the tally's case, their compiled datapoint functions. Everything is cached
-per event type, with a bound, so an input with endless event types keeps memory flat.
+filters are outside its case, a tally calling their compiled datapoint functions. Everything is
+cached per event type, with a bound, so an input with endless event types keeps memory flat.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from schemalog.filters.filters import Datapoint, MetricFilter, Point
+from schemalog.filters.filters import Datapoint, MetricFilter
 from schemalog.filters.jsonpattern import MISSING, JsonPattern
-from schemalog.filters.tally import Tally, compile_tally
+from schemalog.filters.tally import PointFunction, Tally, compile_tally, points_tally
 
-PointFunction = Callable[[dict[str, Any]], Point | None]
-#: A parsed event's evaluation: one generated tally, or (filter index, datapoint function) pairs.
-Evaluator = tuple[Tally | None, list[tuple[int, PointFunction]]]
 #: Plans kept per distinct event type: an input with endless event types keeps memory flat.
 MAX_PLANS: Final = 4096
 
@@ -42,7 +38,7 @@ class Planner:
         self.json = [(i, f) for i, f in enumerate(filters) if isinstance(f.pattern, JsonPattern)]
         self.plans: dict[bytes | None, Plan] = {}
         self._points: dict[tuple[int, str], PointFunction] = {}
-        self._evaluators: dict[bytes, Evaluator] = {}
+        self._evaluators: dict[bytes, Tally] = {}
 
     def plan(self, event_type: bytes | None) -> Plan:
         """Return the plan for an ``event_type`` value (None: the event has no ``event_type``)."""
@@ -73,15 +69,16 @@ class Planner:
         self.plans[event_type] = plan
         return plan
 
-    def evaluator(self, name: bytes) -> Evaluator:
-        """Return the generated tally for an event type's parse filters, or their functions."""
+    def evaluator(self, name: bytes) -> Tally:
+        """Return the tally of an event type's parse filters: generated, or over their functions."""
         found = self._evaluators.get(name)
         if found is None:
             parse = self.plan(name).parse
             wanted = name.decode()
-            tally = compile_tally(self.filters, parse, wanted)
-            points = [] if tally is not None else [(i, self._point(i, wanted)) for i in parse]
-            found = self._evaluators[name] = (tally, points)
+            found = compile_tally(self.filters, parse, wanted) or points_tally(
+                [(i, self._point(i, wanted)) for i in parse]
+            )
+            self._evaluators[name] = found
         return found
 
     def _point(self, index: int, event_type: str) -> PointFunction:

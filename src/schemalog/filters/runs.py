@@ -32,10 +32,11 @@ def envelope_regex(length: int, *, capture_time: bool) -> re.Pattern[bytes]:
 
     The time key is the first ``length`` characters of the timestamp. The match starts at the
     newline before the line and ends after the event type's value (the rest of the line is
-    the caller's to check).
+    the caller's to check). Without ``capture_time`` those characters are skipped, not
+    checked: the caller proves them otherwise (:meth:`RunReader.read` counts them).
     """
     time = b"".join(_STAMP[:length])
-    head = b"(" + time + b")" if capture_time else time
+    head = b"(" + time + b")" if capture_time else b".{%d}" % length
     return re.compile(
         rb'\n\{"timestamp":"' + head + b"".join(_STAMP[length:]) + rb'\.\d{3}Z","level":"'
         + _PLAIN + rb'","logger":"' + _PLAIN + rb'","event_type":"(' + _PLAIN + rb')"'
@@ -58,6 +59,8 @@ class RunReader:
         self.length = length
         self._uniform = envelope_regex(length, capture_time=False)
         self._mixed = envelope_regex(length, capture_time=True)
+        #: A time key as the mixed regex would read it: what a uniform run's lines must share.
+        self._key = re.compile(b"".join(_STAMP[:length]))
         #: Reads an envelope line's time key and event type, at the newline before it.
         self.head = self._mixed.match
 
@@ -100,8 +103,12 @@ class RunReader:
 
         Each match starts at a newline, so as many matches as lines is one match per line; as
         many ``}`` before a newline as lines is every line ending with ``}``: a SIMD count
-        instead of the regex running to the end of every line.
+        instead of the regex running to the end of every line. Likewise as many newlines
+        followed by the head and ``prefix`` as lines is every line starting so, which the
+        uniform regex then skips instead of checking each character of each line again.
         """
+        if prefix is not None and not self._key.fullmatch(prefix):
+            return None
         regex = self._uniform if prefix is not None else self._mixed
         found = regex.findall(block, start, end + 1)
         lines = count_in(block, b"\n", start, end)

@@ -53,7 +53,7 @@ from typing import Any, BinaryIO, Final
 import orjson
 from orjson import JSONDecodeError
 
-from schemalog.filters.aggregate import Aggregator, Stats, TimeKey, prefix_length, time_key
+from schemalog.filters.aggregate import Aggregator, TimeKey, prefix_length, time_key
 from schemalog.filters.base import MatchAll
 from schemalog.filters.blocks import (
     LineCounts,
@@ -64,7 +64,7 @@ from schemalog.filters.blocks import (
 )
 from schemalog.filters.filters import MetricFilter
 from schemalog.filters.jsonpattern import MISSING, JsonPattern, load_object
-from schemalog.filters.plans import Evaluator, Plan, Planner
+from schemalog.filters.plans import Plan, Planner
 from schemalog.filters.runs import EVENT_TYPE_KEY, STAMP_AT, Run, RunReader
 from schemalog.filters.terms import TermsPattern
 from schemalog.record import sample_weight
@@ -168,11 +168,12 @@ class Scanner:
     # -- needles -------------------------------------------------------------------------
 
     def _needle_block(self, block: bytes, start: int, last: int) -> None:
-        """Evaluate the lines holding a needle: together like a run, or one by one.
+        """Evaluate the lines holding a needle: together like runs, or one by one.
 
-        The lines are joined and read as one run (:meth:`RunReader.read` proves that each is
-        one envelope line with one ``"event_type":`` key) unless one holds ``sample_rate``
-        (to be weighed) or is no such line: then each line is looked at on its own.
+        The lines are joined and read as runs (:meth:`RunReader.read` proves that each is one
+        envelope line with one ``"event_type":`` key): one per time key while they are in
+        time order, then the rest as one. A line holding ``sample_rate`` (to be weighed) sends
+        them all one by one, as does a run with any other line from there on.
         """
         assert self.needles is not None
         spans = list(line_spans(block, start, last, self.needles))
@@ -180,13 +181,22 @@ class Scanner:
             return
         joined = b"\n".join((b"", *(block[begin:end] for begin, end in spans), b""))
         end = len(joined) - 1
-        weighed = self.scale and find_in(joined, SAMPLE_RATE_KEY, 0, end) >= 0
-        run = None if weighed else self._runs.read(joined, 0, end, None)
-        if run is None:
+        if self.scale and find_in(joined, SAMPLE_RATE_KEY, 0, end) >= 0:
             self._needle_lines(block, spans)
             return
-        self._apply_counts(run.counts.items())
-        self._parse_needed(joined, 0, end, [n for n in run.by_type if self.plan(n).parse])
+        runs = self._runs
+        at = 0
+        while at < end:
+            until, prefix = runs.segment_end(joined, at, end)
+            run = None if prefix is None else runs.read(joined, at, until, prefix)
+            if run is None:  # out of time order, or not envelopes: the rest together
+                until = end
+                run = runs.read(joined, at, end, None)
+            if run is None:
+                self._needle_lines(joined, list(line_spans(joined, at, end, None)))
+                return
+            self._run_events(joined, at, until, run)
+            at = until
 
     def _needle_lines(self, block: bytes, spans: list[tuple[int, int]]) -> None:
         """Evaluate needle lines one by one; an envelope line decided by its type is counted.
@@ -215,7 +225,7 @@ class Scanner:
             key, name = found.groups()
             pending[key, name] += 1
             if plan(name).parse:
-                self._evaluate(block[line_start:end], key, name, self.planner.evaluator(name))
+                self._evaluate([block[line_start:end]], [key], name)
 
     # -- envelope runs -------------------------------------------------------------------
 
@@ -237,9 +247,15 @@ class Scanner:
         lines = sum(run.by_type.values())
         self.counts.physical += lines
         self.counts.lines += lines
-        self._apply_counts(run.counts.items())
-        self._parse_needed(block, start, end, [n for n in run.by_type if self.plan(n).parse])
+        self._run_events(block, start, end, run)
         self._text_filters(block, start, end, run.per_key)
+
+    def _run_events(self, block: bytes, start: int, end: int, run: Run) -> None:
+        """Add a run's events to the JSON filters: counted by event type, or parsed."""
+        self._apply_counts(run.counts.items())
+        shared = next(iter(run.per_key)) if len(run.per_key) == 1 else None
+        needed = [n for n in run.by_type if self.plan(n).parse]
+        self._parse_needed(block, start, end, needed, shared)
 
     def _apply_counts(self, counts: Iterable[tuple[tuple[TimeKey, bytes | None], float]]) -> None:
         add = self.aggregator.add
@@ -247,56 +263,50 @@ class Scanner:
             for index, point in self.plan(event_type).fixed:
                 add(index, key, point, n)
 
-    def _parse_needed(self, block: bytes, start: int, end: int, names: Iterable[bytes]) -> None:
+    def _parse_needed(
+        self, block: bytes, start: int, end: int, names: Iterable[bytes], key: bytes | None = None
+    ) -> None:
         """Find, parse and evaluate the lines of event types some filter cannot decide alone.
 
         In a run each line has one ``"event_type":`` key, so each place the key with its value
         is found (``bytes.find``, much faster than a regex) is one line of that event type.
+        The lines of one event type are evaluated together, in order. ``key``: the time key
+        every line shares, if known (one object, hashed once, for every line's statistics).
         """
-        evaluate = self._evaluate
         find = block.find
         rfind = block.rfind
         length = self._length
         for name in names:
-            evaluator = self.planner.evaluator(name)
             needle = b"".join((EVENT_TYPE_KEY, b'"', name, b'"'))
+            lines = []
             at = find_in(block, needle, start, end)
             while at >= 0:
                 line_end = find(b"\n", at)
-                line = block[rfind(b"\n", start, at) + 1 : line_end]
-                evaluate(line, line[STAMP_AT : STAMP_AT + length], name, evaluator)
+                lines.append(block[rfind(b"\n", start, at) + 1 : line_end])
                 at = find_in(block, needle, line_end, end)
+            if key is not None:
+                self._evaluate(lines, [key] * len(lines), name)
+            else:
+                self._evaluate(lines, [line[STAMP_AT : STAMP_AT + length] for line in lines], name)
 
-    def _evaluate(self, line: bytes, key: bytes, name: bytes, evaluator: Evaluator) -> None:
-        """Parse one envelope line of event type ``name`` and add what its filters publish."""
+    def _evaluate(self, lines: list[bytes], keys: list[bytes], name: bytes) -> None:
+        """Parse envelope lines of event type ``name`` and add what their filters publish.
+
+        Each line starts with ``{``, so a line that parses is an object. When one does not
+        parse, the lines are taken one by one: that one is counted as not JSON.
+        """
         try:
-            document = orjson.loads(line)
+            documents = list(map(orjson.loads, lines))
         except JSONDecodeError:
-            document = None
-        if type(document) is not dict:  # not an object: no filter matches it
-            self.counts.not_json += 1
+            if len(lines) > 1:
+                for line, key in zip(lines, keys, strict=True):
+                    self._evaluate([line], [key], name)
+                return
+            self.counts.not_json += 1  # not an object: no filter matches it
             for index in self.planner.plan(name).parse:
-                self.aggregator.add(index, key, self.filters[index].default_point)
+                self.aggregator.add(index, keys[0], self.filters[index].default_point)
             return
-        tally, points = evaluator
-        series = self.aggregator.series
-        if tally is not None:
-            tally(document, key, series)
-            return
-        for index, point in points:
-            result = point(document)
-            if result is None:
-                continue
-            value, dimensions, _ = result
-            stats = series.get((index, key, dimensions))
-            if stats is None:
-                stats = series[index, key, dimensions] = Stats()
-            stats.sum += value
-            stats.count += 1
-            if value < stats.min:  # noqa: PLR1730 - a hot loop: no builtin calls
-                stats.min = value
-            if value > stats.max:  # noqa: PLR1730
-                stats.max = value
+        self.planner.evaluator(name)(documents, keys, self.aggregator.series)
 
     def _text_filters(
         self, block: bytes, start: int, end: int, lines_per_key: Counter[bytes]

@@ -1,38 +1,50 @@
-"""One generated function tallying the filters that must read an event of one event type.
+"""One generated function tallying the filters that must read the events of one event type.
 
-In the common case, every such filter only checks that some plain root members hold a value
-(``$.endpoint = * && $.method = *``, once ``event_type`` is known) and reads plain root
-members for its value and dimensions. For that case this module writes, as Python source, one
-function that reads each member once and updates the statistics in place; it gives exactly
-:meth:`MetricFilter.compile_point`'s answers (the scanner's property tests check it) at about
-half the cost. Only ``repr()`` of names and numbers goes into the source. Filters outside that
-case return None, and the scanner uses ``compile_point`` for them.
+In the common case, every such filter checks that some plain root members hold a value
+(``$.endpoint = * && $.method = *``, once ``event_type`` is known), or calls the pattern's
+function specialized to the event type for other conditions (``$.flag IS TRUE``), and reads
+plain root members for its value and dimensions. For that case this module writes, as Python
+source, one function that loops over a batch of parsed events, reads each member once per
+event and updates the statistics in place, in event order; it gives exactly
+:meth:`MetricFilter.compile_point`'s answers (the scanner's property tests check it) without a
+function call per event and filter. Only ``repr()`` of names and numbers goes into the source.
+Filters outside that case (nested members for the value or a dimension) return None, and the
+scanner uses ``compile_point`` for them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final
 
 from schemalog.filters.aggregate import Stats
 from schemalog.filters.fieldref import FieldRef
-from schemalog.filters.filters import MetricFilter
+from schemalog.filters.filters import MetricFilter, Point
 from schemalog.filters.jsonpattern import JsonPattern
 from schemalog.filters.values import as_number, as_text
 
-#: ``tally(document, key, series)``: add the datapoints one event publishes.
-Tally = Callable[[dict[str, Any], bytes, dict[Any, Stats]], None]
+#: ``tally(documents, keys, series)``: add the datapoints each event publishes, with its key.
+Tally = Callable[[Iterable[dict[str, Any]], Iterable[bytes], dict[Any, Stats]], None]
+Match = Callable[[dict[str, Any]], bool]
+#: A filter's datapoint function for events of one type (:meth:`MetricFilter.compile_point`).
+PointFunction = Callable[[dict[str, Any]], Point | None]
 _VALUE_TYPES: Final = frozenset({str, int, float})
 
 
 def _plan(metric_filter: MetricFilter, event_type: str) -> tuple[Any, ...] | None:
-    """Return (presence keys, value key or literal, dimension keys) if the filter is simple."""
+    """Return (presence keys, match function, value key or literal, dimension keys), or None.
+
+    The match function is None when the presence keys are the whole condition; otherwise it
+    is the pattern specialized to ``event_type`` (and there are no presence keys).
+    """
     pattern = metric_filter.pattern
     if not isinstance(pattern, JsonPattern):
         return None
-    presence = pattern.presence_keys({"event_type": event_type})
+    known = {"event_type": event_type}
+    presence = pattern.presence_keys(known)
+    match: Match | None = None
     if presence is None:
-        return None
+        presence, match = (), pattern.specialize(known)
     metric_value = metric_filter.metric_value
     value: float | str = metric_value if isinstance(metric_value, float) else ""
     if isinstance(metric_value, FieldRef):
@@ -44,7 +56,7 @@ def _plan(metric_filter: MetricFilter, event_type: str) -> tuple[Any, ...] | Non
         if ref.simple_key is None:
             return None
         dimensions.append((name, ref.simple_key))
-    return presence, value, dimensions
+    return presence, match, value, dimensions
 
 
 def compile_tally(
@@ -59,19 +71,23 @@ def compile_tally(
     def local(name: str) -> str:
         return members.setdefault(name, f"m{len(members)}")
 
-    body: list[str] = []
-    for index, plan in zip(indices, plans, strict=True):
-        assert plan is not None
-        presence, value, dimensions = plan
-        default = filters[index].default_value
-        present = [local(key) for key in presence]
-        body += _filter_source(index, present, value, dimensions, default, local=local)
-    lines = ["def tally(document, key, series):", "    get = document.get"]
-    lines += [f"    {variable} = get({name!r})" for name, variable in members.items()]
-    lines += body
     namespace: dict[str, Any] = {
         "Stats": Stats, "as_number": as_number, "as_text": as_text, "VALUE_TYPES": _VALUE_TYPES,
     }  # fmt: skip
+    body: list[str] = []
+    for index, plan in zip(indices, plans, strict=True):
+        assert plan is not None
+        presence, match, value, dimensions = plan
+        default = filters[index].default_value
+        checks = [f"type({local(key)}) not in VALUE_TYPES" for key in presence]
+        if match is not None:
+            namespace[f"match{index}"] = match
+            checks.append(f"not match{index}(document)")
+        body += _filter_source(index, checks, value, dimensions, default, local=local)
+    lines = ["def tally(documents, keys, series):"]
+    lines += ["    for document, key in zip(documents, keys):", "        get = document.get"]
+    lines += [f"        {variable} = get({name!r})" for name, variable in members.items()]
+    lines += ["    " + line for line in body]
     exec("\n".join(lines), namespace)  # the source holds only repr()s of names and numbers
     tally: Tally = namespace["tally"]
     return tally
@@ -94,7 +110,7 @@ def _record(index: int, dimensions: str, value: str, indent: str) -> list[str]:
 
 def _filter_source(
     index: int,
-    present: list[str],
+    checks: list[str],
     value: float | str,
     dimensions: list[tuple[str, str]],
     default: float | None,
@@ -104,13 +120,13 @@ def _filter_source(
     """Return the source lines for one filter, inside the tally function's body.
 
     A ``while True`` block with ``break`` gives the early exits of ``compile_point``: a
-    missing member publishes the default (if any), a non-numeric value publishes nothing.
+    missing member or a failed match publishes the default (if any), a non-numeric value
+    publishes nothing. ``checks`` are the conditions (Python expressions) that fail a match.
     """
     missed = _record(index, "()", repr(default), "            ") if default is not None else []
     out = [f"    # filter {index}", "    while True:"]
-    if present:
-        checks = " or ".join(f"type({variable}) not in VALUE_TYPES" for variable in present)
-        out += [f"        if {checks}:", *missed, "            break"]
+    if checks:
+        out += [f"        if {' or '.join(checks)}:", *missed, "            break"]
     if isinstance(value, float):
         out.append(f"        value = {value!r}")
     else:
@@ -148,3 +164,33 @@ def _filter_source(
         out += _record(index, "()", "value", "        ")
     out.append("        break")
     return out
+
+
+def points_tally(points: Sequence[tuple[int, PointFunction]]) -> Tally:
+    """Return a tally calling each (filter index, datapoint function) on every event.
+
+    For filters outside :func:`compile_tally`'s case. Each series is one filter's, so taking
+    the filters one after the other keeps each series' events in order.
+    """
+
+    def tally(
+        documents: Iterable[dict[str, Any]], keys: Iterable[bytes], series: dict[Any, Stats]
+    ) -> None:
+        pairs = list(zip(documents, keys, strict=True))
+        for index, point in points:
+            for document, key in pairs:
+                result = point(document)
+                if result is None:
+                    continue
+                value, dimensions, _ = result
+                stats = series.get((index, key, dimensions))
+                if stats is None:
+                    stats = series[index, key, dimensions] = Stats()
+                stats.sum += value
+                stats.count += 1
+                if value < stats.min:  # noqa: PLR1730 - a hot loop: no builtin calls
+                    stats.min = value
+                if value > stats.max:  # noqa: PLR1730
+                    stats.max = value
+
+    return tally
