@@ -22,7 +22,7 @@ from typing import Final
 import orjson
 
 import schemalog
-from schemalog.catalog.load import bundled_schemas_dir
+from schemalog.catalog.location import bundled_schemas_dir
 
 MODELS: Final = ("llama-3-70b", "llama-3-8b", "mistral-large", "qwen-2.5-72b")
 TOOLS: Final = ("search_docs", "get_weather", "run_sql", "fetch_url")

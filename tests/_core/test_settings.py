@@ -17,7 +17,7 @@ from schemalog._core.event import Event
 from schemalog._core.options import parse_size
 from schemalog._core.render import DEFAULT_MAX_BYTES
 from schemalog._core.settings import Settings, resolve, static_field_names
-from schemalog.catalog.load import default_schemas_location
+from schemalog.catalog.location import default_schemas_location
 from schemalog.exceptions import ConfigError
 
 

@@ -12,9 +12,6 @@ from schemalog.catalog.load import (
     Catalog,
     SchemaVersion,
     _read,
-    bundled_schemas_dir,
-    default_schemas_dir,
-    default_schemas_location,
     emitted_view,
     schema_files,
 )
@@ -245,18 +242,6 @@ def test_a_schema_version_given_a_text_path_gives_a_path(tmp_path: Path) -> None
     version = Version(1, 0, 0)
     assert SchemaVersion("a", version, {}, "x/a/1.0.0.json").path == Path("x/a/1.0.0.json")
     assert SchemaVersion("a", version, {}, tmp_path).path is tmp_path
-
-
-def test_the_default_location_is_found_without_pathlib(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """$SCHEMALOG_SCHEMAS, else ./schemas, else the bundled catalog; as text and as a Path."""
-    assert default_schemas_location({"SCHEMALOG_SCHEMAS": "/srv/s"}) == "/srv/s"
-    monkeypatch.chdir(tmp_path)
-    assert Path(default_schemas_location({})) == bundled_schemas_dir() == ROOT / "schemas"
-    (tmp_path / "schemas").mkdir()
-    assert default_schemas_location({}) == "schemas"
-    assert default_schemas_dir({}) == Path("schemas")
 
 
 def test_a_catalog_keeps_its_directory_as_a_path(tmp_path: Path) -> None:

@@ -28,7 +28,8 @@ import orjson
 from schemalog._core.event import Processor
 from schemalog._core.options import parse_bool, parse_env, parse_size, parse_value
 from schemalog._core.render import DEFAULT_MAX_BYTES, MIN_MAX_BYTES
-from schemalog.catalog.load import default_schemas_location, is_sample_rate
+from schemalog.catalog.load import is_sample_rate
+from schemalog.catalog.location import default_schemas_location
 from schemalog.exceptions import ConfigError
 from schemalog.record import LEVELS, RESERVED_NAMES, level_number
 

@@ -102,7 +102,8 @@ def run_test(args: argparse.Namespace) -> int:
 
 def run_lint(args: argparse.Namespace) -> int:
     """Lint the filter files; exit 1 when any error is found."""
-    from schemalog.catalog.load import Catalog, default_schemas_dir
+    from schemalog.catalog.load import Catalog
+    from schemalog.catalog.location import default_schemas_dir
     from schemalog.exceptions import FilterDirError
     from schemalog.filters.filterdir import default_filters_dir
     from schemalog.filters.lint import lint

@@ -16,7 +16,8 @@ import textwrap
 import time
 from typing import Any
 
-from schemalog.catalog.load import Catalog, default_schemas_dir
+from schemalog.catalog.load import Catalog
+from schemalog.catalog.location import default_schemas_dir
 from schemalog.cli.main import EXIT_USAGE, CliError
 from schemalog.cli.output import Report, add_format_option
 from schemalog.codelint.lint import lint_paths

@@ -11,7 +11,8 @@ import argparse
 import sys
 from typing import Any
 
-from schemalog.catalog.load import Catalog, default_schemas_dir
+from schemalog.catalog.load import Catalog
+from schemalog.catalog.location import default_schemas_dir
 from schemalog.cli.main import EXIT_FINDINGS, EXIT_OK, CliError
 from schemalog.cli.output import Report, add_format_option
 

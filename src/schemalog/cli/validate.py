@@ -15,7 +15,8 @@ import sys
 from typing import Any
 
 from schemalog._core.settings import static_field_names
-from schemalog.catalog.load import Catalog, default_schemas_dir
+from schemalog.catalog.load import Catalog
+from schemalog.catalog.location import default_schemas_dir
 from schemalog.cli.inputs import add_input_options, finish, line_reader
 from schemalog.cli.output import Report, add_format_option
 from schemalog.linecheck import LineChecker

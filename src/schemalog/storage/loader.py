@@ -15,7 +15,8 @@ from dataclasses import asdict, dataclass
 from itertools import islice
 from typing import Final, Protocol, TextIO
 
-from schemalog.catalog.load import Catalog, default_schemas_dir
+from schemalog.catalog.load import Catalog
+from schemalog.catalog.location import default_schemas_dir
 from schemalog.exceptions import InputError
 from schemalog.lines.progress import ProgressBar, bar
 from schemalog.lines.reader import STDIN, iter_lines

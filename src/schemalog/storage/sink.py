@@ -29,7 +29,8 @@ from urllib.parse import parse_qsl, urlencode
 from schemalog._core import lifecycle, state
 from schemalog._core.options import parse_count, parse_duration, parse_query, parse_size
 from schemalog._core.stats import STATS
-from schemalog.catalog.load import Catalog, default_schemas_dir
+from schemalog.catalog.load import Catalog
+from schemalog.catalog.location import default_schemas_dir
 from schemalog.exceptions import StorageError
 from schemalog.lines.reader import iter_lines
 from schemalog.sinks.base import Sink
