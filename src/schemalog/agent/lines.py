@@ -5,8 +5,10 @@ the fields are known names, most values are ones it produced (ids, sequences, co
 flags), and the tool parameters in them were normalized and redacted once, when the call
 began. So an event skips the generic call's frames and checks: what the schema needs is
 prepared once per event type and configuration (its version, validator, whether a valid
-event can hold anything left to redact), and each event is one validation of its fields,
-the envelope, one ``orjson.dumps`` and the handlers that take lines without a LogRecord
+event can hold anything left to redact), and what comes before the fields (envelope,
+service, context, static fields) is rendered once per logger and bound context. Each event
+is then one validation of its fields, its stamps, one ``orjson.dumps`` of its fields spliced
+after that head, and the handlers that take lines without a LogRecord
 (:func:`~schemalog._core.dispatch.line_route`). The line is byte for byte the one
 :meth:`Pipeline.line <schemalog._core.pipeline.Pipeline.line>` gives for the same event.
 
@@ -20,13 +22,14 @@ errors, ``on_invalid`` and the counters stay exactly as they are.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from types import FrameType
 from typing import Any, Final
 
 import orjson
 
 from schemalog._core import state
-from schemalog._core.context import bound_split
+from schemalog._core.context import Split, bound_split
 from schemalog._core.dispatch import line_route, write_lines
 from schemalog._core.finish import count_redacted
 from schemalog._core.logger import BoundLogger
@@ -41,8 +44,9 @@ from schemalog.record import LEVEL_NAMES, level_name
 #: The fields of the tracker's events that hold prepared (normalized, redacted) tool parameters.
 PREPARED_FIELDS: Final = frozenset({"tool_params", "first_tool_params", "second_tool_params"})
 _modules: Final = sys.modules
-_NO_CALLER: Final[dict[str, str]] = {}
 _count_emitted: Final = STATS.adder("emitted")
+#: What :meth:`EventRenderer.head` gives when the generic path must take the events.
+_NO_HEAD: Final[tuple[str, str, None]] = ("", "", None)
 
 
 class EventRenderer:
@@ -50,7 +54,10 @@ class EventRenderer:
 
     __slots__ = (
         "_caller",
+        "_check_fields",
         "_event_type",
+        "_guard",
+        "_head",
         "_is_valid",
         "_max_bytes",
         "_plan",
@@ -58,7 +65,6 @@ class EventRenderer:
         "_redacts",
         "_required",
         "_service",
-        "_special",
         "_static",
         "_version",
         "clock",
@@ -84,7 +90,15 @@ class EventRenderer:
         self._max_bytes = pipeline.max_bytes
         self._service = pipeline.service_field
         self._static = pipeline.static_fields
-        self._special = pipeline.special_names
+        # Field names that must not reach the splice: envelope and context names (the generic
+        # path refuses them) and static fields (the head holds them). A valid event of a
+        # closed schema that declares none of them holds none: no check per event then.
+        self._guard = pipeline.special_names | frozenset(self._static)
+        declared = _declared(schema.schema)
+        self._check_fields = declared is None or not self._guard.isdisjoint(declared)
+        #: The last head: (log, bound context, level, text before event_id, text after it,
+        #: the bound fields or None).
+        self._head: tuple[Any, ...] = (None, None, None, *_NO_HEAD)
 
     def line(  # noqa: PLR0911 - each way to the generic path is one early return
         self, log: BoundLogger, levelno: int, fields: dict[str, Any], now: float, frame: FrameType
@@ -95,16 +109,19 @@ class EventRenderer:
         """
         if OTEL_MODULE in _modules and span_ids() is not None:
             return None
-        bound_context, bound_fields = bound_split()
-        logger_context, logger_fields = log._context
-        if bound_fields or logger_fields:
-            fields = {**bound_fields, **logger_fields, **fields}
-        context = {**bound_context, **logger_context} if logger_context else bound_context
-        if not self._special.isdisjoint(fields):
+        bound = bound_split()
+        head = self._head  # one read: a racing thread never mixes two heads
+        if self._caller:
+            head = (None, None, None, *self.head(log, levelno, bound, caller_text(frame)))
+        elif head[0] is not log or head[1] is not bound or head[2] != levelno:
+            head = self._head = (log, bound, levelno, *self.head(log, levelno, bound, None))
+        extra = head[5]
+        if extra is None:
             return None
-        for name in self._required:
-            if context.get(name) is None:
-                return None
+        if extra:
+            fields = {**extra, **fields}
+        if self._check_fields and not self._guard.isdisjoint(fields):
+            return None
         try:
             if not self._is_valid(fields):
                 return None
@@ -115,32 +132,72 @@ class EventRenderer:
             redacted = self._redactor.redact(
                 fields, self._plan, valid=True, prepared=PREPARED_FIELDS
             )
-        timestamp, event_id = STAMP(now)
-        caller = {"caller": caller_text(frame)} if self._caller else _NO_CALLER
         try:  # PLAIN_ONLY: anything the generic path would normalize goes there
-            line = orjson.dumps(
-                {
-                    "timestamp": timestamp,
-                    "level": LEVEL_NAMES.get(levelno) or level_name(levelno),
-                    "logger": log._logger.name,
-                    "event_type": self._event_type,
-                    "schema_version": self._version,
-                    "event_id": event_id,
-                    **self._service,
-                    **caller,
-                    **context,
-                    **self._static,
-                    **redacted,
-                },
-                option=PLAIN_ONLY,
-            )
+            body = orjson.dumps(redacted, option=PLAIN_ONLY)
         except TypeError:
             return None
+        if len(body) < 3:  # no field: nothing to splice after the head
+            return None
+        timestamp, event_id = STAMP(now)
+        line = f'{{"timestamp":"{timestamp}{head[3]}{event_id}{head[4]}'.encode() + body[1:]
         if redacted is not fields:
             count_redacted()
         if not line.isascii():
             line = escape_line_breaks(line)
         return line if len(line) <= self._max_bytes else None
+
+    def head(
+        self, log: BoundLogger, levelno: int, bound: Split, caller: str | None
+    ) -> tuple[str, str, dict[str, Any] | None]:
+        """Return the line's text from ``timestamp`` to ``event_id``, and from there to the fields.
+
+        Also the fields bound to ``log`` and in ``bound`` (the event's first fields); None
+        there when the generic path must take the event (required context missing, a bound
+        envelope name or static field, a value the line cannot hold as it is).
+        """
+        bound_context, bound_fields = bound
+        logger_context, logger_fields = log._context
+        context = {**bound_context, **logger_context} if logger_context else bound_context
+        fields = {**bound_fields, **logger_fields}
+        for name in self._required:
+            if context.get(name) is None:
+                return _NO_HEAD
+        if not self._guard.isdisjoint(fields):
+            return _NO_HEAD
+        try:  # PLAIN_ONLY: anything the generic path would normalize goes there
+            envelope = orjson.dumps(
+                {
+                    "level": LEVEL_NAMES.get(levelno) or level_name(levelno),
+                    "logger": log._logger.name,
+                    "event_type": self._event_type,
+                    "schema_version": self._version,
+                },
+                option=PLAIN_ONLY,
+            )
+            after = orjson.dumps(
+                {
+                    **self._service,
+                    **({} if caller is None else {"caller": caller}),
+                    **context,
+                    **self._static,
+                },
+                option=PLAIN_ONLY,
+            )[1:-1].decode()
+        except TypeError:
+            return _NO_HEAD
+        return f'",{envelope[1:-1].decode()},"event_id":"', f'",{after},' if after else '",', fields
+
+
+def _declared(schema: Mapping[str, Any]) -> frozenset[str] | None:
+    """Return the only names a valid event may hold (None: the schema admits any other)."""
+    properties = schema.get("properties")
+    if (
+        schema.get("additionalProperties") is not False
+        or "patternProperties" in schema
+        or not isinstance(properties, Mapping)
+    ):
+        return None
+    return frozenset(properties)
 
 
 class TrackerLines:
