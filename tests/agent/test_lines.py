@@ -303,7 +303,7 @@ def test_a_renderer_that_fails_leaves_the_event_to_the_generic_path(
     def broken(*_: Any) -> bytes:
         raise RuntimeError("renderer bug")
 
-    monkeypatch.setattr(lines.EventRenderer, "line", broken)
+    monkeypatch.setattr(lines.EventRenderer, "head", broken)
     fields = {"tool_name": "t", "tool_params": {}, "call_sequence": 1}
     assert TrackerLines().emit(log, logging.INFO, "tool_call_started", fields) is False
 

@@ -100,51 +100,67 @@ class EventRenderer:
         #: the bound fields or None).
         self._head: tuple[Any, ...] = (None, None, None, *_NO_HEAD)
 
-    def line(  # noqa: PLR0911 - each way to the generic path is one early return
-        self, log: BoundLogger, levelno: int, fields: dict[str, Any], now: float, frame: FrameType
-    ) -> bytes | None:
-        """Return the event's line, or None when the generic path must take the event.
+    def write(  # noqa: PLR0911 - each way to the generic path is one early return
+        self, log: BoundLogger, levelno: int, fields: dict[str, Any], frame: FrameType
+    ) -> bool:
+        """Write the event's line; False when the generic path must take the event.
 
-        ``frame`` is the one the generic path would be given (for ``caller``).
+        ``frame`` is the one the generic path would be given (for ``caller``). Only lines that
+        need no LogRecord are written here (dispatch's route, as the generic path finds it).
         """
-        if OTEL_MODULE in _modules and span_ids() is not None:
-            return None
-        bound = bound_split()
-        head = self._head  # one read: a racing thread never mixes two heads
-        if self._caller:
-            head = (None, None, None, *self.head(log, levelno, bound, caller_text(frame)))
-        elif head[0] is not log or head[1] is not bound or head[2] != levelno:
-            head = self._head = (log, bound, levelno, *self.head(log, levelno, bound, None))
-        extra = head[5]
-        if extra is None:
-            return None
-        if extra:
-            fields = {**extra, **fields}
-        if self._check_fields and not self._guard.isdisjoint(fields):
-            return None
-        try:
-            if not self._is_valid(fields):
-                return None
-        except (TypeError, ValueError):  # a value to normalize first
-            return None
-        redacted = fields
-        if self._redacts:
-            redacted = self._redactor.redact(
-                fields, self._plan, valid=True, prepared=PREPARED_FIELDS
-            )
-        try:  # PLAIN_ONLY: anything the generic path would normalize goes there
+        logger = log._logger
+        route = line_route(logger, levelno)
+        if route is None:  # a handler needs a LogRecord, which the generic path makes
+            return False
+        now = self.clock()
+        try:  # anything that fails here: the generic path takes the event and reports it
+            if OTEL_MODULE in _modules and span_ids() is not None:
+                return False
+            bound = bound_split()
+            head = self._head  # one read: a racing thread never mixes two heads
+            if self._caller:
+                head = (None, None, None, *self.head(log, levelno, bound, caller_text(frame)))
+            elif head[0] is not log or head[1] is not bound or head[2] != levelno:
+                head = self._head = (log, bound, levelno, *self.head(log, levelno, bound, None))
+            extra = head[5]
+            if extra is None:
+                return False
+            if extra:
+                fields = {**extra, **fields}
+            if self._check_fields and not self._guard.isdisjoint(fields):
+                return False
+            try:
+                if not self._is_valid(fields):
+                    return False
+            except (TypeError, ValueError):  # a value to normalize first
+                return False
+            redacted = fields
+            if self._redacts:
+                redacted = self._redactor.redact(
+                    fields, self._plan, valid=True, prepared=PREPARED_FIELDS
+                )
+            # PLAIN_ONLY: anything the generic path would normalize (TypeError) goes there
             body = orjson.dumps(redacted, option=PLAIN_ONLY)
-        except TypeError:
-            return None
-        if len(body) < 3:  # no field: nothing to splice after the head
-            return None
-        timestamp, event_id = STAMP(now)
-        line = f'{{"timestamp":"{timestamp}{head[3]}{event_id}{head[4]}'.encode() + body[1:]
+            if len(body) < 3:  # no field: nothing to splice after the head
+                return False
+            timestamp, event_id = STAMP(now)
+            line = f'{{"timestamp":"{timestamp}{head[3]}{event_id}{head[4]}'.encode() + body[1:]
+            if not line.isascii():
+                line = escape_line_breaks(line)
+            if len(line) > self._max_bytes:
+                return False
+        except Exception:
+            return False
         if redacted is not fields:
             count_redacted()
-        if not line.isascii():
-            line = escape_line_breaks(line)
-        return line if len(line) <= self._max_bytes else None
+        try:
+            write_lines(route, line, logger.name, levelno, frame, now)
+        except Exception as error:  # as Pipeline.emit: a handler that raises is never the caller's
+            STATS.add("sink_errors")
+            STATS.drop("handler_raised", f"a handler raised: {error!r}")
+        else:
+            _count_emitted()
+        return True
 
     def head(
         self, log: BoundLogger, levelno: int, bound: Split, caller: str | None
@@ -213,17 +229,14 @@ class TrackerLines:
         """Write one event of the tracker through ``log``; False to leave it to the generic path.
 
         True also when the level is off (there is nothing to write). ``fields`` is not changed.
-        Only lines that need no LogRecord are written here (dispatch's route, as the generic
-        path finds it); called where the generic path would be (its caller's frame is the
-        event's frame).
+        Called where the generic path would be (its caller's frame is the event's frame).
         """
         if levelno < state.min_level:
             return True
         pipeline = state.pipeline
         if pipeline is None:  # the generic path configures on first use
             return False
-        logger = log._logger
-        if not logger.isEnabledFor(levelno):
+        if not log._logger.isEnabledFor(levelno):
             return True
         cache = self._cache  # one read: a racing reconfiguration never mixes two pipelines
         if cache[0] is not pipeline:
@@ -233,26 +246,7 @@ class TrackerLines:
             schema = pipeline.fast_schema(event_type)
             renderer = None if schema is None else EventRenderer(pipeline, event_type, schema)
             cache[1][event_type] = renderer
-        # No route: a handler needs a LogRecord, which the generic path makes.
-        route = None if renderer is None else line_route(logger, levelno)
-        if route is None or renderer is None:
-            return False
-        frame = sys._getframe(1)
-        now = renderer.clock()
-        try:
-            line = renderer.line(log, levelno, fields, now, frame)
-        except Exception:  # the generic path takes it, and reports what fails there
-            line = None
-        if line is None:
-            return False
-        try:
-            write_lines(route, line, logger.name, levelno, frame, now)
-        except Exception as error:  # as Pipeline.emit: a handler that raises is never the caller's
-            STATS.add("sink_errors")
-            STATS.drop("handler_raised", f"a handler raised: {error!r}")
-        else:
-            _count_emitted()
-        return True
+        return renderer is not None and renderer.write(log, levelno, fields, sys._getframe(1))
 
 
 _UNBUILT: Final[Any] = object()
