@@ -38,6 +38,7 @@ from schemalog._core.pipeline import Pipeline
 from schemalog._core.render import escape_line_breaks
 from schemalog._core.stats import STATS
 from schemalog._core.steps import PLAIN_ONLY, STAMP, caller_text
+from schemalog.agent.splitcheck import IsValid, SplitValidators, splittable
 from schemalog.catalog.load import SchemaVersion
 from schemalog.record import LEVEL_NAMES, level_name
 
@@ -46,7 +47,7 @@ PREPARED_FIELDS: Final = frozenset({"tool_params", "first_tool_params", "second_
 _modules: Final = sys.modules
 _count_emitted: Final = STATS.adder("emitted")
 #: What :meth:`EventRenderer.head` gives when the generic path must take the events.
-_NO_HEAD: Final[tuple[str, str, None]] = ("", "", None)
+_NO_HEAD: Final[tuple[str, str, None, None]] = ("", "", None, None)
 
 
 class EventRenderer:
@@ -65,6 +66,7 @@ class EventRenderer:
         "_redacts",
         "_required",
         "_service",
+        "_split",
         "_static",
         "_version",
         "clock",
@@ -99,6 +101,13 @@ class EventRenderer:
         #: The last head: (log, bound context, level, text before event_id, text after it,
         #: the bound fields or None).
         self._head: tuple[Any, ...] = (None, None, None, *_NO_HEAD)
+        #: Validation in two parts, for bound fields (None: the schema does not allow it, or
+        #: the fields are redacted together).
+        self._split = (
+            SplitValidators(schema.schema)
+            if splittable(schema.schema) and not self._redacts
+            else None
+        )
 
     def write(  # noqa: PLR0911 - each way to the generic path is one early return
         self, log: BoundLogger, levelno: int, fields: dict[str, Any], frame: FrameType
@@ -130,7 +139,7 @@ class EventRenderer:
             if self._check_fields and not self._guard.isdisjoint(fields):
                 return False
             try:
-                if not self._is_valid(fields):
+                if not head[6](fields):
                     return False
             except (TypeError, ValueError):  # a value to normalize first
                 return False
@@ -164,12 +173,14 @@ class EventRenderer:
 
     def head(
         self, log: BoundLogger, levelno: int, bound: Split, caller: str | None
-    ) -> tuple[str, str, dict[str, Any] | None]:
+    ) -> tuple[str, str, dict[str, Any] | None, IsValid | None]:
         """Return the line's text from ``timestamp`` to ``event_id``, and from there to the fields.
 
-        Also the fields bound to ``log`` and in ``bound`` (the event's first fields); None
-        there when the generic path must take the event (required context missing, a bound
-        envelope name or static field, a value the line cannot hold as it is).
+        Also the fields bound to ``log`` and in ``bound`` that each event must merge before
+        its own (None when the generic path must take the event: required context missing,
+        a bound envelope name or static field, a bound value the line cannot hold as it is,
+        an invalid one), and what validates the event. Bound fields checked here, in two
+        parts (:mod:`~schemalog.agent.splitcheck`), are in the second text already.
         """
         bound_context, bound_fields = bound
         logger_context, logger_fields = log._context
@@ -180,6 +191,7 @@ class EventRenderer:
                 return _NO_HEAD
         if not self._guard.isdisjoint(fields):
             return _NO_HEAD
+        is_valid = self._is_valid
         try:  # PLAIN_ONLY: anything the generic path would normalize goes there
             envelope = orjson.dumps(
                 {
@@ -190,18 +202,21 @@ class EventRenderer:
                 },
                 option=PLAIN_ONLY,
             )
-            after = orjson.dumps(
-                {
-                    **self._service,
-                    **({} if caller is None else {"caller": caller}),
-                    **context,
-                    **self._static,
-                },
-                option=PLAIN_ONLY,
-            )[1:-1].decode()
-        except TypeError:
+            caller_field = {} if caller is None else {"caller": caller}
+            parts = [{**self._service, **caller_field, **context, **self._static}]
+            if fields and self._split is not None:
+                bound_valid, is_valid = self._split.for_names(frozenset(fields))
+                if not bound_valid(fields):
+                    return _NO_HEAD
+                parts.append(fields)
+                fields = {}
+            after = ",".join(
+                orjson.dumps(part, option=PLAIN_ONLY)[1:-1].decode() for part in parts if part
+            )
+        except (TypeError, ValueError):
             return _NO_HEAD
-        return f'",{envelope[1:-1].decode()},"event_id":"', f'",{after},' if after else '",', fields
+        before = f'",{envelope[1:-1].decode()},"event_id":"'
+        return before, f'",{after},' if after else '",', fields, is_valid
 
 
 def _declared(schema: Mapping[str, Any]) -> frozenset[str] | None:
