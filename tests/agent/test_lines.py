@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import logging
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -196,6 +198,43 @@ def test_lines_equal_the_generic_paths(  # noqa: PLR0917
     for secret in (b"hunter", b"abc123", b"k-1"):
         assert secret not in fast
     assert fast.count(b"\n") >= 4
+
+
+def open_schemas(tmp_path: Path, schemas_dir: Path) -> Path:
+    """Return a copy of the catalog where the tool call events admit any other field."""
+    copy = tmp_path / "schemas"
+    shutil.copytree(schemas_dir, copy)
+    for path in [*copy.glob("tool_call_started/*.json"), *copy.glob("tool_call_completed/*.json")]:
+        schema = json.loads(path.read_text())
+        del schema["additionalProperties"]
+        path.write_text(json.dumps(schema))
+    return copy
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{"static_fields": {"tool_name": "static"}}, {"static_fields": {"team": "a"}}],
+    ids=["a static field the events repeat", "another static field"],
+)
+def test_open_schemas_and_static_fields_write_the_generic_paths_bytes(
+    settings: dict[str, Any],
+    tmp_path: Path,
+    schemas_dir: Path,
+    stamps: Stamps,
+    monkeypatch: pytest.MonkeyPatch,
+    line_calls: list[str],
+) -> None:
+    """Under schemas open to other fields (checked per event), lines stay the generic path's."""
+    catalog = open_schemas(tmp_path, schemas_dir)
+    fast, fast_counts = run(calls, tmp_path / "fast.jsonl", catalog, settings, stamps, True)
+    repeated = "tool_name" in settings["static_fields"]
+    assert ("tool_call_started" in line_calls) is repeated  # only a repeated name goes generic
+    schemalog.reset_stats()
+    monkeypatch.setattr(TrackerLines, "emit", lambda *_: False)
+    generic, generic_counts = run(calls, tmp_path / "generic.jsonl", catalog, settings, stamps, True)
+    assert fast == generic
+    assert fast_counts == generic_counts
+    assert fast.count(b"\n") == 13
 
 
 def test_tool_calls_skip_the_generic_path(
