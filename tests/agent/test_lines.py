@@ -216,7 +216,7 @@ def open_schemas(tmp_path: Path, schemas_dir: Path) -> Path:
     [{"static_fields": {"tool_name": "static"}}, {"static_fields": {"team": "a"}}],
     ids=["a static field the events repeat", "another static field"],
 )
-def test_open_schemas_and_static_fields_write_the_generic_paths_bytes(
+def test_open_schemas_and_static_fields_write_the_generic_paths_bytes(  # noqa: PLR0917
     settings: dict[str, Any],
     tmp_path: Path,
     schemas_dir: Path,
@@ -231,7 +231,9 @@ def test_open_schemas_and_static_fields_write_the_generic_paths_bytes(
     assert ("tool_call_started" in line_calls) is repeated  # only a repeated name goes generic
     schemalog.reset_stats()
     monkeypatch.setattr(TrackerLines, "emit", lambda *_: False)
-    generic, generic_counts = run(calls, tmp_path / "generic.jsonl", catalog, settings, stamps, True)
+    generic, generic_counts = run(
+        calls, tmp_path / "generic.jsonl", catalog, settings, stamps, True
+    )
     assert fast == generic
     assert fast_counts == generic_counts
     assert fast.count(b"\n") == 13

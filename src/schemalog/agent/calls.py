@@ -101,7 +101,9 @@ class CallBook:
         #: Failed calls whose next calls are watched for a switch of tools.
         self.watches: list[Watch] = []
 
-    def begin(self, tool_name: str, params: dict[str, Any], params_hash: str, now: float) -> ToolCall:
+    def begin(
+        self, tool_name: str, params: dict[str, Any], params_hash: str, now: float
+    ) -> ToolCall:
         """Give a call the next sequence; tell whether it repeats one (see :meth:`switches`)."""
         self.sequence = sequence = self.sequence + 1
         previous_tool, self.previous_tool = self.previous_tool, tool_name
@@ -113,7 +115,17 @@ class CallBook:
             if len(lineages) > self._retry_memory:
                 lineages.popitem(last=False)
             call = ToolCall(
-                sequence, tool_name, params, params_hash, 0, now, None, previous_tool, None, None, lineage
+                sequence,
+                tool_name,
+                params,
+                params_hash,
+                0,
+                now,
+                None,
+                previous_tool,
+                None,
+                None,
+                lineage,
             )
         else:
             call = ToolCall(

@@ -222,7 +222,9 @@ class TrackerCore:
             problems = spec.validate(plain)
             if problems:
                 session.call_invalid(call, problems, spec.schema_version)
-                return ToolError({"error": "Schema validation failed", "validation_errors": problems})
+                return ToolError(
+                    {"error": "Schema validation failed", "validation_errors": problems}
+                )
         return session, call
 
     def _hallucinated(

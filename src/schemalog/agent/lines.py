@@ -109,13 +109,12 @@ class EventRenderer:
             else None
         )
 
-    def write(  # noqa: PLR0911 - each way to the generic path is one early return
+    def write(  # noqa: PLR0911, PLR0912 - one early return per way to the generic path
         self, log: BoundLogger, levelno: int, fields: dict[str, Any], frame: FrameType
     ) -> bool:
-        """Write the event's line; False when the generic path must take the event.
+        """Write the event's line where no handler needs a LogRecord; False: the generic path's.
 
-        ``frame`` is the one the generic path would be given (for ``caller``). Only lines that
-        need no LogRecord are written here (dispatch's route, as the generic path finds it).
+        ``frame`` is the one the generic path would be given (for ``caller``).
         """
         logger = log._logger
         route = line_route(logger, levelno)
