@@ -190,7 +190,7 @@ class EventRenderer:
                 return _NO_HEAD
         if not self._guard.isdisjoint(fields):
             return _NO_HEAD
-        is_valid = self._is_valid
+        is_valid: IsValid = self._is_valid
         try:  # PLAIN_ONLY: anything the generic path would normalize goes there
             envelope = orjson.dumps(
                 {
