@@ -239,6 +239,28 @@ def test_open_schemas_and_static_fields_write_the_generic_paths_bytes(  # noqa: 
     assert fast.count(b"\n") == 13
 
 
+def test_a_static_value_changed_in_place_is_written_as_it_is_now(
+    tmp_path: Path, schemas_dir: Path, stamps: Stamps, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A head holding a value that can change is made again for each event, as generic lines."""
+    tags = ["a"]
+
+    def retagged(tracker: AgentTracker, clock: FakeClock) -> None:
+        """Change the static list between tool calls."""
+        tool = tracker.wrap(search, name="search")
+        with tracker.session(session_id="s-1"):
+            tool(query="one")
+            tags.append("b")
+            tool(query="two")
+
+    settings = {"static_fields": {"tags": tags}}
+    fast, _ = run(retagged, tmp_path / "fast.jsonl", schemas_dir, settings, stamps, True)
+    tags[:] = ["a"]
+    monkeypatch.setattr(TrackerLines, "emit", lambda *_: False)
+    generic, _ = run(retagged, tmp_path / "generic.jsonl", schemas_dir, settings, stamps, True)
+    assert fast == generic
+
+
 def test_tool_calls_skip_the_generic_path(
     tmp_path: Path, schemas_dir: Path, stamps: Stamps, line_calls: list[str]
 ) -> None:

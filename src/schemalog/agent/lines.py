@@ -48,6 +48,8 @@ _modules: Final = sys.modules
 _count_emitted: Final = STATS.adder("emitted")
 #: What :meth:`EventRenderer.head` gives when the generic path must take the events.
 _NO_HEAD: Final[tuple[str, str, None, None]] = ("", "", None, None)
+#: Values no one can change in place: a head made of only these may be kept.
+_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
 
 
 class EventRenderer:
@@ -68,6 +70,7 @@ class EventRenderer:
         "_service",
         "_split",
         "_static",
+        "_static_lasting",
         "_version",
         "clock",
     )
@@ -99,8 +102,9 @@ class EventRenderer:
         declared = _declared(schema.schema)
         self._check_fields = declared is None or not self._guard.isdisjoint(declared)
         #: The last head: (log, bound context, level, text before event_id, text after it,
-        #: the bound fields or None).
-        self._head: tuple[Any, ...] = (None, None, None, *_NO_HEAD)
+        #: the bound fields or None, the validator, True).
+        self._head: tuple[Any, ...] = (None, None, None, *_NO_HEAD, False)
+        self._static_lasting = _SCALARS.issuperset(map(type, self._static.values()))
         #: Validation in two parts, for bound fields (None: the schema does not allow it, or
         #: the fields are redacted together).
         self._split = (
@@ -129,7 +133,9 @@ class EventRenderer:
             if self._caller:
                 head = (None, None, None, *self.head(log, levelno, bound, caller_text(frame)))
             elif head[0] is not log or head[1] is not bound or head[2] != levelno:
-                head = self._head = (log, bound, levelno, *self.head(log, levelno, bound, None))
+                head = (log, bound, levelno, *self.head(log, levelno, bound, None))
+                if head[7]:  # else made again for each event: a value in it may change
+                    self._head = head
             extra = head[5]
             if extra is None:
                 return False
@@ -137,10 +143,7 @@ class EventRenderer:
                 fields = {**extra, **fields}
             if self._check_fields and not self._guard.isdisjoint(fields):
                 return False
-            try:
-                if not head[6](fields):
-                    return False
-            except (TypeError, ValueError):  # a value to normalize first
+            if not head[6](fields):  # raises for a value to normalize first: see below
                 return False
             redacted = fields
             if self._redacts:
@@ -172,24 +175,29 @@ class EventRenderer:
 
     def head(
         self, log: BoundLogger, levelno: int, bound: Split, caller: str | None
-    ) -> tuple[str, str, dict[str, Any] | None, IsValid | None]:
+    ) -> tuple[str, str, dict[str, Any] | None, IsValid | None, bool]:
         """Return the line's text from ``timestamp`` to ``event_id``, and from there to the fields.
 
         Also the fields bound to ``log`` and in ``bound`` that each event must merge before
         its own (None when the generic path must take the event: required context missing,
         a bound envelope name or static field, a bound value the line cannot hold as it is,
-        an invalid one), and what validates the event. Bound fields checked here, in two
-        parts (:mod:`~schemalog.agent.splitcheck`), are in the second text already.
+        an invalid one), what validates the event, and whether all this may be kept for the
+        next events (no value in it can change). Bound fields checked here, in two parts
+        (:mod:`~schemalog.agent.splitcheck`), are in the second text already.
         """
         bound_context, bound_fields = bound
         logger_context, logger_fields = log._context
         context = {**bound_context, **logger_context} if logger_context else bound_context
         fields = {**bound_fields, **logger_fields}
+        lasting = self._static_lasting and _SCALARS.issuperset(
+            map(type, [*context.values(), *fields.values()])
+        )
+        no_head = (*_NO_HEAD, lasting)
         for name in self._required:
             if context.get(name) is None:
-                return _NO_HEAD
+                return no_head
         if not self._guard.isdisjoint(fields):
-            return _NO_HEAD
+            return no_head
         is_valid: IsValid = self._is_valid
         try:  # PLAIN_ONLY: anything the generic path would normalize goes there
             envelope = orjson.dumps(
@@ -206,16 +214,16 @@ class EventRenderer:
             if fields and self._split is not None:
                 bound_valid, is_valid = self._split.for_names(frozenset(fields))
                 if not bound_valid(fields):
-                    return _NO_HEAD
+                    return no_head
                 parts.append(fields)
                 fields = {}
             after = ",".join(
                 orjson.dumps(part, option=PLAIN_ONLY)[1:-1].decode() for part in parts if part
             )
         except (TypeError, ValueError):
-            return _NO_HEAD
+            return no_head
         before = f'",{envelope[1:-1].decode()},"event_id":"'
-        return before, f'",{after},' if after else '",', fields, is_valid
+        return before, f'",{after},' if after else '",', fields, is_valid, lasting
 
 
 def _declared(schema: Mapping[str, Any]) -> frozenset[str] | None:
