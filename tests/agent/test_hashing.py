@@ -85,3 +85,12 @@ def test_different_parameters_hash_differently() -> None:
 def test_digest_of_canonical_json_is_the_params_hash(params: Any) -> None:
     """digest() of canonical_json() is params_hash(): one hash however it is reached."""
     assert digest(canonical_json(params)) == params_hash(params)
+
+
+def test_digests_never_share_state() -> None:
+    """Each digest starts fresh: hashing one value never changes the next one's hash."""
+    from schemalog.agent.hashing import digest
+
+    first = digest(b'{"q":1}')
+    digest(b'{"q":2}')
+    assert digest(b'{"q":1}') == first == hashlib.blake2b(b'{"q":1}', digest_size=8).hexdigest()

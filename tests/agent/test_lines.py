@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import logging
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -198,6 +200,67 @@ def test_lines_equal_the_generic_paths(  # noqa: PLR0917
     assert fast.count(b"\n") >= 4
 
 
+def open_schemas(tmp_path: Path, schemas_dir: Path) -> Path:
+    """Return a copy of the catalog where the tool call events admit any other field."""
+    copy = tmp_path / "schemas"
+    shutil.copytree(schemas_dir, copy)
+    for path in [*copy.glob("tool_call_started/*.json"), *copy.glob("tool_call_completed/*.json")]:
+        schema = json.loads(path.read_text())
+        del schema["additionalProperties"]
+        path.write_text(json.dumps(schema))
+    return copy
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{"static_fields": {"tool_name": "static"}}, {"static_fields": {"team": "a"}}],
+    ids=["a static field the events repeat", "another static field"],
+)
+def test_open_schemas_and_static_fields_write_the_generic_paths_bytes(  # noqa: PLR0917
+    settings: dict[str, Any],
+    tmp_path: Path,
+    schemas_dir: Path,
+    stamps: Stamps,
+    monkeypatch: pytest.MonkeyPatch,
+    line_calls: list[str],
+) -> None:
+    """Under schemas open to other fields (checked per event), lines stay the generic path's."""
+    catalog = open_schemas(tmp_path, schemas_dir)
+    fast, fast_counts = run(calls, tmp_path / "fast.jsonl", catalog, settings, stamps, True)
+    repeated = "tool_name" in settings["static_fields"]
+    assert ("tool_call_started" in line_calls) is repeated  # only a repeated name goes generic
+    schemalog.reset_stats()
+    monkeypatch.setattr(TrackerLines, "emit", lambda *_: False)
+    generic, generic_counts = run(
+        calls, tmp_path / "generic.jsonl", catalog, settings, stamps, True
+    )
+    assert fast == generic
+    assert fast_counts == generic_counts
+    assert fast.count(b"\n") == 13
+
+
+def test_a_static_value_changed_in_place_is_written_as_it_is_now(
+    tmp_path: Path, schemas_dir: Path, stamps: Stamps, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A head holding a value that can change is made again for each event, as generic lines."""
+    tags = ["a"]
+
+    def retagged(tracker: AgentTracker, clock: FakeClock) -> None:
+        """Change the static list between tool calls."""
+        tool = tracker.wrap(search, name="search")
+        with tracker.session(session_id="s-1"):
+            tool(query="one")
+            tags.append("b")
+            tool(query="two")
+
+    settings = {"static_fields": {"tags": tags}}
+    fast, _ = run(retagged, tmp_path / "fast.jsonl", schemas_dir, settings, stamps, True)
+    tags[:] = ["a"]
+    monkeypatch.setattr(TrackerLines, "emit", lambda *_: False)
+    generic, _ = run(retagged, tmp_path / "generic.jsonl", schemas_dir, settings, stamps, True)
+    assert fast == generic
+
+
 def test_tool_calls_skip_the_generic_path(
     tmp_path: Path, schemas_dir: Path, stamps: Stamps, line_calls: list[str]
 ) -> None:
@@ -303,7 +366,7 @@ def test_a_renderer_that_fails_leaves_the_event_to_the_generic_path(
     def broken(*_: Any) -> bytes:
         raise RuntimeError("renderer bug")
 
-    monkeypatch.setattr(lines.EventRenderer, "line", broken)
+    monkeypatch.setattr(lines.EventRenderer, "head", broken)
     fields = {"tool_name": "t", "tool_params": {}, "call_sequence": 1}
     assert TrackerLines().emit(log, logging.INFO, "tool_call_started", fields) is False
 

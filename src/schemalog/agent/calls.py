@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 #: How many calls after a failed one are watched for a switch to another tool.
@@ -32,6 +32,12 @@ RETRY_REASONS: Final[Mapping[CallOutcome | None, str]] = {
 }
 
 
+#: A lineage, the calls of one session with one tool and one parameter hash, is a list
+#: (cheaper to make than an object, once per distinct call): the call_sequence of the first,
+#: how many, the outcome of the latest (None while it runs) and the latest's call_sequence.
+_FIRST, _CALLS, _OUTCOME, _LAST = range(4)
+
+
 @dataclass(eq=False, slots=True)
 class ToolCall:
     """One tool call of a session, from its ``tool_call_started`` until it ends."""
@@ -47,20 +53,22 @@ class ToolCall:
     #: When it started, in the tracker's clock (seconds).
     started: float
     outcome: CallOutcome | None = None
+    #: The tool called before this one in the session (None for the first call).
+    previous_tool: str | None = None
+    #: For a retry: the call_sequence of the first call with this tool and parameters.
+    original_sequence: int | None = None
+    #: For a retry: why it is one (see RETRY_REASONS).
+    retry_reason: str | None = None
+    #: The lineage this call is the latest of when it starts (see _FIRST).
+    lineage: list[Any] = field(default_factory=list, repr=False)
 
     def __repr__(self) -> str:
         return f"<ToolCall {self.sequence} {self.tool_name} {self.outcome or 'running'}>"
 
-
-@dataclass(slots=True)
-class Lineage:
-    """The calls of one session with one tool and one parameter hash."""
-
-    first_sequence: int
-    calls: int
-    #: The outcome of the latest of them (None while it runs).
-    last_outcome: CallOutcome | None
-    last_sequence: int
+    @property
+    def is_retry(self) -> bool:
+        """Whether an earlier call of the session had the same tool and parameters."""
+        return self.original_sequence is not None
 
 
 @dataclass(slots=True)
@@ -72,18 +80,6 @@ class Watch:
     remaining: int = WRONG_TOOL_WINDOW
 
 
-@dataclass(slots=True)
-class Begun:
-    """What starting a call revealed: the call, and the retry and switches it makes."""
-
-    call: ToolCall
-    previous_tool: str | None
-    #: The earlier calls with the same tool and parameters (None: a first call).
-    lineage: Lineage | None
-    retry_reason: str | None
-    switches: list[tuple[Watch, str]]
-
-
 class CallBook:
     """The calls of one session so far (see the module's docstring)."""
 
@@ -91,46 +87,69 @@ class CallBook:
         "_in_flight",
         "_lineages",
         "_retry_memory",
-        "_watches",
         "previous_tool",
         "sequence",
+        "watches",
     )
 
     def __init__(self, retry_memory: int = DEFAULT_RETRY_MEMORY) -> None:
         self.sequence = 0
         self.previous_tool: str | None = None
         self._retry_memory = retry_memory
-        self._lineages: OrderedDict[tuple[str, str], Lineage] = OrderedDict()
+        self._lineages: OrderedDict[tuple[str, str], list[Any]] = OrderedDict()
         self._in_flight: dict[int, ToolCall] = {}
-        self._watches: list[Watch] = []
+        #: Failed calls whose next calls are watched for a switch of tools.
+        self.watches: list[Watch] = []
 
-    def begin(self, tool_name: str, params: dict[str, Any], params_hash: str, now: float) -> Begun:
-        """Give a call the next sequence; tell whether it repeats one and which tools it leaves."""
-        self.sequence += 1
-        sequence = self.sequence
+    def begin(
+        self, tool_name: str, params: dict[str, Any], params_hash: str, now: float
+    ) -> ToolCall:
+        """Give a call the next sequence; tell whether it repeats one (see :meth:`switches`)."""
+        self.sequence = sequence = self.sequence + 1
         previous_tool, self.previous_tool = self.previous_tool, tool_name
         key = (tool_name, params_hash)
         lineages = self._lineages
         lineage = lineages.get(key)
-        retry_reason = None
         if lineage is None:
-            attempt = 0
-            lineages[key] = Lineage(sequence, 1, None, sequence)
+            lineage = lineages[key] = [sequence, 1, None, sequence]
             if len(lineages) > self._retry_memory:
                 lineages.popitem(last=False)
+            call = ToolCall(
+                sequence,
+                tool_name,
+                params,
+                params_hash,
+                0,
+                now,
+                None,
+                previous_tool,
+                None,
+                None,
+                lineage,
+            )
         else:
-            attempt = lineage.calls
-            retry_reason = RETRY_REASONS[lineage.last_outcome]
-            lineage.calls += 1
-            lineage.last_outcome = None
-            lineage.last_sequence = sequence
+            call = ToolCall(
+                sequence,
+                tool_name,
+                params,
+                params_hash,
+                lineage[_CALLS],
+                now,
+                None,
+                previous_tool,
+                lineage[_FIRST],
+                RETRY_REASONS[lineage[_OUTCOME]],
+                lineage,
+            )
+            lineage[_CALLS] += 1
+            lineage[_OUTCOME] = None
+            lineage[_LAST] = sequence
             lineages.move_to_end(key)
-        call = ToolCall(sequence, tool_name, params, params_hash, attempt, now)
-        self._in_flight[sequence] = call
-        if len(self._in_flight) > self._retry_memory:  # calls never ended: forget the oldest
-            del self._in_flight[next(iter(self._in_flight))]
-        switches = self._switches(tool_name) if self._watches else []
-        return Begun(call, previous_tool, lineage, retry_reason, switches)
+        in_flight = self._in_flight
+        in_flight[sequence] = call
+        if len(in_flight) > self._retry_memory:  # calls never ended: forget the oldest
+            del in_flight[next(iter(in_flight))]
+        return call
 
     def hallucinated(self) -> int:
         """Give a call of a tool missing from the manifest the next sequence, and return it."""
@@ -142,13 +161,13 @@ class CallBook:
         """Record how a call ended; a failed call starts a watch for a switch of tools."""
         call.outcome = outcome
         self._in_flight.pop(call.sequence, None)
-        lineage = self._lineages.get((call.tool_name, call.params_hash))
-        if lineage is not None and lineage.last_sequence == call.sequence:
-            lineage.last_outcome = outcome
+        lineage = call.lineage  # forgotten or not: only the latest call's outcome counts
+        if lineage and lineage[_LAST] == call.sequence:
+            lineage[_OUTCOME] = outcome
 
     def watch(self, call: ToolCall, error_type: str) -> None:
         """Watch the next calls after a failed one for a switch to another tool."""
-        self._watches.append(Watch(call, error_type))
+        self.watches.append(Watch(call, error_type))
 
     def find_in_flight(self, tool_name: str, params_hash: str | None = None) -> ToolCall | None:
         """Return the latest unfinished call of ``tool_name`` (with that hash, when given)."""
@@ -162,15 +181,15 @@ class CallBook:
         """Distinct (tool, parameters) remembered for retry detection."""
         return len(self._lineages)
 
-    def _switches(self, tool_name: str) -> list[tuple[Watch, str]]:
-        """Advance the failed calls' windows by one call of ``tool_name``.
+    def switches(self, tool_name: str) -> list[tuple[Watch, str]]:
+        """Advance the failed calls' windows by the call of ``tool_name`` just begun.
 
         Return one switch per tool switched away from: failed calls of one tool in a row
         (a failure, then failed retries) are one wrong choice, named by the earliest of them.
         """
         switches: dict[str, tuple[Watch, str]] = {}
         still_watching = []
-        for watch in self._watches:
+        for watch in self.watches:
             failed_tool = watch.call.tool_name
             if failed_tool == tool_name:
                 if watch.remaining > 1:
@@ -180,7 +199,7 @@ class CallBook:
                 first = watch.remaining == WRONG_TOOL_WINDOW
                 pattern = "immediate_switch" if first else "retry_with_different_tool"
                 switches[failed_tool] = (watch, pattern)
-        self._watches = still_watching
+        self.watches = still_watching
         return list(switches.values())
 
     def _skip_watches(self) -> None:
@@ -189,6 +208,6 @@ class CallBook:
         A hallucinated tool is recorded as such, not as a wrong-tool choice, but it is one of
         the calls that follow the failure.
         """
-        for watch in self._watches:
+        for watch in self.watches:
             watch.remaining -= 1
-        self._watches = [watch for watch in self._watches if watch.remaining > 0]
+        self.watches = [watch for watch in self.watches if watch.remaining > 0]

@@ -21,7 +21,7 @@ from schemalog._core import state
 from schemalog._core.configure import auto_configure
 from schemalog._core.logger import BoundLogger, get_logger
 from schemalog._core.stats import STATS
-from schemalog.agent.calls import DEFAULT_RETRY_MEMORY
+from schemalog.agent.calls import DEFAULT_RETRY_MEMORY, ToolCall
 from schemalog.agent.hashing import digest, params_hash
 from schemalog.agent.history import DEFAULT_HISTORY_SIZE
 from schemalog.agent.lines import TrackerLines
@@ -197,10 +197,35 @@ class TrackerCore:
 
     def _session_for(self, kwargs: Mapping[str, Any]) -> AgentSession | None:
         """Return the current session, else the open one a ``session_id=`` argument names."""
-        session = self.current_session()
+        current = _CURRENT.get()  # current_session(), without its frame: once per tool call
+        session = None if current is None else current.get(self._key)
         if session is None and "session_id" in kwargs:
             session = self._open.get(str(kwargs["session_id"]))
         return session
+
+    def _begin_call(
+        self, spec: ToolSpec, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> tuple[AgentSession, ToolCall] | ToolError | None:
+        """Start a call of a wrapped tool: its session and call, a ToolError, or None.
+
+        A ToolError for parameters that fail the tool's schema (the tool must not run);
+        None outside any session. ``kwargs`` is the wrapper's own dict (logged as it is).
+        """
+        session = self._session_for(kwargs)
+        if session is None:
+            self._note_untracked(spec.name)
+            return None
+        params = spec.arguments(args, kwargs) if args else kwargs
+        plain, logged, hashed = self._prepare_call(spec, params)
+        call = session.begin_call(spec.name, logged, hashed)
+        if spec.validator is not None:
+            problems = spec.validate(plain)
+            if problems:
+                session.call_invalid(call, problems, spec.schema_version)
+                return ToolError(
+                    {"error": "Schema validation failed", "validation_errors": problems}
+                )
+        return session, call
 
     def _hallucinated(
         self, session: AgentSession | None, tool_name: str, params: Mapping[str, Any]

@@ -5,8 +5,10 @@ the fields are known names, most values are ones it produced (ids, sequences, co
 flags), and the tool parameters in them were normalized and redacted once, when the call
 began. So an event skips the generic call's frames and checks: what the schema needs is
 prepared once per event type and configuration (its version, validator, whether a valid
-event can hold anything left to redact), and each event is one validation of its fields,
-the envelope, one ``orjson.dumps`` and the handlers that take lines without a LogRecord
+event can hold anything left to redact), and what comes before the fields (envelope,
+service, context, static fields) is rendered once per logger and bound context. Each event
+is then one validation of its fields, its stamps, one ``orjson.dumps`` of its fields spliced
+after that head, and the handlers that take lines without a LogRecord
 (:func:`~schemalog._core.dispatch.line_route`). The line is byte for byte the one
 :meth:`Pipeline.line <schemalog._core.pipeline.Pipeline.line>` gives for the same event.
 
@@ -20,13 +22,14 @@ errors, ``on_invalid`` and the counters stay exactly as they are.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from types import FrameType
 from typing import Any, Final
 
 import orjson
 
 from schemalog._core import state
-from schemalog._core.context import bound_split
+from schemalog._core.context import Split, bound_split
 from schemalog._core.dispatch import line_route, write_lines
 from schemalog._core.finish import count_redacted
 from schemalog._core.logger import BoundLogger
@@ -35,14 +38,18 @@ from schemalog._core.pipeline import Pipeline
 from schemalog._core.render import escape_line_breaks
 from schemalog._core.stats import STATS
 from schemalog._core.steps import PLAIN_ONLY, STAMP, caller_text
+from schemalog.agent.splitcheck import IsValid, SplitValidators, splittable
 from schemalog.catalog.load import SchemaVersion
 from schemalog.record import LEVEL_NAMES, level_name
 
 #: The fields of the tracker's events that hold prepared (normalized, redacted) tool parameters.
 PREPARED_FIELDS: Final = frozenset({"tool_params", "first_tool_params", "second_tool_params"})
 _modules: Final = sys.modules
-_NO_CALLER: Final[dict[str, str]] = {}
 _count_emitted: Final = STATS.adder("emitted")
+#: What :meth:`EventRenderer.head` gives when the generic path must take the events.
+_NO_HEAD: Final[tuple[str, str, None, None]] = ("", "", None, None)
+#: Values no one can change in place: a head made of only these may be kept.
+_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
 
 
 class EventRenderer:
@@ -50,7 +57,10 @@ class EventRenderer:
 
     __slots__ = (
         "_caller",
+        "_check_fields",
         "_event_type",
+        "_guard",
+        "_head",
         "_is_valid",
         "_max_bytes",
         "_plan",
@@ -58,8 +68,9 @@ class EventRenderer:
         "_redacts",
         "_required",
         "_service",
-        "_special",
+        "_split",
         "_static",
+        "_static_lasting",
         "_version",
         "clock",
     )
@@ -84,63 +95,147 @@ class EventRenderer:
         self._max_bytes = pipeline.max_bytes
         self._service = pipeline.service_field
         self._static = pipeline.static_fields
-        self._special = pipeline.special_names
+        # Field names that must not reach the splice: envelope and context names (the generic
+        # path refuses them) and static fields (the head holds them). A valid event of a
+        # closed schema that declares none of them holds none: no check per event then.
+        self._guard = pipeline.special_names | frozenset(self._static)
+        declared = _declared(schema.schema)
+        self._check_fields = declared is None or not self._guard.isdisjoint(declared)
+        #: The last head: (log, bound context, level, text before event_id, text after it,
+        #: the bound fields or None, the validator, True).
+        self._head: tuple[Any, ...] = (None, None, None, *_NO_HEAD, False)
+        self._static_lasting = _SCALARS.issuperset(map(type, self._static.values()))
+        #: Validation in two parts, for bound fields (None: the schema does not allow it, or
+        #: the fields are redacted together).
+        self._split = (
+            SplitValidators(schema.schema)
+            if splittable(schema.schema) and not self._redacts
+            else None
+        )
 
-    def line(  # noqa: PLR0911 - each way to the generic path is one early return
-        self, log: BoundLogger, levelno: int, fields: dict[str, Any], now: float, frame: FrameType
-    ) -> bytes | None:
-        """Return the event's line, or None when the generic path must take the event.
+    def write(  # noqa: PLR0911, PLR0912 - one early return per way to the generic path
+        self, log: BoundLogger, levelno: int, fields: dict[str, Any], frame: FrameType
+    ) -> bool:
+        """Write the event's line where no handler needs a LogRecord; False: the generic path's.
 
         ``frame`` is the one the generic path would be given (for ``caller``).
         """
-        if OTEL_MODULE in _modules and span_ids() is not None:
-            return None
-        bound_context, bound_fields = bound_split()
+        logger = log._logger
+        route = line_route(logger, levelno)
+        if route is None:  # a handler needs a LogRecord, which the generic path makes
+            return False
+        now = self.clock()
+        try:  # anything that fails here: the generic path takes the event and reports it
+            if OTEL_MODULE in _modules and span_ids() is not None:
+                return False
+            bound = bound_split()
+            head = self._head  # one read: a racing thread never mixes two heads
+            if self._caller:
+                head = (None, None, None, *self.head(log, levelno, bound, caller_text(frame)))
+            elif head[0] is not log or head[1] is not bound or head[2] != levelno:
+                head = (log, bound, levelno, *self.head(log, levelno, bound, None))
+                if head[7]:  # else made again for each event: a value in it may change
+                    self._head = head
+            extra = head[5]
+            if extra is None:
+                return False
+            if extra:
+                fields = {**extra, **fields}
+            if self._check_fields and not self._guard.isdisjoint(fields):
+                return False
+            if not head[6](fields):  # raises for a value to normalize first: see below
+                return False
+            redacted = fields
+            if self._redacts:
+                redacted = self._redactor.redact(
+                    fields, self._plan, valid=True, prepared=PREPARED_FIELDS
+                )
+            # PLAIN_ONLY: anything the generic path would normalize (TypeError) goes there
+            body = orjson.dumps(redacted, option=PLAIN_ONLY)
+            if len(body) < 3:  # no field: nothing to splice after the head
+                return False
+            timestamp, event_id = STAMP(now)
+            line = f'{{"timestamp":"{timestamp}{head[3]}{event_id}{head[4]}'.encode() + body[1:]
+            if not line.isascii():
+                line = escape_line_breaks(line)
+            if len(line) > self._max_bytes:
+                return False
+        except Exception:
+            return False
+        if redacted is not fields:
+            count_redacted()
+        try:
+            write_lines(route, line, logger.name, levelno, frame, now)
+        except Exception as error:  # as Pipeline.emit: a handler that raises is never the caller's
+            STATS.add("sink_errors")
+            STATS.drop("handler_raised", f"a handler raised: {error!r}")
+        else:
+            _count_emitted()
+        return True
+
+    def head(
+        self, log: BoundLogger, levelno: int, bound: Split, caller: str | None
+    ) -> tuple[str, str, dict[str, Any] | None, IsValid | None, bool]:
+        """Return the line's text from ``timestamp`` to ``event_id``, and from there to the fields.
+
+        Also the fields bound to ``log`` and in ``bound`` that each event must merge before
+        its own (None when the generic path must take the event: required context missing,
+        a bound envelope name or static field, a bound value the line cannot hold as it is,
+        an invalid one), what validates the event, and whether all this may be kept for the
+        next events (no value in it can change). Bound fields checked here, in two parts
+        (:mod:`~schemalog.agent.splitcheck`), are in the second text already.
+        """
+        bound_context, bound_fields = bound
         logger_context, logger_fields = log._context
-        if bound_fields or logger_fields:
-            fields = {**bound_fields, **logger_fields, **fields}
         context = {**bound_context, **logger_context} if logger_context else bound_context
-        if not self._special.isdisjoint(fields):
-            return None
+        fields = {**bound_fields, **logger_fields}
+        lasting = self._static_lasting and _SCALARS.issuperset(
+            map(type, [*context.values(), *fields.values()])
+        )
+        no_head = (*_NO_HEAD, lasting)
         for name in self._required:
             if context.get(name) is None:
-                return None
-        try:
-            if not self._is_valid(fields):
-                return None
-        except (TypeError, ValueError):  # a value to normalize first
-            return None
-        redacted = fields
-        if self._redacts:
-            redacted = self._redactor.redact(
-                fields, self._plan, valid=True, prepared=PREPARED_FIELDS
-            )
-        timestamp, event_id = STAMP(now)
-        caller = {"caller": caller_text(frame)} if self._caller else _NO_CALLER
+                return no_head
+        if not self._guard.isdisjoint(fields):
+            return no_head
+        is_valid: IsValid = self._is_valid
         try:  # PLAIN_ONLY: anything the generic path would normalize goes there
-            line = orjson.dumps(
+            envelope = orjson.dumps(
                 {
-                    "timestamp": timestamp,
                     "level": LEVEL_NAMES.get(levelno) or level_name(levelno),
                     "logger": log._logger.name,
                     "event_type": self._event_type,
                     "schema_version": self._version,
-                    "event_id": event_id,
-                    **self._service,
-                    **caller,
-                    **context,
-                    **self._static,
-                    **redacted,
                 },
                 option=PLAIN_ONLY,
             )
-        except TypeError:
-            return None
-        if redacted is not fields:
-            count_redacted()
-        if not line.isascii():
-            line = escape_line_breaks(line)
-        return line if len(line) <= self._max_bytes else None
+            caller_field = {} if caller is None else {"caller": caller}
+            parts = [{**self._service, **caller_field, **context, **self._static}]
+            if fields and self._split is not None:
+                bound_valid, is_valid = self._split.for_names(frozenset(fields))
+                if not bound_valid(fields):
+                    return no_head
+                parts.append(fields)
+                fields = {}
+            after = ",".join(
+                orjson.dumps(part, option=PLAIN_ONLY)[1:-1].decode() for part in parts if part
+            )
+        except (TypeError, ValueError):
+            return no_head
+        before = f'",{envelope[1:-1].decode()},"event_id":"'
+        return before, f'",{after},' if after else '",', fields, is_valid, lasting
+
+
+def _declared(schema: Mapping[str, Any]) -> frozenset[str] | None:
+    """Return the only names a valid event may hold (None: the schema admits any other)."""
+    properties = schema.get("properties")
+    if (
+        schema.get("additionalProperties") is not False
+        or "patternProperties" in schema
+        or not isinstance(properties, Mapping)
+    ):
+        return None
+    return frozenset(properties)
 
 
 class TrackerLines:
@@ -156,17 +251,14 @@ class TrackerLines:
         """Write one event of the tracker through ``log``; False to leave it to the generic path.
 
         True also when the level is off (there is nothing to write). ``fields`` is not changed.
-        Only lines that need no LogRecord are written here (dispatch's route, as the generic
-        path finds it); called where the generic path would be (its caller's frame is the
-        event's frame).
+        Called where the generic path would be (its caller's frame is the event's frame).
         """
         if levelno < state.min_level:
             return True
         pipeline = state.pipeline
         if pipeline is None:  # the generic path configures on first use
             return False
-        logger = log._logger
-        if not logger.isEnabledFor(levelno):
+        if not log._logger.isEnabledFor(levelno):
             return True
         cache = self._cache  # one read: a racing reconfiguration never mixes two pipelines
         if cache[0] is not pipeline:
@@ -176,26 +268,7 @@ class TrackerLines:
             schema = pipeline.fast_schema(event_type)
             renderer = None if schema is None else EventRenderer(pipeline, event_type, schema)
             cache[1][event_type] = renderer
-        # No route: a handler needs a LogRecord, which the generic path makes.
-        route = None if renderer is None else line_route(logger, levelno)
-        if route is None or renderer is None:
-            return False
-        frame = sys._getframe(1)
-        now = renderer.clock()
-        try:
-            line = renderer.line(log, levelno, fields, now, frame)
-        except Exception:  # the generic path takes it, and reports what fails there
-            line = None
-        if line is None:
-            return False
-        try:
-            write_lines(route, line, logger.name, levelno, frame, now)
-        except Exception as error:  # as Pipeline.emit: a handler that raises is never the caller's
-            STATS.add("sink_errors")
-            STATS.drop("handler_raised", f"a handler raised: {error!r}")
-        else:
-            _count_emitted()
-        return True
+        return renderer is not None and renderer.write(log, levelno, fields, sys._getframe(1))
 
 
 _UNBUILT: Final[Any] = object()

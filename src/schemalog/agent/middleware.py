@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from schemalog.agent.session import AgentSession, ToolCall
@@ -23,13 +23,9 @@ class CallHost(Protocol):
 
     clock: Callable[[], float]
 
-    def _session_for(self, kwargs: Mapping[str, Any]) -> AgentSession | None: ...
-
-    def _prepare_call(
-        self, spec: ToolSpec, params: dict[str, Any]
-    ) -> tuple[dict[str, Any], dict[str, Any], str]: ...
-
-    def _note_untracked(self, tool_name: str) -> None: ...
+    def _begin_call(
+        self, spec: ToolSpec, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> tuple[AgentSession, ToolCall] | ToolError | None: ...
 
 
 class ToolError(dict[str, Any]):
@@ -49,24 +45,6 @@ def wrap_tool(
     return _sync_wrapper(tracker, function, spec)
 
 
-def _begin(
-    tracker: CallHost, spec: ToolSpec, args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> tuple[AgentSession, ToolCall] | ToolError | None:
-    """Start a call: its session and call, a ToolError for invalid parameters, or None."""
-    session = tracker._session_for(kwargs)
-    if session is None:
-        tracker._note_untracked(spec.name)
-        return None
-    plain, logged, hashed = tracker._prepare_call(spec, spec.arguments(args, kwargs))
-    call = session.begin_call(spec.name, logged, hashed)
-    if spec.validator is not None:
-        problems = spec.validate(plain)
-        if problems:
-            session.call_invalid(call, problems, spec.schema_version)
-            return ToolError({"error": "Schema validation failed", "validation_errors": problems})
-    return session, call
-
-
 def _failed(session: AgentSession, call: ToolCall, elapsed_ms: float, error: BaseException) -> None:
     session.call_failed(
         call,
@@ -81,10 +59,11 @@ def _sync_wrapper(
     tracker: CallHost, function: Callable[..., Any], spec: ToolSpec
 ) -> Callable[..., Any]:
     clock = tracker.clock
+    begin = tracker._begin_call
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        begun = _begin(tracker, spec, args, kwargs)
+        begun = begin(spec, args, kwargs)
         if begun is None:
             return function(*args, **kwargs)
         if isinstance(begun, ToolError):
@@ -106,10 +85,11 @@ def _async_wrapper(
     tracker: CallHost, function: Callable[..., Any], spec: ToolSpec
 ) -> Callable[..., Any]:
     clock = tracker.clock
+    begin = tracker._begin_call
 
     @functools.wraps(function)
     async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-        begun = _begin(tracker, spec, args, kwargs)
+        begun = begin(spec, args, kwargs)
         if begun is None:
             return await function(*args, **kwargs)
         if isinstance(begun, ToolError):

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
-from schemalog.agent.calls import Begun, ToolCall
+from schemalog.agent.calls import ToolCall, Watch
 from schemalog.agent.outcome import OUTCOME_OF_EVENT, Outcome, SessionBase
 
 __all__ = ["AgentSession", "Outcome", "ToolCall"]
+
+#: No switch of tools (shared: never changed).
+_NO_SWITCHES: Final[list[tuple[Watch, str]]] = []
 
 
 class AgentSession(SessionBase):
@@ -34,13 +37,20 @@ class AgentSession(SessionBase):
         ``wrong_tool_error`` for each failed call it switches away from.
         """
         now = self._clock()
-        with self._lock:
-            begun = self._book.begin(tool_name, params, params_hash, now)
+        book = self._book
+        lock = self._lock
+        lock.acquire()  # not ``with``: half the cost, on every tool call
+        try:
+            call = book.begin(tool_name, params, params_hash, now)
+            switches = book.switches(tool_name) if book.watches else _NO_SWITCHES
             self._steps += 1
-            if begun.lineage is not None:
+            if switches:
+                self._wrong_tool += len(switches)
+            is_retry = call.original_sequence is not None
+            if is_retry:
                 self._retries += 1
-            self._wrong_tool += len(begun.switches)
-        call = begun.call
+        finally:
+            lock.release()
         self._emit(
             logging.INFO,
             "tool_call_started",
@@ -48,21 +58,20 @@ class AgentSession(SessionBase):
                 "tool_name": tool_name,
                 "tool_params": params,
                 "call_sequence": call.sequence,
-                "is_retry": begun.lineage is not None,
+                "is_retry": is_retry,
                 "retry_attempt": call.retry_attempt,
-                "previous_tool_name": begun.previous_tool,
+                "previous_tool_name": call.previous_tool,
                 "params_hash": params_hash,
                 "mcp_tool_available": True,
             },
         )
-        if begun.lineage is not None or begun.switches:
-            self._emit_revealed(begun)
+        if is_retry or switches:
+            self._emit_revealed(call, switches)
         return call
 
-    def _emit_revealed(self, begun: Begun) -> None:
+    def _emit_revealed(self, call: ToolCall, switches: list[tuple[Watch, str]]) -> None:
         """Emit the retry and the wrong-tool choices a call's start revealed."""
-        call = begun.call
-        if begun.lineage is not None:
+        if call.original_sequence is not None:
             self._emit(
                 logging.INFO,
                 "tool_call_retry",
@@ -70,13 +79,13 @@ class AgentSession(SessionBase):
                     "tool_name": call.tool_name,
                     "tool_params": call.params,
                     "params_hash": call.params_hash,
-                    "original_call_sequence": begun.lineage.first_sequence,
+                    "original_call_sequence": call.original_sequence,
                     "retry_attempt": call.retry_attempt,
-                    "retry_reason": begun.retry_reason,
+                    "retry_reason": call.retry_reason,
                     "call_sequence": call.sequence,
                 },
             )
-        for watch, pattern in begun.switches:
+        for watch, pattern in switches:
             self._emit(
                 logging.WARNING,
                 "wrong_tool_error",
@@ -99,9 +108,14 @@ class AgentSession(SessionBase):
 
     def call_completed(self, call: ToolCall, execution_time_ms: float, result: Any) -> None:
         """End a call that returned: emit ``tool_call_completed``."""
-        with self._lock:
+        lock = self._lock
+        lock.acquire()  # as in begin_call
+        try:
             self._book.end(call, "completed")
-            self._ended("tool_result")
+            self._result_type = "tool_result"  # what _ended does, without its frame
+            self._answer_complete = None
+        finally:
+            lock.release()
         self._emit(
             logging.INFO,
             "tool_call_completed",
