@@ -50,8 +50,8 @@ def fast_line(
     fields: dict[str, Any],
     bound: dict[str, Any],
     *,
-    caller: dict[str, str] | None = None,
-    message: dict[str, str] | None = None,
+    caller: str | None = None,
+    message: str | None = None,
 ) -> bytes | None:
     """Return the fast path's line for the call (None: the chain must take it)."""
     return pipeline._fast_line(
@@ -61,8 +61,8 @@ def fast_line(
         dict(fields),
         split(bound),
         NOW,
-        caller or {},
-        message or {},
+        caller,
+        message,
     )
 
 
@@ -75,8 +75,8 @@ def test_every_part_is_where_the_record_has_it(schemas_dir: Path) -> None:
         "tool_call_started",
         fields,
         {"session_id": "s1", "user_id": "u1"},
-        caller={"caller": "m:f:1"},
-        message={"message": "hi"},
+        caller="m:f:1",
+        message="hi",
     )
     timestamp, event_id = STAMP(NOW)
     record = {
@@ -164,18 +164,20 @@ def test_a_reserved_name_in_a_closed_schema_takes_the_chain(schemas_dir: Path, n
 def test_what_orjson_refuses_takes_the_chain(schemas_dir: Path) -> None:
     """A logger name or a message with a lone surrogate is left to the chain."""
     pipeline = configured(schemas_dir)
+    bad_name = "\ud800"
     assert (
-        pipeline._fast_line("\ud800", logging.INFO, "cache_miss", {}, ({}, {}), NOW, {}, {}) is None
+        pipeline._fast_line(bad_name, logging.INFO, "cache_miss", {}, ({}, {}), NOW, None, None)
+        is None
     )
-    assert fast_line(pipeline, "cache_miss", {}, {}, message={"message": "\ud800"}) is None
+    assert fast_line(pipeline, "cache_miss", {}, {}, message="\ud800") is None
 
 
 def test_unknown_types_and_other_levels(schemas_dir: Path) -> None:
     """An unknown or unhashable type takes the chain; any level has its name in the line."""
     pipeline = configured(schemas_dir)
     assert fast_line(pipeline, "no_such_event", {}, {}) is None
-    assert pipeline._fast_line("app", logging.INFO, ["x"], {}, ({}, {}), NOW, {}, {}) is None
-    line = pipeline._fast_line("app", 15, "cache_miss", {}, ({}, {}), NOW, {}, {})
+    assert pipeline._fast_line("app", logging.INFO, ["x"], {}, ({}, {}), NOW, None, None) is None
+    line = pipeline._fast_line("app", 15, "cache_miss", {}, ({}, {}), NOW, None, None)
     assert line is not None
     assert orjson.loads(line)["level"] == logging.getLevelName(15).lower()
 

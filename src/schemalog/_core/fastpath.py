@@ -81,7 +81,7 @@ def _closed_without(schema: Mapping[str, Any], names: frozenset[str]) -> bool:
 class FastLines:
     """The fast path of one pipeline: :meth:`line` gives a common valid event's line, else None.
 
-    Its ``caller`` and ``message`` are ``{}`` or that one field; ``prepared`` names fields this
+    Its ``caller`` and ``message`` are None or that field's text; ``prepared`` names fields this
     pipeline's redactor redacted already (see :meth:`Pipeline.line`).
     """
 
@@ -127,8 +127,8 @@ class FastLines:
         fields: dict[str, Any],
         logger_context: Split,
         now: float,
-        caller: dict[str, str],
-        message: dict[str, str],
+        caller: str | None,
+        message: str | None,
         prepared: frozenset[str] = NO_NAMES,
     ) -> bytes | None:
         """Return a common valid event's line, else None: the chain then takes the event."""
@@ -147,9 +147,9 @@ class FastLines:
             level_part = self._levels.get(levelno) or self._level(levelno)
             logger_part = self._loggers.get(logger) or self._logger(logger)
             static = _members(self._static_fields) if self._static is None else self._static
-            context_part = _members(context) if context else b""
-            extra = _members(caller) if caller else b""
-            message_part = _members(message) if message else b""
+            context_json = orjson.dumps(context)[1:-1] if context else b""
+            caller_json = b"" if caller is None else b',"caller":' + orjson.dumps(caller)
+            message_json = b"" if message is None else b',"message":' + orjson.dumps(message)
         except TypeError:
             return None
         data = self._fields(ready, fields, context, prepared)
@@ -166,10 +166,11 @@ class FastLines:
                 event_id.encode(),
                 b'"',
                 self._service,
-                extra,
-                context_part,
+                caller_json,
+                b"," if context else b"",
+                context_json,
                 static,
-                message_part,
+                message_json,
                 b"," if len(data) > 2 else b"",
                 data[1:],
             )

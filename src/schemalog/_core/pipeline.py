@@ -65,8 +65,6 @@ from schemalog.record import (
 __all__ = ["LINE_ATTRIBUTE", "Pipeline", "skip_caller_modules"]
 
 _count_emitted: Final = STATS.adder("emitted")
-#: An absent optional field of the fast path's record (never changed).
-_NONE: Final[dict[str, str]] = {}
 
 
 class Pipeline:
@@ -215,11 +213,9 @@ class Pipeline:
         """
         if now is None:
             now = self._clock()
-        caller = _NONE
-        if self._caller and frame is not None:
-            caller = {"caller": caller_text(frame)}
+        caller = caller_text(frame) if self._caller and frame is not None else None
         line = self._fast_line(
-            logger, levelno, event_type, fields, logger_context, now, caller, _NONE, prepared
+            logger, levelno, event_type, fields, logger_context, now, caller, None, prepared
         )
         if line is not None:
             return line
@@ -279,8 +275,8 @@ class Pipeline:
             fields,
             (context, {}),
             created,
-            {"caller": caller} if self._caller and caller is not None else _NONE,
-            {"message": message},
+            caller if self._caller else None,
+            message,
         )
 
     def _record_line(self, record: logging.LogRecord) -> bytes:
