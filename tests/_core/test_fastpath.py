@@ -210,3 +210,31 @@ def test_remembered_pieces_stay_bounded() -> None:
 def test_closed_without_names(schema: dict[str, Any], closed: bool) -> None:
     """Only a closed schema with declared properties, none of them clashing, skips the check."""
     assert fastpath._closed_without(schema, frozenset({"service"})) is closed
+
+
+def test_a_bound_context_is_rendered_once_per_binding(schemas_dir: Path) -> None:
+    """The bound context's JSON is kept while it is bound; another binding is rendered anew."""
+    pipeline = configured(schemas_dir)
+    with schemalog.bound(session_id="s1"):
+        first = pipeline.line("app", logging.INFO, "cache_miss", {})
+        assert first is not None
+        assert b'"session_id":"s1"' in first
+        with schemalog.bound(session_id="s2"):
+            inner = pipeline.line("app", logging.INFO, "cache_miss", {})
+        again = pipeline.line("app", logging.INFO, "cache_miss", {})
+    assert inner is not None
+    assert again is not None
+    assert b'"session_id":"s2"' in inner
+    assert b'"session_id":"s1"' in again
+
+
+def test_a_bound_list_is_rendered_as_it_is_now(schemas_dir: Path) -> None:
+    """A bound context value that may change in place is rendered for every event."""
+    pipeline = configured(schemas_dir)
+    variant: list[str] = ["a"]
+    with schemalog.bound(variant=variant):
+        pipeline.line("app", logging.INFO, "cache_miss", {})
+        variant.append("b")
+        line = pipeline.line("app", logging.INFO, "cache_miss", {})
+    assert line is not None
+    assert orjson.loads(line)["variant"] == ["a", "b"]

@@ -87,6 +87,7 @@ class FastLines:
 
     __slots__ = (
         "_clashing",
+        "_context_json",
         "_levels",
         "_loggers",
         "_max_bytes",
@@ -111,13 +112,15 @@ class FastLines:
         self._clashing = special_names | frozenset(static_fields)
         self._redactor = redactor
         self._max_bytes = max_bytes
-        self._service = _members(service_field)
+        self._service = b'"' + _members(service_field)  # the event_id's closing quote first
         self._static_fields = static_fields
         # Rendered once unless a value could change (a list or dict the caller still holds).
         self._static = _fixed_members(static_fields)
         self._prepared: dict[str, _Prepared] = {}
         self._loggers: dict[str, bytes] = {}
         self._levels: dict[int, bytes] = {}
+        #: The last context rendered, if its values cannot change, and its JSON members.
+        self._context_json: tuple[object, bytes] = (None, b"")
 
     def line(  # noqa: PLR0917 - the pipeline's positional call
         self,
@@ -147,13 +150,15 @@ class FastLines:
             level_part = self._levels.get(levelno) or self._level(levelno)
             logger_part = self._loggers.get(logger) or self._logger(logger)
             static = _members(self._static_fields) if self._static is None else self._static
-            context_json = orjson.dumps(context)[1:-1] if context else b""
+            memo = self._context_json  # one read: a racing thread never mixes two contexts
+            if memo[0] is not context:  # a merged context is new: rendered, not kept
+                fresh = logger_context[0]
+                memo = (None, orjson.dumps(context)[1:-1]) if fresh else self._memo(context)
             caller_json = b"" if caller is None else b',"caller":' + orjson.dumps(caller)
             message_json = b"" if message is None else b',"message":' + orjson.dumps(message)
         except TypeError:
             return None
-        data = self._fields(ready, fields, context, prepared)
-        if data is None:
+        if (data := self._fields(ready, fields, context, prepared)) is None:
             return None
         timestamp, event_id = steps.STAMP(now)  # read here: tests put stamps of their own
         line = b"".join(
@@ -164,11 +169,10 @@ class FastLines:
                 logger_part,
                 ready.type_part,
                 event_id.encode(),
-                b'"',
                 self._service,
                 caller_json,
                 b"," if context else b"",
-                context_json,
+                memo[1],
                 static,
                 message_json,
                 b"," if len(data) > 2 else b"",
@@ -213,6 +217,18 @@ class FastLines:
             return None
         ready = self._prepared[event_type] = _Prepared(schema, self._clashing)
         return ready
+
+    def _memo(self, context: dict[str, Any]) -> tuple[object, bytes]:
+        """Return the bound context and its JSON members (no braces), kept while it is bound.
+
+        The same dict rides on every event while a context is bound (``bound()`` makes it once
+        and never changes it), so its JSON is made once per binding, as its values are
+        normalized once; values that could change in place (lists) are rendered each time.
+        """
+        memo = (context, orjson.dumps(context)[1:-1] if context else b"")
+        if all(type(value) in _SCALARS for value in context.values()):
+            self._context_json = memo
+        return memo
 
     def _level(self, levelno: int) -> bytes:
         name = LEVEL_NAMES.get(levelno) or level_name(levelno)
