@@ -15,7 +15,8 @@ The chain, in order (each step a function ``(Event) -> Event | None`` of its own
 The line is rendered once and carried on a stdlib ``LogRecord``, so every handler writes the
 same bytes. A common valid event (a known, unsampled type; plain fields; its required
 context; nothing to take out of the fields; no span, no user processors) takes a fast path
-that gives the same line without building an :class:`Event` or calling the nine steps. Stdlib
+(:mod:`schemalog._core.fastpath`) that gives the same line without building an
+:class:`Event` or calling the nine steps. Stdlib
 records (``extra=``) run the same chain from :meth:`Pipeline.process_record`; ``log`` records
 skip sampling and validation.
 """
