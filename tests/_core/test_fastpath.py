@@ -172,14 +172,18 @@ def test_what_orjson_refuses_takes_the_chain(schemas_dir: Path) -> None:
     assert fast_line(pipeline, "cache_miss", {}, {}, message="\ud800") is None
 
 
-def test_unknown_types_and_other_levels(schemas_dir: Path) -> None:
-    """An unknown or unhashable type takes the chain; any level has its name in the line."""
+def test_unknown_types_and_other_levels(schemas_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unknown or unhashable type takes the chain; any level has its current name."""
     pipeline = configured(schemas_dir)
     assert fast_line(pipeline, "no_such_event", {}, {}) is None
     assert pipeline._fast_line("app", logging.INFO, ["x"], {}, ({}, {}), NOW, None, None) is None
     line = pipeline._fast_line("app", 15, "cache_miss", {}, ({}, {}), NOW, None, None)
     assert line is not None
     assert orjson.loads(line)["level"] == logging.getLevelName(15).lower()
+    monkeypatch.setitem(logging._levelToName, 15, "TRACE_FASTPATH")  # as addLevelName does
+    line = pipeline._fast_line("app", 15, "cache_miss", {}, ({}, {}), NOW, None, None)
+    assert line is not None
+    assert orjson.loads(line)["level"] == "trace_fastpath"
 
 
 def test_remembered_pieces_stay_bounded() -> None:

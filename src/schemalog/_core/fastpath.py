@@ -231,7 +231,9 @@ class FastLines:
         return memo
 
     def _level(self, levelno: int) -> bytes:
-        name = LEVEL_NAMES.get(levelno) or level_name(levelno)
+        name = LEVEL_NAMES.get(levelno)
+        if name is None:  # a custom level: its name may change (logging.addLevelName)
+            return b'","level":' + orjson.dumps(level_name(levelno))
         return _remember(self._levels, levelno, b'","level":' + orjson.dumps(name))
 
     def _logger(self, logger: str) -> bytes:
