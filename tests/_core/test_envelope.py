@@ -8,6 +8,8 @@ import threading
 import uuid
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from schemalog._core.envelope import Stamper
 from schemalog.record import CONTEXT_NAMES, RESERVED_NAMES, STAMPED_NAMES, level_name
@@ -103,3 +105,29 @@ def test_level_names() -> None:
     ]
     logging.addLevelName(25, "NOTICE")
     assert level_name(25) == "notice"
+
+
+def expected_timestamp(epoch: float) -> str:
+    """Return the RFC 3339 timestamp of ``epoch``'s millisecond (``int()`` truncating it)."""
+    when = dt.datetime.fromtimestamp(0, dt.UTC) + dt.timedelta(milliseconds=int(epoch * 1000))
+    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(min_value=0, max_value=4102444799, allow_nan=False),
+            st.integers(min_value=0, max_value=4102444799999).map(lambda ms: ms / 1000),
+            st.floats(min_value=0, max_value=0.002, allow_nan=False),
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_cached_millisecond_is_the_truncated_one(epochs: list[float]) -> None:
+    """Stamps from one stamper, in any order, are those of each epoch's truncated millisecond."""
+    stamp = Stamper()
+    for epoch in [*epochs, *epochs]:
+        timestamp, event_id = stamp(epoch)
+        assert timestamp == stamp.timestamp(epoch) == expected_timestamp(epoch)
+        assert uuid.UUID(event_id).int >> 80 == int(epoch * 1000) & 0xFFFF_FFFF_FFFF

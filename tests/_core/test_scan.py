@@ -5,11 +5,18 @@ from __future__ import annotations
 import re
 import time
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schemalog._core.scan import _KEY_VALUE, may_hold_secrets, scrub_text, scrub_texts
+from schemalog._core.scan import (
+    _KEY_VALUE,
+    may_hold_escapes_or_secrets,
+    may_hold_secrets,
+    scrub_text,
+    scrub_texts,
+)
 from schemalog.catalog.sensitivity import REDACTED, add_secret_names, is_secret_name
 from tests.properties.corpus import dense_secrets
 
@@ -100,6 +107,16 @@ def test_may_hold_secrets_is_certain_when_false() -> None:
     assert may_hold_secrets(b'{"Pass-Word":"x"}')
     assert may_hold_secrets(b'{"h":"Bearer abc"}')
     assert may_hold_secrets(b'{"k":"AKIAIOSFODNN7EXAMPLE"}')
+
+
+@given(st.text(max_size=40))
+def test_escapes_or_secrets_is_both_searches_in_one(text: str) -> None:
+    """The one-pass search finds what a backslash search and may_hold_secrets find together."""
+    data = orjson.dumps({"k": text, text: [text]}, option=orjson.OPT_NON_STR_KEYS)
+    expected = b"\\" in data or may_hold_secrets(data)
+    assert may_hold_escapes_or_secrets(data) is expected
+    assert may_hold_escapes_or_secrets(b'{"a":"pass\\nword"}')
+    assert not may_hold_escapes_or_secrets(b'{"user":"bob","items":[1,2,{"note":"fine"}]}')
 
 
 #: The token shapes as the scanner wrote them before each alternative started with a plain

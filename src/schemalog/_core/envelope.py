@@ -12,6 +12,8 @@ from typing import Final
 from schemalog._core import lifecycle
 
 _TAIL_BATCH: Final = 512
+#: A millisecond range no instant is in: the cache starts (and stays, before 1970) empty.
+_NO_MILLIS: Final = (1.0, 0.0)
 
 
 class Stamper:
@@ -22,7 +24,8 @@ class Stamper:
     per process; 48 random bits per event. The per-event bits come from ``os.urandom`` in
     batches, pre-cut into hex strings, so an id costs a list ``pop`` (atomic: threads never
     share one); a forked child discards the batch and draws its own. Everything but the
-    per-event bits is cached per millisecond, and the date part per second.
+    per-event bits is cached per millisecond, and the date part per second. The millisecond
+    is told by comparing floats: ``int()`` would cost more than the rest.
     """
 
     def __init__(self) -> None:
@@ -35,7 +38,8 @@ class Stamper:
         self._process_part = (
             f"7{random_bits & 0xFFF:03x}-{0x8000 | (random_bits >> 12) & 0x3FFF:04x}-"
         )
-        self._millis: tuple[int, str, str] = (-1, "", "")
+        #: The millisecond cached, as ``[start, end)`` in milliseconds, and its stamps.
+        self._millis: tuple[float, float, str, str] = (*_NO_MILLIS, "", "")
         self._tails: list[str] = []
 
     def _refill(self) -> str:
@@ -47,31 +51,36 @@ class Stamper:
 
     def __call__(self, epoch: float) -> tuple[str, str]:
         """Return ``(timestamp, event_id)`` for ``epoch`` (Unix seconds)."""
-        millis = int(epoch * 1000)
+        millis = epoch * 1000
         cache = self._millis  # one read: a racing thread never mixes two instants
-        if cache[0] != millis:
+        if not cache[0] <= millis < cache[1]:
             cache = self._refresh(millis)
         try:
             tail = self._tails.pop()
         except IndexError:
             tail = self._refill()
-        return cache[1], cache[2] + tail
+        return cache[2], cache[3] + tail
 
     def timestamp(self, epoch: float) -> str:
         """Return only the ``timestamp`` for ``epoch``."""
-        millis = int(epoch * 1000)
+        millis = epoch * 1000
         cache = self._millis
-        return cache[1] if cache[0] == millis else self._refresh(millis)[1]
+        return cache[2] if cache[0] <= millis < cache[1] else self._refresh(millis)[2]
 
-    def _refresh(self, millis: int) -> tuple[int, str, str]:
+    def _refresh(self, epoch_millis: float) -> tuple[float, float, str, str]:
+        millis = int(epoch_millis)
         second, ms = divmod(millis, 1000)
         date_part = self._second
         if date_part[0] != second:
             date_part = (second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)))
             self._second = date_part
         hex_millis = f"{millis & 0xFFFF_FFFF_FFFF:012x}"
+        # int() truncates: [millis, millis + 1) holds exactly the instants it maps to millis
+        # when millis is not negative (floats hold these integers exactly).
+        start, end = (float(millis), float(millis + 1)) if millis >= 0 else _NO_MILLIS
         cache = (
-            millis,
+            start,
+            end,
             f"{date_part[1]}.{ms:03d}Z",  # once a millisecond: no table built at import
             f"{hex_millis[:8]}-{hex_millis[8:]}-{self._process_part}",
         )

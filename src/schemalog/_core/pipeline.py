@@ -15,7 +15,8 @@ The chain, in order (each step a function ``(Event) -> Event | None`` of its own
 The line is rendered once and carried on a stdlib ``LogRecord``, so every handler writes the
 same bytes. A common valid event (a known, unsampled type; plain fields; its required
 context; nothing to take out of the fields; no span, no user processors) takes a fast path
-that gives the same line without building an :class:`Event` or calling the nine steps. Stdlib
+(:mod:`schemalog._core.fastpath`) that gives the same line without building an
+:class:`Event` or calling the nine steps. Stdlib
 records (``extra=``) run the same chain from :meth:`Pipeline.process_record`; ``log`` records
 skip sampling and validation.
 """
@@ -23,7 +24,6 @@ skip sampling and validation.
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Sequence
 from types import FrameType
 from typing import Any, Final
@@ -34,17 +34,15 @@ from schemalog._core import context as _context
 from schemalog._core import stdlib
 from schemalog._core.dispatch import line_route, write_lines
 from schemalog._core.event import LINE_ATTRIBUTE, Event, Processor
-from schemalog._core.finish import count_redacted, make_redact, make_render, make_size_guard
+from schemalog._core.fastpath import NO_NAMES, FastLines
+from schemalog._core.finish import make_redact, make_render, make_size_guard
 from schemalog._core.logrecord import make_record
 from schemalog._core.normalize import safe_repr
-from schemalog._core.otel import OTEL_MODULE, span_ids
-from schemalog._core.redact import Redactor, clean_json
-from schemalog._core.render import escape_line_breaks
+from schemalog._core.redact import Redactor
 from schemalog._core.settings import Settings
 from schemalog._core.stats import STATS
 from schemalog._core.steps import (
     CALL_OPTIONS,
-    PLAIN_ONLY,
     STAMP,
     add_context,
     caller_text,
@@ -60,7 +58,6 @@ from schemalog.catalog.load import Catalog, SchemaVersion
 from schemalog.exceptions import InvalidEventError, ProcessorError
 from schemalog.record import (
     CONTEXT_NAMES,
-    LEVEL_NAMES,
     LOG_EVENT_TYPE,
     RESERVED_NAMES,
     level_name,
@@ -69,11 +66,6 @@ from schemalog.record import (
 __all__ = ["LINE_ATTRIBUTE", "Pipeline", "skip_caller_modules"]
 
 _count_emitted: Final = STATS.adder("emitted")
-#: An absent optional field of the fast path's record (never changed).
-_NONE: Final[dict[str, str]] = {}
-#: No prepared fields.
-NO_NAMES: Final[frozenset[str]] = frozenset()
-_modules: Final = sys.modules
 
 
 class Pipeline:
@@ -126,6 +118,15 @@ class Pipeline:
             for name in (catalog if fast_possible else ())
             if name not in rates
         }
+        #: The fast path: a common valid event's line (see schemalog._core.fastpath), else None.
+        self._fast_line = FastLines(
+            self._fast,
+            self.special_names,
+            self.redactor,
+            self.service_field,
+            self.static_fields,
+            self.max_bytes,
+        ).line
 
     @staticmethod
     def _sample_rates(settings: Settings, catalog: Catalog) -> dict[str, float]:
@@ -213,11 +214,9 @@ class Pipeline:
         """
         if now is None:
             now = self._clock()
-        caller = _NONE
-        if self._caller and frame is not None:
-            caller = {"caller": caller_text(frame)}
+        caller = caller_text(frame) if self._caller and frame is not None else None
         line = self._fast_line(
-            logger, levelno, event_type, fields, logger_context, now, caller, _NONE, prepared
+            logger, levelno, event_type, fields, logger_context, now, caller, None, prepared
         )
         if line is not None:
             return line
@@ -227,89 +226,6 @@ class Pipeline:
             if event is None:
                 return None
         return event.line  # type: ignore[union-attr]
-
-    def _fast_line(  # noqa: PLR0917
-        self,
-        logger: str,
-        levelno: int,
-        event_type: Any,
-        fields: dict[str, Any],
-        logger_context: _context.Split,
-        now: float,
-        caller: dict[str, str],
-        message: dict[str, str],
-        prepared: frozenset[str] = NO_NAMES,
-    ) -> bytes | None:
-        """Return the line of a common valid event, else None (the chain then takes it).
-
-        Common: a known, unsampled type called with plain fields and its required context,
-        nothing to take out of the fields (no envelope names or ``exc_info``, also among
-        bound fields), no recording span and no user processors. ``caller`` and ``message``
-        are ``{}`` or that field. Gives exactly the chain's line for it, calling the same
-        helpers, without building an Event or calling nine steps.
-        """
-        schema = self._fast.get(event_type) if type(event_type) is str else None
-        if schema is None or (OTEL_MODULE in _modules and span_ids() is not None):
-            return None
-        bound_context, bound_fields = _context.bound_split()
-        if bound_fields or logger_context[1]:
-            fields = {**bound_fields, **logger_context[1], **fields}
-        if not self.special_names.isdisjoint(fields):
-            return None
-        context = {**bound_context, **logger_context[0]} if logger_context[0] else bound_context
-        redacted = self._fast_fields(schema, fields, context, prepared)
-        if redacted is None:
-            return None
-        timestamp, event_id = STAMP(now)
-        try:
-            line = orjson.dumps(
-                {
-                    "timestamp": timestamp,
-                    "level": LEVEL_NAMES.get(levelno) or level_name(levelno),
-                    "logger": logger,
-                    "event_type": event_type,
-                    "schema_version": schema.version_text,
-                    "event_id": event_id,
-                    **self.service_field,
-                    **caller,
-                    **context,
-                    **self.static_fields,
-                    **message,
-                    **redacted,
-                }
-            )
-        except TypeError:  # an int beyond 64 bits: the chain normalizes and judges it
-            return None
-        if redacted is not fields:
-            count_redacted()
-        if not line.isascii():
-            line = escape_line_breaks(line)
-        return line if len(line) <= self.max_bytes else None
-
-    def _fast_fields(
-        self,
-        schema: SchemaVersion,
-        fields: dict[str, Any],
-        context: dict[str, Any],
-        prepared: frozenset[str],
-    ) -> dict[str, Any] | None:
-        """Return the redacted fields of a valid event with plain fields, else None."""
-        for name in schema.required_context:
-            if context.get(name) is None:
-                return None
-        data = None
-        try:
-            if not schema.scalar_only:  # a scalar-only schema's valid fields are plain already
-                data = orjson.dumps(fields, option=PLAIN_ONLY)
-            valid = schema.validator.is_valid(fields)
-        except (TypeError, ValueError):  # something to normalize first
-            return None
-        if not valid:
-            return None
-        plan = schema.redaction
-        if not plan.needed or (data is not None and not plan.actions and clean_json(data)):
-            return fields  # no action, and no secret name or text anywhere in the fields
-        return self.redactor.redact(fields, plan, valid=True, prepared=prepared)
 
     @staticmethod
     def _run(chain: Sequence[Processor], event: Event) -> bytes | None:
@@ -360,8 +276,8 @@ class Pipeline:
             fields,
             (context, {}),
             created,
-            {"caller": caller} if self._caller and caller is not None else _NONE,
-            {"message": message},
+            caller if self._caller else None,
+            message,
         )
 
     def _record_line(self, record: logging.LogRecord) -> bytes:

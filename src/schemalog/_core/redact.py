@@ -24,7 +24,7 @@ from typing import Any, Final
 import orjson
 
 from schemalog._core.normalize import normalize
-from schemalog._core.scan import may_hold_secrets, scrub_text, scrub_texts
+from schemalog._core.scan import may_hold_escapes_or_secrets, scrub_text, scrub_texts
 from schemalog.catalog.sensitivity import (
     EMPTY_PLAN,
     REDACTED,
@@ -245,7 +245,7 @@ def clean_json(data: bytes) -> bool:
     An escape (``\n``, ``\u0000``) puts letters inside a word, so a secret name such as
     ``"pass\nword"`` would hide from the search: JSON with any escape proves nothing.
     """
-    return b"\\" not in data and not may_hold_secrets(data)
+    return not may_hold_escapes_or_secrets(data)
 
 
 def _at_path(value: Any, path: str) -> tuple[bool, Any]:

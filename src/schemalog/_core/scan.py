@@ -80,6 +80,8 @@ _NOT_ALNUM: Final = bytes(
 )
 #: The same, keeping line breaks: where each string of many joined in lines starts.
 _NOT_ALNUM_OR_LINE: Final = _NOT_ALNUM.replace(b"\n", b"")
+#: The same, keeping backslashes: JSON's escapes, searched for with the stems.
+_NOT_ALNUM_OR_ESCAPE: Final = _NOT_ALNUM.replace(b"\\", b"")
 #: ASCII letters lower-cased, in the same pass that deletes the rest (``bytes.lower`` is ASCII).
 _LOWER: Final = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 
@@ -96,6 +98,16 @@ def may_hold_secrets(data: bytes) -> bool:
     return bool(searcher.find_matches_as_indexes(data.translate(_LOWER, _NOT_ALNUM)))
 
 
+def may_hold_escapes_or_secrets(data: bytes) -> bool:
+    r"""Return whether JSON ``data`` holds an escape (``\n``, ``\"``) or may hold a secret.
+
+    :func:`may_hold_secrets` and a search for a backslash in the same pass (the searcher also
+    looks for a backslash, which the other passes always delete).
+    """
+    searcher = _SEARCHERS.get(len(SECRET_WORD_BYTES)) or _stems()
+    return bool(searcher.find_matches_as_indexes(data.translate(_LOWER, _NOT_ALNUM_OR_ESCAPE)))
+
+
 #: The searcher for every stem, by the number of secret words it was built for.
 _SEARCHERS: Final[dict[int, BytesAhoCorasick]] = {}
 
@@ -104,7 +116,7 @@ def _stems() -> BytesAhoCorasick:
     """Build the searcher for every stem (again when secret words were added)."""
     from ahocorasick_rs import BytesAhoCorasick  # on the first text scanned, not at import
 
-    stems = sorted({*_STEMS, *SECRET_WORD_BYTES})
+    stems = sorted({*_STEMS, *SECRET_WORD_BYTES, b"\\"})
     searcher = BytesAhoCorasick(stems)
     _SEARCHERS.clear()
     _SEARCHERS[len(SECRET_WORD_BYTES)] = searcher
