@@ -18,6 +18,8 @@ from schemalog._core.event import Event
 from schemalog._core.pipeline import Pipeline
 from schemalog._core.render import escape_line_breaks
 from schemalog._core.steps import STAMP
+from schemalog.catalog.load import SchemaVersion
+from schemalog.catalog.names import Version
 
 TOOL = {"tool_name": "search", "call_sequence": 1, "tool_params": {"q": "x", "limit": 2}}
 NOW = 1.7e9
@@ -195,25 +197,16 @@ def test_remembered_pieces_stay_bounded() -> None:
 
 
 @pytest.mark.parametrize(
-    ("schema", "closed"),
-    [
-        ({"properties": {"a": {}}, "additionalProperties": False}, True),
-        ({"properties": {"a": {}}}, False),
-        (
-            {
-                "properties": {"a": {}},
-                "additionalProperties": False,
-                "patternProperties": {"x": {}},
-            },
-            False,
-        ),
-        ({"properties": {"service": {}}, "additionalProperties": False}, False),
-        ({"properties": [], "additionalProperties": False}, False),
-    ],
+    ("properties", "check"),
+    [({"a": {"type": "string"}}, False), ({"service": {"type": "string"}}, True)],
 )
-def test_closed_without_names(schema: dict[str, Any], closed: bool) -> None:
-    """Only a closed schema with declared properties, none of them clashing, skips the check."""
-    assert fastpath._closed_without(schema, frozenset({"service"})) is closed
+def test_a_closed_schema_without_clashing_names_skips_the_name_check(
+    properties: dict[str, Any], check: bool
+) -> None:
+    """Only a closed schema that declares a clashing name keeps the per-event name check."""
+    schema = {"type": "object", "properties": properties, "additionalProperties": False}
+    version = SchemaVersion("ping_sent", Version(1, 0, 0), schema, "ping_sent/1.0.0.json")
+    assert fastpath._Prepared(version, frozenset({"service"})).check_names is check
 
 
 def test_a_bound_context_is_rendered_once_per_binding(schemas_dir: Path) -> None:

@@ -194,6 +194,27 @@ def test_a_schema_version_is_read_only_and_derives_on_use(tmp_path: Path) -> Non
     assert repr(version) == f"SchemaVersion('order_placed', '1.2.0', {str(path)!r})"
 
 
+CLOSED_A: dict[str, Any] = {"properties": {"a": {}}, "additionalProperties": False}
+
+
+@pytest.mark.parametrize(
+    ("body", "names"),
+    [
+        (CLOSED_A, frozenset({"a"})),
+        ({**CLOSED_A, "patternProperties": {}}, {"a"}),
+        ({"properties": {"a": {}}}, None),
+        ({**CLOSED_A, "patternProperties": {"x": {}}}, None),
+        ({"properties": [], "additionalProperties": False}, None),
+    ],
+)
+def test_closed_names_are_the_only_names_a_valid_event_may_hold(
+    body: dict[str, Any], names: frozenset[str] | None
+) -> None:
+    """A closed schema's declared names; None when other names may pass validation."""
+    version = SchemaVersion("ping_sent", Version(1, 0, 0), body, "ping_sent/1.0.0.json")
+    assert version.closed_names == names
+
+
 def test_emitted_view_accepts_redacted_forms() -> None:
     """The schema of written lines lets hashed/masked fields be strings and dropped ones go."""
     original = {

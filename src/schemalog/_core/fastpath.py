@@ -30,14 +30,15 @@ from schemalog._core.steps import PLAIN_ONLY
 from schemalog.catalog.load import SchemaVersion
 from schemalog.record import LEVEL_NAMES, level_name
 
-__all__ = ["NO_NAMES", "FastLines"]
+__all__ = ["NO_NAMES", "SCALARS", "FastLines"]
 
 #: No prepared fields.
 NO_NAMES: Final[frozenset[str]] = frozenset()
 _modules: Final = sys.modules
 #: The most logger names and levels whose JSON is kept (names from unbounded sources).
 _PIECES_LIMIT: Final = 4096
-_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+#: Values no one can change in place: JSON made of only these may be kept.
+SCALARS: Final = frozenset({str, int, float, bool, type(None)})
 
 
 class _Prepared:
@@ -55,7 +56,8 @@ class _Prepared:
         #: One scan of the fields' JSON may clear them all at once.
         self.scans_json = not scalar_only and not self.plan.actions
         #: A valid event of a closed schema that declares no clashing name holds none.
-        self.check_names = not _closed_without(schema.schema, clashing)
+        declared = schema.closed_names
+        self.check_names = declared is None or not clashing.isdisjoint(declared)
         self.type_part = b"".join(
             (
                 b',"event_type":',
@@ -65,17 +67,6 @@ class _Prepared:
                 b',"event_id":"',
             )
         )
-
-
-def _closed_without(schema: Mapping[str, Any], names: frozenset[str]) -> bool:
-    """Return whether a valid instance of ``schema`` has only declared names, none of ``names``."""
-    properties = schema.get("properties", {})
-    return (
-        schema.get("additionalProperties") is False
-        and not schema.get("patternProperties")
-        and isinstance(properties, Mapping)
-        and names.isdisjoint(properties)
-    )
 
 
 class FastLines:
@@ -226,7 +217,7 @@ class FastLines:
         normalized once; values that could change in place (lists) are rendered each time.
         """
         memo = (context, orjson.dumps(context)[1:-1] if context else b"")
-        if all(type(value) in _SCALARS for value in context.values()):
+        if all(type(value) in SCALARS for value in context.values()):
             self._context_json = memo
         return memo
 
@@ -250,7 +241,7 @@ def _remember(pieces: dict[Any, bytes], key: Any, piece: bytes) -> bytes:
 
 def _fixed_members(fields: Mapping[str, Any]) -> bytes | None:
     """Return :func:`_members` of fields that cannot change (scalars), else None."""
-    if not all(type(value) in _SCALARS for value in fields.values()):
+    if not all(type(value) in SCALARS for value in fields.values()):
         return None  # a list or dict the caller still holds may change: rendered per event
     try:
         return _members(fields)

@@ -22,7 +22,6 @@ errors, ``on_invalid`` and the counters stay exactly as they are.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
 from types import FrameType
 from typing import Any, Final
 
@@ -31,6 +30,7 @@ import orjson
 from schemalog._core import state
 from schemalog._core.context import Split, bound_split
 from schemalog._core.dispatch import line_route, write_lines
+from schemalog._core.fastpath import SCALARS
 from schemalog._core.finish import count_redacted
 from schemalog._core.logger import BoundLogger
 from schemalog._core.otel import OTEL_MODULE, span_ids
@@ -48,8 +48,6 @@ _modules: Final = sys.modules
 _count_emitted: Final = STATS.adder("emitted")
 #: What :meth:`EventRenderer.head` gives when the generic path must take the events.
 _NO_HEAD: Final[tuple[str, str, None, None]] = ("", "", None, None)
-#: Values no one can change in place: a head made of only these may be kept.
-_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
 
 
 class EventRenderer:
@@ -99,12 +97,12 @@ class EventRenderer:
         # path refuses them) and static fields (the head holds them). A valid event of a
         # closed schema that declares none of them holds none: no check per event then.
         self._guard = pipeline.special_names | frozenset(self._static)
-        declared = _declared(schema.schema)
+        declared = schema.closed_names
         self._check_fields = declared is None or not self._guard.isdisjoint(declared)
         #: The last head: (log, bound context, level, text before event_id, text after it,
         #: the bound fields or None, the validator, True).
         self._head: tuple[Any, ...] = (None, None, None, *_NO_HEAD, False)
-        self._static_lasting = _SCALARS.issuperset(map(type, self._static.values()))
+        self._static_lasting = SCALARS.issuperset(map(type, self._static.values()))
         #: Validation in two parts, for bound fields (None: the schema does not allow it, or
         #: the fields are redacted together).
         self._split = (
@@ -189,7 +187,7 @@ class EventRenderer:
         logger_context, logger_fields = log._context
         context = {**bound_context, **logger_context} if logger_context else bound_context
         fields = {**bound_fields, **logger_fields}
-        lasting = self._static_lasting and _SCALARS.issuperset(
+        lasting = self._static_lasting and SCALARS.issuperset(
             map(type, [*context.values(), *fields.values()])
         )
         no_head = (*_NO_HEAD, lasting)
@@ -224,18 +222,6 @@ class EventRenderer:
             return no_head
         before = f'",{envelope[1:-1].decode()},"event_id":"'
         return before, f'",{after},' if after else '",', fields, is_valid, lasting
-
-
-def _declared(schema: Mapping[str, Any]) -> frozenset[str] | None:
-    """Return the only names a valid event may hold (None: the schema admits any other)."""
-    properties = schema.get("properties")
-    if (
-        schema.get("additionalProperties") is not False
-        or "patternProperties" in schema
-        or not isinstance(properties, Mapping)
-    ):
-        return None
-    return frozenset(properties)
 
 
 class TrackerLines:

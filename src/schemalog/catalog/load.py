@@ -83,6 +83,19 @@ class SchemaVersion:
         return tuple(self.schema.get("x-context", []))
 
     @cached_property
+    def closed_names(self) -> frozenset[str] | None:
+        """The only names a valid event may hold; None when the schema admits any other."""
+        schema = self.schema
+        properties = schema.get("properties")
+        if (
+            schema.get("additionalProperties") is not False
+            or schema.get("patternProperties")
+            or not isinstance(properties, Mapping)
+        ):
+            return None
+        return frozenset(properties)
+
+    @cached_property
     def scalar_only(self) -> bool:
         """True when every event field is a typed scalar.
 
