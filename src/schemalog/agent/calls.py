@@ -111,40 +111,30 @@ class CallBook:
         lineages = self._lineages
         lineage = lineages.get(key)
         if lineage is None:
-            lineage = lineages[key] = [sequence, 1, None, sequence]
+            lineage = lineages[key] = [sequence, 0, None, sequence]
             if len(lineages) > self._retry_memory:
                 lineages.popitem(last=False)
-            call = ToolCall(
-                sequence,
-                tool_name,
-                params,
-                params_hash,
-                0,
-                now,
-                None,
-                previous_tool,
-                None,
-                None,
-                lineage,
-            )
+            original_sequence = retry_reason = None
         else:
-            call = ToolCall(
-                sequence,
-                tool_name,
-                params,
-                params_hash,
-                lineage[_CALLS],
-                now,
-                None,
-                previous_tool,
-                lineage[_FIRST],
-                RETRY_REASONS[lineage[_OUTCOME]],
-                lineage,
-            )
-            lineage[_CALLS] += 1
+            original_sequence = lineage[_FIRST]
+            retry_reason = RETRY_REASONS[lineage[_OUTCOME]]
             lineage[_OUTCOME] = None
             lineage[_LAST] = sequence
             lineages.move_to_end(key)
+        call = ToolCall(
+            sequence,
+            tool_name,
+            params,
+            params_hash,
+            lineage[_CALLS],
+            now,
+            None,
+            previous_tool,
+            original_sequence,
+            retry_reason,
+            lineage,
+        )
+        lineage[_CALLS] += 1
         in_flight = self._in_flight
         in_flight[sequence] = call
         if len(in_flight) > self._retry_memory:  # calls never ended: forget the oldest

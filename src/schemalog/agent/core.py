@@ -215,7 +215,7 @@ class TrackerCore:
         if session is None:
             self._note_untracked(spec.name)
             return None
-        params = spec.arguments(args, kwargs) if args else kwargs
+        params = spec.arguments(args, kwargs)
         plain, logged, hashed = self._prepare_call(spec, params)
         call = session.begin_call(spec.name, logged, hashed)
         if spec.validator is not None:

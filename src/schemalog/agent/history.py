@@ -20,7 +20,7 @@ DEFAULT_HISTORY_SIZE: Final = 1_000
 class SessionHistory:
     """The latest events of one session, oldest first, in the seed's row shape on reading."""
 
-    __slots__ = ("events", "mcp_name", "session_id", "user_id")
+    __slots__ = ("_events", "mcp_name", "session_id", "user_id")
 
     def __init__(
         self, session_id: str, user_id: str | None, mcp_name: str, size: int = DEFAULT_HISTORY_SIZE
@@ -28,15 +28,14 @@ class SessionHistory:
         self.session_id = session_id
         self.user_id = user_id
         self.mcp_name = mcp_name
-        #: ``(event_type, time.time(), fields, user_id or None)`` of the latest events.
-        self.events: deque[tuple[str, float, dict[str, Any], str | None]] = deque(maxlen=size)
+        self._events: deque[tuple[str, float, dict[str, Any], str | None]] = deque(maxlen=size)
 
     def add(self, event_type: str, fields: dict[str, Any], user_id: str | None = None) -> None:
         """Record one event emitted now (``user_id``: when not the session's)."""
-        self.events.append((event_type, time.time(), fields, user_id))
+        self._events.append((event_type, time.time(), fields, user_id))
 
     def __len__(self) -> int:
-        return len(self.events)
+        return len(self._events)
 
     def rows(self, user_id: str | None = None) -> list[dict[str, Any]]:
         """Return the events as the seed's rows, oldest first (only ``user_id``'s, when given).
@@ -45,7 +44,7 @@ class SessionHistory:
         "metadata"}``: ``created_at`` is an ISO 8601 UTC time, ``metadata`` the event's fields.
         """
         rows = []
-        for event_type, stamp, fields, own_user in list(self.events):
+        for event_type, stamp, fields, own_user in list(self._events):
             who = own_user or self.user_id
             if user_id is not None and who != user_id:
                 continue

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-import time
 from collections.abc import Callable, Mapping
 from typing import Any, Final, Literal
 
@@ -59,7 +58,6 @@ class SessionBase:
         self._book = CallBook(retry_memory)
         #: The session's latest events, for ``get_session_events``.
         self.history = SessionHistory(session_id, user_id, mcp_name, history_size)
-        self._events = self.history.events
         self._steps = 0
         self._failed = 0
         self._retries = 0
@@ -83,7 +81,7 @@ class SessionBase:
         lines = self._lines
         if lines is None or not lines.emit(self._log, levelno, event_type, fields):
             self._log._emit_prepared(levelno, event_type, fields, PREPARED_FIELDS)
-        self._events.append((event_type, time.time(), fields, None))  # history.add's, inlined
+        self.history.add(event_type, fields)
 
     @property
     def log(self) -> BoundLogger:

@@ -112,8 +112,7 @@ class AgentSession(SessionBase):
         lock.acquire()  # as in begin_call
         try:
             self._book.end(call, "completed")
-            self._result_type = "tool_result"  # what _ended does, without its frame
-            self._answer_complete = None
+            self._ended("tool_result")
         finally:
             lock.release()
         self._emit(

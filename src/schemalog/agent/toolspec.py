@@ -85,10 +85,13 @@ class ToolSpec:
         version = self.schema.get("version", self.schema.get("x-version"))
         return version if isinstance(version, str) else None
 
-    def arguments(self, args: Sequence[Any], kwargs: Mapping[str, Any]) -> dict[str, Any]:
-        """Return a call's arguments as one ``{name: value}`` mapping."""
+    def arguments(self, args: Sequence[Any], kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Return a call's arguments as one ``{name: value}`` mapping (``kwargs`` when no args).
+
+        ``kwargs`` is the wrapper's own dict, made for this call: it is used, not copied.
+        """
         if not args:
-            return dict(kwargs)
+            return kwargs
         if self.skips_first:
             args = args[1:]
         names = self.positional
