@@ -337,16 +337,9 @@ def _load_file(folder: str, event_type: str, name: str) -> SchemaVersion:
 
 
 def _read(path: str) -> bytes:
-    """Return the file's bytes, as ``open(path, "rb").read()`` does, without its Python layers."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        size = os.fstat(fd).st_size + 1  # one read to the end, and one to see it
-        chunks = []
-        while chunk := os.read(fd, size):
-            chunks.append(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
+    """Return the file's bytes."""
+    with open(path, "rb") as file:
+        return file.read()
 
 
 def _schema_problems(schema: Any) -> list[str]:
