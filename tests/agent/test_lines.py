@@ -144,12 +144,17 @@ def run(  # noqa: PLR0917
     settings: dict[str, Any],
     stamps: Stamps,
     direct: bool = False,
+    generic: pytest.MonkeyPatch | None = None,
 ) -> tuple[bytes, dict[str, Any]]:
     """Run ``scenario`` writing to ``path``; return the bytes written and the counters.
 
     ``direct``: through a logger outside logging's registry (pytest's capture handlers sit on
-    the registered ones), so lines take dispatch's route without a LogRecord.
+    the registered ones), so lines take dispatch's route without a LogRecord. ``generic``: the
+    renderers are turned off with it, and the counters start from zero (the generic path).
     """
+    if generic is not None:
+        schemalog.reset_stats()
+        generic.setattr(TrackerLines, "emit", lambda *_: False)
     stamps.count = itertools.count()
     clock = FakeClock()
     handler = logging.FileHandler(path, encoding="utf-8")
@@ -188,10 +193,14 @@ def test_lines_equal_the_generic_paths(  # noqa: PLR0917
     fast, fast_counts = run(
         scenario, tmp_path / "fast.jsonl", schemas_dir, settings, stamps, direct
     )
-    schemalog.reset_stats()
-    monkeypatch.setattr(TrackerLines, "emit", lambda *_: False)
     generic, generic_counts = run(
-        scenario, tmp_path / "generic.jsonl", schemas_dir, settings, stamps, direct
+        scenario,
+        tmp_path / "generic.jsonl",
+        schemas_dir,
+        settings,
+        stamps,
+        direct,
+        generic=monkeypatch,
     )
     assert fast == generic
     assert fast_counts == generic_counts
@@ -229,10 +238,8 @@ def test_open_schemas_and_static_fields_write_the_generic_paths_bytes(  # noqa: 
     fast, fast_counts = run(calls, tmp_path / "fast.jsonl", catalog, settings, stamps, True)
     repeated = "tool_name" in settings["static_fields"]
     assert ("tool_call_started" in line_calls) is repeated  # only a repeated name goes generic
-    schemalog.reset_stats()
-    monkeypatch.setattr(TrackerLines, "emit", lambda *_: False)
     generic, generic_counts = run(
-        calls, tmp_path / "generic.jsonl", catalog, settings, stamps, True
+        calls, tmp_path / "generic.jsonl", catalog, settings, stamps, True, generic=monkeypatch
     )
     assert fast == generic
     assert fast_counts == generic_counts
@@ -256,8 +263,15 @@ def test_a_static_value_changed_in_place_is_written_as_it_is_now(
     settings = {"static_fields": {"tags": tags}}
     fast, _ = run(retagged, tmp_path / "fast.jsonl", schemas_dir, settings, stamps, True)
     tags[:] = ["a"]
-    monkeypatch.setattr(TrackerLines, "emit", lambda *_: False)
-    generic, _ = run(retagged, tmp_path / "generic.jsonl", schemas_dir, settings, stamps, True)
+    generic, _ = run(
+        retagged,
+        tmp_path / "generic.jsonl",
+        schemas_dir,
+        settings,
+        stamps,
+        True,
+        generic=monkeypatch,
+    )
     assert fast == generic
 
 
