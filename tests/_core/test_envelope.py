@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import threading
 import uuid
@@ -108,8 +109,10 @@ def test_level_names() -> None:
 
 
 def expected_timestamp(epoch: float) -> str:
-    """Return the RFC 3339 timestamp of ``epoch``'s millisecond (``int()`` truncating it)."""
-    when = dt.datetime.fromtimestamp(0, dt.UTC) + dt.timedelta(milliseconds=int(epoch * 1000))
+    """Return the RFC 3339 timestamp of the millisecond ``epoch`` falls in."""
+    when = dt.datetime.fromtimestamp(0, dt.UTC) + dt.timedelta(
+        milliseconds=math.floor(epoch * 1000)
+    )
     return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
 
 
@@ -119,15 +122,24 @@ def expected_timestamp(epoch: float) -> str:
             st.floats(min_value=0, max_value=4102444799, allow_nan=False),
             st.integers(min_value=0, max_value=4102444799999).map(lambda ms: ms / 1000),
             st.floats(min_value=0, max_value=0.002, allow_nan=False),
+            st.floats(min_value=-2, max_value=0, allow_nan=False),  # the seconds before 1970
+            st.floats(min_value=-1e9, max_value=0, allow_nan=False),
         ),
         min_size=1,
         max_size=20,
     )
 )
-def test_cached_millisecond_is_the_truncated_one(epochs: list[float]) -> None:
-    """Stamps from one stamper, in any order, are those of each epoch's truncated millisecond."""
+def test_cached_millisecond_is_the_one_the_instant_is_in(epochs: list[float]) -> None:
+    """Stamps from one stamper, in any order, are those of the millisecond each epoch is in."""
     stamp = Stamper()
     for epoch in [*epochs, *epochs]:
         timestamp, event_id = stamp(epoch)
         assert timestamp == stamp.timestamp(epoch) == expected_timestamp(epoch)
-        assert uuid.UUID(event_id).int >> 80 == int(epoch * 1000) & 0xFFFF_FFFF_FFFF
+        assert uuid.UUID(event_id).int >> 80 == math.floor(epoch * 1000) & 0xFFFF_FFFF_FFFF
+
+
+def test_the_second_before_1970_keeps_its_date() -> None:
+    """An instant in the second before the epoch is stamped with its date, to the millisecond."""
+    stamp = Stamper()
+    assert stamp(-0.5)[0] == "1969-12-31T23:59:59.500Z"
+    assert stamp(-0.0005)[0] == "1969-12-31T23:59:59.999Z"

@@ -12,7 +12,7 @@ from typing import Final
 from schemalog._core import lifecycle
 
 _TAIL_BATCH: Final = 512
-#: A millisecond range no instant is in: the cache starts (and stays, before 1970) empty.
+#: A millisecond range no instant is in: the cache starts empty.
 _NO_MILLIS: Final = (1.0, 0.0)
 
 
@@ -30,7 +30,7 @@ class Stamper:
 
     def __init__(self) -> None:
         self._draw()
-        self._second: tuple[int, str] = (-1, "")
+        self._second: tuple[int | None, str] = (None, "")  # no second is None: none cached
         lifecycle.after_fork_in_child(self._draw)
 
     def _draw(self) -> None:
@@ -69,18 +69,17 @@ class Stamper:
 
     def _refresh(self, epoch_millis: float) -> tuple[float, float, str, str]:
         millis = int(epoch_millis)
+        if millis > epoch_millis:  # int() truncates towards 0: before 1970, the millisecond below
+            millis -= 1
         second, ms = divmod(millis, 1000)
         date_part = self._second
         if date_part[0] != second:
             date_part = (second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)))
             self._second = date_part
         hex_millis = f"{millis & 0xFFFF_FFFF_FFFF:012x}"
-        # int() truncates: [millis, millis + 1) holds exactly the instants it maps to millis
-        # when millis is not negative (floats hold these integers exactly).
-        start, end = (float(millis), float(millis + 1)) if millis >= 0 else _NO_MILLIS
-        cache = (
-            start,
-            end,
+        cache = (  # [millis, millis + 1) holds exactly its instants: floats hold these integers
+            float(millis),
+            float(millis + 1),
             f"{date_part[1]}.{ms:03d}Z",  # once a millisecond: no table built at import
             f"{hex_millis[:8]}-{hex_millis[8:]}-{self._process_part}",
         )
