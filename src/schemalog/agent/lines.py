@@ -243,24 +243,19 @@ class TrackerLines:
         """
         if levelno < state.min_level:
             return True
-        entry = self._renderers.get(event_type)
-        if entry is None or entry[0] is not state.pipeline:
-            entry = self._build(event_type)
-            if entry is None:  # the generic path configures on first use
-                return False
+        pipeline = state.pipeline
+        if pipeline is None:  # the generic path configures on first use
+            return False
         if not log._logger.isEnabledFor(levelno):
             return True
+        entry = self._renderers.get(event_type)
+        if entry is None or entry[0] is not pipeline:
+            entry = self._build(pipeline, event_type)
         renderer = entry[1]
         return renderer is not None and renderer.write(log, levelno, fields, sys._getframe(1))
 
-    def _build(self, event_type: str) -> tuple[Pipeline, EventRenderer | None] | None:
-        """Make the renderer of ``event_type`` for the current pipeline (None: none yet).
-
-        A new pipeline forgets the renderers made for the last one.
-        """
-        pipeline = state.pipeline
-        if pipeline is None:
-            return None
+    def _build(self, pipeline: Pipeline, event_type: str) -> tuple[Pipeline, EventRenderer | None]:
+        """Make the renderer of ``event_type`` for ``pipeline``; forget those of another one."""
         renderers = self._renderers
         if any(entry[0] is not pipeline for entry in renderers.values()):
             renderers = self._renderers = {}
