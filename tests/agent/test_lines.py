@@ -20,7 +20,7 @@ import pytest
 
 import schemalog
 from schemalog._core import pipeline as pipeline_module
-from schemalog._core import steps
+from schemalog._core import state, steps
 from schemalog._core.logger import BoundLogger
 from schemalog._core.pipeline import Pipeline
 from schemalog.agent import AgentTracker, lines
@@ -361,6 +361,25 @@ def test_renderers_follow_a_new_configuration(
     text = path.read_text()
     assert text.count('"service":"one"') == 5
     assert text.count('"service":"two"') == 5
+
+
+def test_a_new_configuration_forgets_the_last_ones_renderers(schemas_dir: Path) -> None:
+    """Renderers are kept for one pipeline: the first event after configure() drops the rest."""
+    tracker_lines = TrackerLines()
+    log = lines_logger(schemas_dir, io.StringIO())
+    fields = {"tool_name": "t", "tool_params": {}, "call_sequence": 1}
+    assert tracker_lines.emit(log, logging.INFO, "tool_call_started", fields) is True
+    assert tracker_lines.emit(log, logging.INFO, "no_such_event", {"x": 1}) is False
+    log = lines_logger(schemas_dir, io.StringIO())
+    assert tracker_lines.emit(log, logging.INFO, "tool_call_started", fields) is True
+    assert list(tracker_lines._renderers) == ["tool_call_started"]
+    assert tracker_lines._renderers["tool_call_started"][0] is state.pipeline
+
+
+def test_an_event_with_no_field_is_left_to_the_generic_path(schemas_dir: Path) -> None:
+    """A valid event with no field has nothing to splice after the head: emit returns False."""
+    log = lines_logger(schemas_dir, io.StringIO())
+    assert TrackerLines().emit(log, logging.INFO, "cache_miss", {}) is False
 
 
 def lines_logger(schemas_dir: Path, stream: Any) -> BoundLogger:

@@ -111,11 +111,14 @@ class CallBook:
         lineages = self._lineages
         lineage = lineages.get(key)
         if lineage is None:
-            lineage = lineages[key] = [sequence, 0, None, sequence]
+            lineage = lineages[key] = [sequence, 1, None, sequence]
             if len(lineages) > self._retry_memory:
                 lineages.popitem(last=False)
+            attempt = 0
             original_sequence = retry_reason = None
         else:
+            attempt = lineage[_CALLS]
+            lineage[_CALLS] = attempt + 1
             original_sequence = lineage[_FIRST]
             retry_reason = RETRY_REASONS[lineage[_OUTCOME]]
             lineage[_OUTCOME] = None
@@ -126,7 +129,7 @@ class CallBook:
             tool_name,
             params,
             params_hash,
-            lineage[_CALLS],
+            attempt,
             now,
             None,
             previous_tool,
@@ -134,7 +137,6 @@ class CallBook:
             retry_reason,
             lineage,
         )
-        lineage[_CALLS] += 1
         in_flight = self._in_flight
         in_flight[sequence] = call
         if len(in_flight) > self._retry_memory:  # calls never ended: forget the oldest

@@ -148,10 +148,10 @@ class EventRenderer:
                 redacted = self._redactor.redact(
                     fields, self._plan, valid=True, prepared=PREPARED_FIELDS
                 )
+            if not redacted:  # no field: nothing to splice after the head
+                return False
             # PLAIN_ONLY: anything the generic path would normalize (TypeError) goes there
             body = orjson.dumps(redacted, option=PLAIN_ONLY)
-            if len(body) < 3:  # no field: nothing to splice after the head
-                return False
             timestamp, event_id = STAMP(now)
             line = f'{{"timestamp":"{timestamp}{head[3]}{event_id}{head[4]}'.encode() + body[1:]
             if not line.isascii():
@@ -227,11 +227,13 @@ class EventRenderer:
 class TrackerLines:
     """The renderers of one tracker's events, rebuilt when the configuration changes."""
 
-    __slots__ = ("_cache",)
+    __slots__ = ("_renderers",)
 
     def __init__(self) -> None:
-        #: The pipeline the renderers are for, and the renderers (None: the generic path's).
-        self._cache: tuple[Pipeline | None, dict[str, EventRenderer | None]] = (None, {})
+        #: By event type: the pipeline its renderer is for, and the renderer (None: the
+        #: generic path's). One entry read per event: a racing reconfiguration never mixes
+        #: a renderer with another pipeline.
+        self._renderers: dict[str, tuple[Pipeline, EventRenderer | None]] = {}
 
     def emit(self, log: BoundLogger, levelno: int, event_type: str, fields: dict[str, Any]) -> bool:
         """Write one event of the tracker through ``log``; False to leave it to the generic path.
@@ -246,15 +248,18 @@ class TrackerLines:
             return False
         if not log._logger.isEnabledFor(levelno):
             return True
-        cache = self._cache  # one read: a racing reconfiguration never mixes two pipelines
-        if cache[0] is not pipeline:
-            cache = self._cache = (pipeline, {})
-        renderer = cache[1].get(event_type, _UNBUILT)
-        if renderer is _UNBUILT:
-            schema = pipeline.fast_schema(event_type)
-            renderer = None if schema is None else EventRenderer(pipeline, event_type, schema)
-            cache[1][event_type] = renderer
+        entry = self._renderers.get(event_type)
+        if entry is None or entry[0] is not pipeline:
+            entry = self._build(pipeline, event_type)
+        renderer = entry[1]
         return renderer is not None and renderer.write(log, levelno, fields, sys._getframe(1))
 
-
-_UNBUILT: Final[Any] = object()
+    def _build(self, pipeline: Pipeline, event_type: str) -> tuple[Pipeline, EventRenderer | None]:
+        """Make the renderer of ``event_type`` for ``pipeline``; forget those of another one."""
+        renderers = self._renderers
+        if any(entry[0] is not pipeline for entry in renderers.values()):
+            renderers = self._renderers = {}
+        schema = pipeline.fast_schema(event_type)
+        renderer = None if schema is None else EventRenderer(pipeline, event_type, schema)
+        entry = renderers[event_type] = (pipeline, renderer)
+        return entry

@@ -58,7 +58,6 @@ class SessionBase:
         self._book = CallBook(retry_memory)
         #: The session's latest events, for ``get_session_events``.
         self.history = SessionHistory(session_id, user_id, mcp_name, history_size)
-        self._steps = 0
         self._failed = 0
         self._retries = 0
         self._schema_errors = 0
@@ -82,6 +81,11 @@ class SessionBase:
         if lines is None or not lines.emit(self._log, levelno, event_type, fields):
             self._log._emit_prepared(levelno, event_type, fields, PREPARED_FIELDS)
         self.history.add(event_type, fields)
+
+    @property
+    def _steps(self) -> int:
+        """Tool calls begun: every call_sequence given but those of hallucinated calls."""
+        return self._book.sequence - self._hallucinated
 
     @property
     def log(self) -> BoundLogger:

@@ -43,7 +43,6 @@ class AgentSession(SessionBase):
         try:
             call = book.begin(tool_name, params, params_hash, now)
             switches = book.switches(tool_name) if book.watches else _NO_SWITCHES
-            self._steps += 1
             if switches:
                 self._wrong_tool += len(switches)
             is_retry = call.original_sequence is not None

@@ -129,12 +129,11 @@ class ToolSpec:
         (:func:`~schemalog.agent.hashing.canonical_json`). One ``orjson.dumps`` instead of
         the walks of normalizing, redacting and canonicalizing.
         """
-        if (
-            self.plan.actions
-            or not drop.isdisjoint(params)
-            or not _FLAT_TYPES.issuperset(map(type, params.values()))  # in C: no frames
-        ):
+        if self.plan.actions:
             return None
+        for name, value in params.items():  # one pass: tool calls have few parameters
+            if name in drop or type(value) not in _FLAT_TYPES:
+                return None
         try:
             data = orjson.dumps(params, option=orjson.OPT_SORT_KEYS)
         except TypeError:  # a key that is no str, a lone surrogate, a huge integer
