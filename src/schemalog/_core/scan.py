@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import operator
 import re
-from bisect import bisect_right
 from functools import cache
-from itertools import accumulate
+from itertools import compress
 from typing import TYPE_CHECKING, Final
 
 from schemalog.catalog.sensitivity import (
@@ -39,7 +38,8 @@ _KEY_VALUE: Final = r"""
     (?P<sep>[ \t]{0,3}[:=][ \t]{0,3})
     (?=(?P<value>  # looked at, not taken: the value may hold a secret of its own (a URL's)
         (?P<scheme>(?i:bearer|basic|digest|token|negotiate)[ \t]+)?
-        (?:\\?"(?:[^"\\\n]|\\[^"\n])*\\?"|'(?:[^'\\\n]|\\.)*'|[^\s&,;"'<>()\[\]{}\\:=]+)
+        (?:\\?"(?:[^"\\\n]|\\[^"\n])*\\?"|'(?:[^'\\\n]|\\.)*'
+        |(?P<bare>[^\s&,;"'<>()\[\]{}\\:=][^\s&,;"'<>()\[\]{}]{0,63}+))  # where its mask ends
     ))
 """
 #: Each alternative starts with a plain character, so the pass skips it at once where that
@@ -64,6 +64,8 @@ def _pattern(shapes: bool, keys: bool) -> re.Pattern[str]:
     return re.compile(" | ".join(parts), re.VERBOSE)
 
 
+#: The longest unquoted value the pattern takes whole (it ends there, or the mask runs on).
+_BARE_MAX: Final = 64
 #: The clean-text cache holds texts up to this long, this many at most.
 _CLEAN_TEXT_MAX_CHARS: Final = 256
 _CLEAN_TEXTS_LIMIT: Final = 4096
@@ -108,6 +110,8 @@ def may_hold_escapes_or_secrets(data: bytes) -> bool:
     return bool(searcher.find_matches_as_indexes(data.translate(_LOWER, _NOT_ALNUM_OR_ESCAPE)))
 
 
+#: A hit's stem: 0 for a line break (the other passes delete them).
+_FIRST: Final = operator.itemgetter(0)
 #: The searcher for every stem, by the number of secret words it was built for.
 _SEARCHERS: Final[dict[int, BytesAhoCorasick]] = {}
 
@@ -116,7 +120,7 @@ def _stems() -> BytesAhoCorasick:
     """Build the searcher for every stem (again when secret words were added)."""
     from ahocorasick_rs import BytesAhoCorasick  # on the first text scanned, not at import
 
-    stems = sorted({*_STEMS, *SECRET_WORD_BYTES, b"\\"})
+    stems = [b"\n", *sorted({*_STEMS, *SECRET_WORD_BYTES, b"\\"})]  # where scrub_texts's lines end
     searcher = BytesAhoCorasick(stems)
     _SEARCHERS.clear()
     _SEARCHERS[len(SECRET_WORD_BYTES)] = searcher
@@ -166,10 +170,10 @@ def scrub_texts(texts: list[str]) -> list[str]:
         return texts if all(map(operator.is_, scrubbed, texts)) else scrubbed
     lines = joined.encode("utf-8", "surrogatepass").translate(_LOWER, _NOT_ALNUM_OR_LINE)
     searcher = _SEARCHERS.get(len(SECRET_WORD_BYTES)) or _stems()
-    ends = list(accumulate(map((1).__add__, map(len, lines.split(b"\n")))))  # after each "\n"
-    dirty = sorted(
-        {bisect_right(ends, start) for _, start, _ in searcher.find_matches_as_indexes(lines)}
-    )
+    # The searcher finds line breaks too (stem 0): between two of them, a stem marks a string
+    # that may hold a secret. One byte a hit, then one split, instead of a search a hit.
+    hits = bytes(map(bool, map(_FIRST, searcher.find_matches_as_indexes(lines))))
+    dirty = list(compress(range(len(texts)), hits.split(b"\x00")))
     if len(dirty) < len(texts):  # the strings with a secret word or a token shape's letters
         joined = "\n".join([texts[index] for index in dirty])
     # The full pattern: a token shape matches only where its letters are, so per string the
@@ -177,6 +181,8 @@ def scrub_texts(texts: list[str]) -> list[str]:
     masked = _masked(joined, _pattern(True, True), -1)
     if masked is joined:
         return texts
+    if len(dirty) == len(texts):
+        return masked.split("\n")
     result = list(texts)
     for index, text in zip(dirty, masked.split("\n"), strict=True):
         result[index] = text
@@ -192,8 +198,10 @@ def _masked(text: str, pattern: re.Pattern[str], stop: int) -> str:
     out: list[str] = []
     done = 0  # text[:done] is in out
     verdicts = SECRET_NAME_VERDICTS
+    groups = pattern.groupindex  # groups by number: no name looked up per match
+    key_at, scheme_at, bare_at = groups["key"], groups["scheme"], groups["bare"]
     for match in pattern.finditer(text):
-        key, scheme = match.group("key", "scheme")
+        key, scheme = match.group(key_at, scheme_at)
         if key is None:  # a token shape: masked, also past a mask it started in
             end = match.end()
             if end > done:
@@ -208,12 +216,18 @@ def _masked(text: str, pattern: re.Pattern[str], stop: int) -> str:
         name = key.strip("\\\"'")
         secret = verdicts.get(name)
         if scheme or (is_secret_name(name) if secret is None else secret):
-            value_start = match.start("value") + len(scheme or "")
+            value_start, end = match.span(bare_at)
+            if value_start < 0:  # a quoted value
+                value_start = match.start("value") + len(scheme or "")
+                out.append(text[done:value_start])
+                done, masked = _mask_quoted(text, value_start, stop)
+                out.append(masked)
+                continue
             out.append(text[done:value_start])
-            done, masked = _mask_value(text, value_start, stop)
-            out.append(masked)
+            out.append(REDACTED)
+            done = end if end - value_start < _BARE_MAX else _value_end(text, end)
         elif "AKIA" in key or "ASIA" in key or "eyJ" in key:  # a token glued into a key
-            for shape in _pattern(True, False).finditer(text, start, match.end("key")):
+            for shape in _pattern(True, False).finditer(text, start, match.end(key_at)):
                 out.append(text[done : shape.start()])
                 out.append(REDACTED)
                 done = shape.end()
@@ -234,22 +248,20 @@ def _mask_shape(match: re.Match[str]) -> str:
     return f"{match.string[match.start() : kept]}{REDACTED}" if kept > 0 else REDACTED
 
 
-def _mask_value(text: str, start: int, stop: int) -> tuple[int, str]:
-    """Return where the value starting at ``start`` ends, and its masked form (quotes kept).
+def _mask_quoted(text: str, start: int, stop: int) -> tuple[int, str]:
+    """Return where the quoted value starting at ``start`` ends, and its mask (quotes kept).
 
     An unclosed quoted value ends at ``stop`` (-1: at the end of its line).
     """
-    quote = ""
-    if text.startswith('\\"', start):
-        quote = '\\"'
-    elif text.startswith(('"', "'"), start):
-        quote = text[start]
-    if quote:
-        if stop < 0:
-            stop = text.find("\n", start)
-            stop = len(text) if stop < 0 else stop
-        end = text.find(quote, start + len(quote), stop)
-        end = stop if end < 0 else end + len(quote)
-        return end, f"{quote}{REDACTED}{quote}"
+    quote = '\\"' if text.startswith('\\"', start) else text[start]
+    if stop < 0:
+        stop = text.find("\n", start)
+        stop = len(text) if stop < 0 else stop
+    end = text.find(quote, start + len(quote), stop)
+    return (stop if end < 0 else end + len(quote)), f"{quote}{REDACTED}{quote}"
+
+
+def _value_end(text: str, start: int) -> int:
+    """Return where the unquoted value running on at ``start`` ends."""
     found = _VALUE_END.search(text, start)
-    return (found.start() if found else len(text)), REDACTED
+    return found.start() if found else len(text)
