@@ -200,25 +200,26 @@ def _masked(text: str, pattern: re.Pattern[str], stop: int) -> str:
     verdicts = SECRET_NAME_VERDICTS
     groups = pattern.groupindex  # groups by number: no name looked up per match
     key_at, scheme_at, bare_at = groups["key"], groups["scheme"], groups["bare"]
+    value_at, bearer_at = groups["value"], groups.get("bearer", 0)
     for match in pattern.finditer(text):
-        key, scheme = match.group(key_at, scheme_at)
-        if key is None:  # a token shape: masked, also past a mask it started in
+        start = match.start()
+        if match.lastindex != value_at:  # a token shape (key=value closes value last)
             end = match.end()
             if end > done:
-                masked_from = max(match.end("bearer"), match.start(), done)  # Bearer kept
+                masked_from = max(match.end(bearer_at), start, done)  # Bearer kept
                 out.append(text[done:masked_from])
                 out.append(REDACTED)
                 done = end
             continue
-        start = match.start()
         if start < done:  # inside a value already masked
             continue
-        name = key.strip("\\\"'")
-        secret = verdicts.get(name)
-        if scheme or (is_secret_name(name) if secret is None else secret):
+        key = match.group(key_at)
+        secret = verdicts.get(key)  # quotes and backslashes make no word: the same verdict
+        scheme = match.group(scheme_at)
+        if scheme or (is_secret_name(key) if secret is None else secret):
             value_start, end = match.span(bare_at)
             if value_start < 0:  # a quoted value
-                value_start = match.start("value") + len(scheme or "")
+                value_start = match.start(value_at) + len(scheme or "")
                 out.append(text[done:value_start])
                 done, masked = _mask_quoted(text, value_start, stop)
                 out.append(masked)
