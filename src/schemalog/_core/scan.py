@@ -33,11 +33,14 @@ from schemalog.catalog.sensitivity import (
 if TYPE_CHECKING:
     from ahocorasick_rs import BytesAhoCorasick
 
+#: The key's first character is tested first, as a set: most characters are no key's start,
+#: and the alternative is skipped there at once; the key ends where ``sep`` starts.
 _KEY_VALUE: Final = r"""
-    (?<![\w.\-\\])(?P<key>\\?["']?[A-Za-z_][\w.\-]{0,63}+\\?["']?)
+    [\\"'A-Za-z_](?<![\w.\-\\].)(?:(?<=[A-Za-z_])|(?<=\\)["']?[A-Za-z_]|(?<=["'])[A-Za-z_])
+    [\w.\-]{0,63}+\\?["']?
     (?P<sep>[ \t]{0,3}[:=][ \t]{0,3})
     (?=(?P<value>  # looked at, not taken: the value may hold a secret of its own (a URL's)
-        (?P<scheme>(?i:bearer|basic|digest|token|negotiate)[ \t]+)?
+        (?P<scheme>(?:[bB](?i:earer|asic)|[dD](?i:igest)|[tT](?i:oken)|[nN](?i:egotiate))[ \t]+)?
         (?:\\?"(?:[^"\\\n]|\\[^"\n])*\\?"|'(?:[^'\\\n]|\\.)*'
         |(?P<bare>[^\s&,;"'<>()\[\]{}\\:=][^\s&,;"'<>()\[\]{}]{0,63}+))  # where its mask ends
     ))
@@ -199,7 +202,7 @@ def _masked(text: str, pattern: re.Pattern[str], stop: int) -> str:
     done = 0  # text[:done] is in out
     verdicts = SECRET_NAME_VERDICTS
     groups = pattern.groupindex  # groups by number: no name looked up per match
-    key_at, scheme_at, bare_at = groups["key"], groups["scheme"], groups["bare"]
+    sep_at, scheme_at, bare_at = groups["sep"], groups["scheme"], groups["bare"]
     value_at, bearer_at = groups["value"], groups.get("bearer", 0)
     for match in pattern.finditer(text):
         start = match.start()
@@ -213,7 +216,8 @@ def _masked(text: str, pattern: re.Pattern[str], stop: int) -> str:
             continue
         if start < done:  # inside a value already masked
             continue
-        key = match.group(key_at)
+        key_end = match.start(sep_at)
+        key = text[start:key_end]
         secret = verdicts.get(key)  # quotes and backslashes make no word: the same verdict
         scheme = match.group(scheme_at)
         if scheme or (is_secret_name(key) if secret is None else secret):
@@ -228,7 +232,7 @@ def _masked(text: str, pattern: re.Pattern[str], stop: int) -> str:
             out.append(REDACTED)
             done = end if end - value_start < _BARE_MAX else _value_end(text, end)
         elif "AKIA" in key or "ASIA" in key or "eyJ" in key:  # a token glued into a key
-            for shape in _pattern(True, False).finditer(text, start, match.end(key_at)):
+            for shape in _pattern(True, False).finditer(text, start, key_end):
                 out.append(text[done : shape.start()])
                 out.append(REDACTED)
                 done = shape.end()
