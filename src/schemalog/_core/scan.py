@@ -34,10 +34,11 @@ if TYPE_CHECKING:
     from ahocorasick_rs import BytesAhoCorasick
 
 #: The key's first character is tested first, as a set: most characters are no key's start,
-#: and the alternative is skipped there at once; the key ends where ``sep`` starts.
+#: and the alternative is skipped there at once; the key ends where ``sep`` starts. ``\w`` is
+#: written after ASCII's word characters, which are then told by a table, not by Unicode's.
 _KEY_VALUE: Final = r"""
-    [\\"'A-Za-z_](?<![\w.\-\\].)(?:(?<=[A-Za-z_])|(?<=\\)["']?[A-Za-z_]|(?<=["'])[A-Za-z_])
-    [\w.\-]{0,63}+\\?["']?
+    [\\"'A-Za-z_](?<![0-9A-Z_a-z\w.\-\\].)(?:(?<=[A-Za-z_])|(?<=\\)["']?[A-Za-z_]|(?<=["'])[A-Za-z_])
+    [0-9A-Z_a-z\w.\-]{0,63}+\\?["']?
     (?P<sep>[ \t]{0,3}[:=][ \t]{0,3})
     (?=(?P<value>  # looked at, not taken: the value may hold a secret of its own (a URL's)
         (?P<scheme>(?:[bB](?i:earer|asic)|[dD](?i:igest)|[tT](?i:oken)|[nN](?i:egotiate))[ \t]+)?
