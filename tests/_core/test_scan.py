@@ -271,5 +271,15 @@ def test_clean_texts_come_back_as_the_same_list() -> None:
     """A list without secrets is returned as it is, whether or not it is scanned."""
     clean = ["user 42 logged in", "retry after 12:00:01", "a=b"]
     assert scrub_texts(clean) is clean
+    assert scrub_texts(clean[:1]) == clean[:1]
     mixed = ["token=x", *clean]
     assert scrub_texts(mixed)[1:] == clean
+
+
+@pytest.mark.usefixtures("restore_secret_names")
+def test_many_secret_words_are_searched_for_in_many_texts() -> None:
+    """With more secret words than a byte can number, many texts are still masked as each alone."""
+    add_secret_names(*(f"word{chr(97 + n // 26)}{chr(97 + n % 26)}" for n in range(300)))
+    texts = ["wordlm=1 x", "plain", "wordab: 2", "token=3", "nothing here"]
+    assert scrub_texts(texts) == [_reference_scrub(text) for text in texts]
+    assert scrub_texts(texts)[0] == "wordlm=[REDACTED] x"

@@ -116,6 +116,8 @@ def may_hold_escapes_or_secrets(data: bytes) -> bool:
 
 #: A hit's stem: 0 for a line break (the other passes delete them).
 _FIRST: Final = operator.itemgetter(0)
+#: Fewer secret words than this: every stem's number fits in a byte.
+_BYTE_WORDS: Final = 240
 #: The searcher for every stem, by the number of secret words it was built for.
 _SEARCHERS: Final[dict[int, BytesAhoCorasick]] = {}
 
@@ -175,18 +177,21 @@ def scrub_texts(texts: list[str]) -> list[str]:
     lines = joined.encode("utf-8", "surrogatepass").translate(_LOWER, _NOT_ALNUM_OR_LINE)
     searcher = _SEARCHERS.get(len(SECRET_WORD_BYTES)) or _stems()
     # The searcher finds line breaks too (stem 0): between two of them, a stem marks a string
-    # that may hold a secret. One byte a hit, then one split, instead of a search a hit.
-    hits = bytes(map(bool, map(_FIRST, searcher.find_matches_as_indexes(lines))))
-    dirty = list(compress(range(len(texts)), hits.split(b"\x00")))
-    if len(dirty) < len(texts):  # the strings with a secret word or a token shape's letters
-        joined = "\n".join([texts[index] for index in dirty])
+    # that may hold a secret. One byte a hit (its stem, or 1 past a byte's range), then one
+    # split, instead of a search a hit.
+    found = map(_FIRST, searcher.find_matches_as_indexes(lines))
+    hits = bytes(found if len(SECRET_WORD_BYTES) < _BYTE_WORDS else map(bool, found))
     # The full pattern: a token shape matches only where its letters are, so per string the
     # pattern chosen by its letters and separators finds the same.
-    masked = _masked(joined, _pattern(True, True), -1)
+    pattern = _pattern(True, True)
+    if hits and hits[0] and hits[-1] and b"\x00\x00" not in hits:  # a stem in every string
+        masked = _masked(joined, pattern, -1)
+        return texts if masked is joined else masked.split("\n")
+    dirty = list(compress(range(len(texts)), hits.split(b"\x00")))
+    joined = "\n".join([texts[index] for index in dirty])
+    masked = _masked(joined, pattern, -1)
     if masked is joined:
         return texts
-    if len(dirty) == len(texts):
-        return masked.split("\n")
     result = list(texts)
     for index, text in zip(dirty, masked.split("\n"), strict=True):
         result[index] = text
