@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import operator
 import re
-from bisect import bisect_right
 from functools import cache
-from itertools import accumulate
+from itertools import compress
 from typing import TYPE_CHECKING, Final
 
 from schemalog.catalog.sensitivity import (
@@ -34,12 +33,17 @@ from schemalog.catalog.sensitivity import (
 if TYPE_CHECKING:
     from ahocorasick_rs import BytesAhoCorasick
 
+#: The key's first character is tested first, as a set: most characters are no key's start,
+#: and the alternative is skipped there at once; the key ends where ``sep`` starts. ``\w`` is
+#: written after ASCII's word characters, which are then told by a table, not by Unicode's.
 _KEY_VALUE: Final = r"""
-    (?<![\w.\-\\])(?P<key>\\?["']?[A-Za-z_][\w.\-]{0,63}+\\?["']?)
+    [\\"'A-Za-z_](?<![0-9A-Z_a-z\w.\-\\].)(?:(?<=[A-Za-z_])|(?<=\\)["']?[A-Za-z_]|(?<=["'])[A-Za-z_])
+    [0-9A-Z_a-z\w.\-]{0,63}+\\?["']?
     (?P<sep>[ \t]{0,3}[:=][ \t]{0,3})
     (?=(?P<value>  # looked at, not taken: the value may hold a secret of its own (a URL's)
-        (?P<scheme>(?i:bearer|basic|digest|token|negotiate)[ \t]+)?
-        (?:\\?"(?:[^"\\\n]|\\[^"\n])*\\?"|'(?:[^'\\\n]|\\.)*'|[^\s&,;"'<>()\[\]{}\\:=]+)
+        (?P<scheme>(?:[bB](?i:earer|asic)|[dD](?i:igest)|[tT](?i:oken)|[nN](?i:egotiate))[ \t]+)?
+        (?:\\?"(?:[^"\\\n]|\\[^"\n])*\\?"|'(?:[^'\\\n]|\\.)*'
+        |(?P<bare>[^\s&,;"'<>()\[\]{}\\:=][^\s&,;"'<>()\[\]{}]{0,63}+))  # where its mask ends
     ))
 """
 #: Each alternative starts with a plain character, so the pass skips it at once where that
@@ -64,6 +68,8 @@ def _pattern(shapes: bool, keys: bool) -> re.Pattern[str]:
     return re.compile(" | ".join(parts), re.VERBOSE)
 
 
+#: The longest unquoted value the pattern takes whole (it ends there, or the mask runs on).
+_BARE_MAX: Final = 64
 #: The clean-text cache holds texts up to this long, this many at most.
 _CLEAN_TEXT_MAX_CHARS: Final = 256
 _CLEAN_TEXTS_LIMIT: Final = 4096
@@ -108,6 +114,10 @@ def may_hold_escapes_or_secrets(data: bytes) -> bool:
     return bool(searcher.find_matches_as_indexes(data.translate(_LOWER, _NOT_ALNUM_OR_ESCAPE)))
 
 
+#: A hit's stem: 0 for a line break (the other passes delete them).
+_FIRST: Final = operator.itemgetter(0)
+#: Fewer secret words than this: every stem's number fits in a byte.
+_BYTE_WORDS: Final = 240
 #: The searcher for every stem, by the number of secret words it was built for.
 _SEARCHERS: Final[dict[int, BytesAhoCorasick]] = {}
 
@@ -116,7 +126,7 @@ def _stems() -> BytesAhoCorasick:
     """Build the searcher for every stem (again when secret words were added)."""
     from ahocorasick_rs import BytesAhoCorasick  # on the first text scanned, not at import
 
-    stems = sorted({*_STEMS, *SECRET_WORD_BYTES, b"\\"})
+    stems = [b"\n", *sorted({*_STEMS, *SECRET_WORD_BYTES, b"\\"})]  # where scrub_texts's lines end
     searcher = BytesAhoCorasick(stems)
     _SEARCHERS.clear()
     _SEARCHERS[len(SECRET_WORD_BYTES)] = searcher
@@ -166,15 +176,20 @@ def scrub_texts(texts: list[str]) -> list[str]:
         return texts if all(map(operator.is_, scrubbed, texts)) else scrubbed
     lines = joined.encode("utf-8", "surrogatepass").translate(_LOWER, _NOT_ALNUM_OR_LINE)
     searcher = _SEARCHERS.get(len(SECRET_WORD_BYTES)) or _stems()
-    ends = list(accumulate(map((1).__add__, map(len, lines.split(b"\n")))))  # after each "\n"
-    dirty = sorted(
-        {bisect_right(ends, start) for _, start, _ in searcher.find_matches_as_indexes(lines)}
-    )
-    if len(dirty) < len(texts):  # the strings with a secret word or a token shape's letters
-        joined = "\n".join([texts[index] for index in dirty])
+    # The searcher finds line breaks too (stem 0): between two of them, a stem marks a string
+    # that may hold a secret. One byte a hit (its stem, or 1 past a byte's range), then one
+    # split, instead of a search a hit.
+    found = map(_FIRST, searcher.find_matches_as_indexes(lines))
+    hits = bytes(found if len(SECRET_WORD_BYTES) < _BYTE_WORDS else map(bool, found))
     # The full pattern: a token shape matches only where its letters are, so per string the
     # pattern chosen by its letters and separators finds the same.
-    masked = _masked(joined, _pattern(True, True), -1)
+    pattern = _pattern(True, True)
+    if hits and hits[0] and hits[-1] and b"\x00\x00" not in hits:  # a stem in every string
+        masked = _masked(joined, pattern, -1)
+        return texts if masked is joined else masked.split("\n")
+    dirty = list(compress(range(len(texts)), hits.split(b"\x00")))
+    joined = "\n".join([texts[index] for index in dirty])
+    masked = _masked(joined, pattern, -1)
     if masked is joined:
         return texts
     result = list(texts)
@@ -192,28 +207,38 @@ def _masked(text: str, pattern: re.Pattern[str], stop: int) -> str:
     out: list[str] = []
     done = 0  # text[:done] is in out
     verdicts = SECRET_NAME_VERDICTS
+    groups = pattern.groupindex  # groups by number: no name looked up per match
+    sep_at, scheme_at, bare_at = groups["sep"], groups["scheme"], groups["bare"]
+    value_at, bearer_at = groups["value"], groups.get("bearer", 0)
     for match in pattern.finditer(text):
-        key, scheme = match.group("key", "scheme")
-        if key is None:  # a token shape: masked, also past a mask it started in
+        start = match.start()
+        if match.lastindex != value_at:  # a token shape (key=value closes value last)
             end = match.end()
             if end > done:
-                masked_from = max(match.end("bearer"), match.start(), done)  # Bearer kept
+                masked_from = max(match.end(bearer_at), start, done)  # Bearer kept
                 out.append(text[done:masked_from])
                 out.append(REDACTED)
                 done = end
             continue
-        start = match.start()
         if start < done:  # inside a value already masked
             continue
-        name = key.strip("\\\"'")
-        secret = verdicts.get(name)
-        if scheme or (is_secret_name(name) if secret is None else secret):
-            value_start = match.start("value") + len(scheme or "")
+        key_end = match.start(sep_at)
+        key = text[start:key_end]
+        secret = verdicts.get(key)  # quotes and backslashes make no word: the same verdict
+        scheme = match.group(scheme_at)
+        if scheme or (is_secret_name(key) if secret is None else secret):
+            value_start, end = match.span(bare_at)
+            if value_start < 0:  # a quoted value
+                value_start = match.start(value_at) + len(scheme or "")
+                out.append(text[done:value_start])
+                done, masked = _mask_quoted(text, value_start, stop)
+                out.append(masked)
+                continue
             out.append(text[done:value_start])
-            done, masked = _mask_value(text, value_start, stop)
-            out.append(masked)
+            out.append(REDACTED)
+            done = end if end - value_start < _BARE_MAX else _value_end(text, end)
         elif "AKIA" in key or "ASIA" in key or "eyJ" in key:  # a token glued into a key
-            for shape in _pattern(True, False).finditer(text, start, match.end("key")):
+            for shape in _pattern(True, False).finditer(text, start, key_end):
                 out.append(text[done : shape.start()])
                 out.append(REDACTED)
                 done = shape.end()
@@ -234,22 +259,20 @@ def _mask_shape(match: re.Match[str]) -> str:
     return f"{match.string[match.start() : kept]}{REDACTED}" if kept > 0 else REDACTED
 
 
-def _mask_value(text: str, start: int, stop: int) -> tuple[int, str]:
-    """Return where the value starting at ``start`` ends, and its masked form (quotes kept).
+def _mask_quoted(text: str, start: int, stop: int) -> tuple[int, str]:
+    """Return where the quoted value starting at ``start`` ends, and its mask (quotes kept).
 
     An unclosed quoted value ends at ``stop`` (-1: at the end of its line).
     """
-    quote = ""
-    if text.startswith('\\"', start):
-        quote = '\\"'
-    elif text.startswith(('"', "'"), start):
-        quote = text[start]
-    if quote:
-        if stop < 0:
-            stop = text.find("\n", start)
-            stop = len(text) if stop < 0 else stop
-        end = text.find(quote, start + len(quote), stop)
-        end = stop if end < 0 else end + len(quote)
-        return end, f"{quote}{REDACTED}{quote}"
+    quote = '\\"' if text.startswith('\\"', start) else text[start]
+    if stop < 0:
+        stop = text.find("\n", start)
+        stop = len(text) if stop < 0 else stop
+    end = text.find(quote, start + len(quote), stop)
+    return (stop if end < 0 else end + len(quote)), f"{quote}{REDACTED}{quote}"
+
+
+def _value_end(text: str, start: int) -> int:
+    """Return where the unquoted value running on at ``start`` ends."""
     found = _VALUE_END.search(text, start)
-    return (found.start() if found else len(text)), REDACTED
+    return found.start() if found else len(text)
