@@ -184,6 +184,19 @@ def test_plain_fields_are_returned_unchanged() -> None:
     assert normalize_fields(fields) is fields
 
 
+def test_a_list_of_strings_comes_back_as_it_is_unless_one_needs_a_change() -> None:
+    """A list of ASCII strings is the same list; a surrogate or a str subclass in it is changed."""
+
+    class Colour(enum.StrEnum):
+        RED = "red"
+
+    lines = ["GET /a", "POST /b", ""]
+    assert normalize(lines) is lines
+    assert normalize(["ok", "bad \ud800"]) == ["ok", "bad \ufffd"]
+    assert normalize(["ok", Colour.RED]) == ["ok", "red"]
+    assert type(normalize(["ok", Colour.RED])[1]) is str
+
+
 def test_changed_fields_are_copied() -> None:
     """The caller's dict is never modified."""
     fields = {"when": dt.date(2026, 1, 1), "n": 1}

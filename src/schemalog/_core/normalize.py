@@ -119,6 +119,10 @@ def _path_text(path: list[str | int]) -> str:
     return json_path(p if isinstance(p, int) else re.sub(_SURROGATES, "\ufffd", p) for p in path)
 
 
+#: The item types of a list of strings.
+_ONLY_STR: Final = {str}
+
+
 def _encodable(text: str) -> bool:
     try:
         text.encode("utf-8")
@@ -265,8 +269,10 @@ class _Normalizer:
     def sequence(
         self, value: list[Any] | tuple[Any, ...], depth: int, path: list[str | int]
     ) -> Any:
-        items = []
         same = type(value) is list
+        if same and set(map(type, value)) == _ONLY_STR and all(map(str.isascii, value)):
+            return value  # a list of ASCII strings (log lines): nothing to change, in C
+        items = []
         for index, item in enumerate(value):
             path.append(index)
             new = self.value(item, depth, path)
