@@ -44,11 +44,20 @@ SCALARS: Final = frozenset({str, int, float, bool, type(None)})
 class _Prepared:
     """What one event type's fast line needs, prepared once per pipeline."""
 
-    __slots__ = ("check_names", "is_valid", "option", "plan", "required", "scans_json", "type_part")
+    __slots__ = (
+        "check_names",
+        "option",
+        "plan",
+        "required",
+        "scans_json",
+        "type_part",
+        "validator",
+    )
 
     def __init__(self, schema: SchemaVersion, clashing: frozenset[str]) -> None:
         self.required = schema.required_context
-        self.is_valid = schema.validator.is_valid
+        #: Its ``is_valid`` read per event: a flat schema's changes to jsonschema_rs's.
+        self.validator = schema.validator
         self.plan = schema.redaction
         scalar_only = schema.scalar_only
         # A scalar-only schema's valid fields are plain already: orjson's own rendering.
@@ -187,7 +196,7 @@ class FastLines:
                 return None
         try:
             data = orjson.dumps(fields, option=ready.option)
-            valid = ready.is_valid(fields)
+            valid = ready.validator.is_valid(fields)
         except (TypeError, ValueError):  # something to normalize first
             return None
         plan = ready.plan

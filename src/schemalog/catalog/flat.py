@@ -230,7 +230,8 @@ class FlatValidator:
             nonlocal checks_left
             checks_left -= 1
             if checks_left <= 0:  # from now on jsonschema_rs's, also for who kept this one
-                self.is_valid = compiled().is_valid
+                if checks_left == 0:
+                    self.is_valid = compiled().is_valid
                 return self.is_valid(instance)
             if type(instance) is not dict:
                 return compiled().is_valid(instance)
