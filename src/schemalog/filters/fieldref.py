@@ -13,7 +13,6 @@ from typing import Any, Final
 
 from schemalog.exceptions import FilterError, PatternError
 from schemalog.filters.base import Pattern
-from schemalog.filters.delimited import DelimitedPattern
 from schemalog.filters.jsonparse import parse_selector
 from schemalog.filters.jsonpattern import JsonPattern, Selector
 
@@ -57,6 +56,8 @@ def field_ref(text: str, pattern: Pattern, what: str) -> FieldRef:
         if selector.wildcards:
             raise FilterError(f"{what} {text!r}: must name one field, without '*'")
         return FieldRef(text, selector=selector)
+    from schemalog.filters.delimited import DelimitedPattern  # kept off a JSON filter's path
+
     if isinstance(pattern, DelimitedPattern):
         match = _DELIMITED_REFERENCE.match(text)
         if match is None:
