@@ -186,6 +186,7 @@ LAZY_FOR_ONE_FILTER = (
     "gzip",
     "schemalog.findings",
     "schemalog.filters.delimited",
+    "schemalog.filters.regex",
     "schemalog.filters.terms",
 )
 

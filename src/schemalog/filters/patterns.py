@@ -19,7 +19,6 @@ from schemalog.exceptions import PatternError
 from schemalog.filters.base import MAX_PATTERN_LENGTH, MatchAll, Pattern
 from schemalog.filters.jsonparse import parse_json
 from schemalog.filters.lexer import WHITESPACE
-from schemalog.filters.regex import compile_regex
 
 
 class RegexPattern(Pattern):
@@ -70,6 +69,8 @@ def parse_pattern(text: str) -> Pattern:
     if first == "%":
         if len(body) < 2 or body[-1] != "%":
             raise PatternError(start + 1, "unterminated %regex%: a regex pattern ends with '%'")
+        from schemalog.filters.regex import compile_regex
+
         return RegexPattern(text, compile_regex(body[1:-1], start + 1))
     from schemalog.filters.terms import parse_terms
 
