@@ -181,6 +181,34 @@ def test_missing_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "absent.jsonl" in err
 
 
+#: What the one-filter count (a JSON pattern, a plain file, no finding) must not import.
+LAZY_FOR_ONE_FILTER = (
+    "gzip",
+    "schemalog.findings",
+    "schemalog.filters.delimited",
+    "schemalog.filters.regex",
+    "schemalog.filters.terms",
+)
+
+
+def test_one_json_filter_count_imports_only_what_it_uses(tmp_path: Path) -> None:
+    """A fresh process counting with one JSON filter leaves the other kinds' modules unloaded."""
+    events = write(tmp_path / "events.jsonl", EVENTS)
+    filter_file = FILTERS / "tool_calls_started.json"
+    code = (
+        "import sys\n"
+        "from schemalog.cli.main import main\n"
+        f"code = main(['count', '--format', 'json', '--total', '--filters', {str(filter_file)!r},"
+        f" {str(events)!r}])\n"
+        f"print(code, sorted(set({LAZY_FOR_ONE_FILTER!r}) & set(sys.modules)), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert orjson.loads(result.stdout)["rows"][0]["Sum"] == 3.0
+    assert result.stderr.splitlines()[-1] == "0 []"
+
+
 def test_counts_the_demo_like_a_json_parser(tmp_path: Path) -> None:
     """Over the demo's output, a real `schemalog count` process agrees with counting by hand."""
     bin_dir = Path(sys.executable).parent

@@ -33,6 +33,13 @@ def test_matches_follows_extract() -> None:
     assert pattern.regex_count == 0
 
 
+def test_extract_all_is_extract_by_default() -> None:
+    """What field references may read is what extract gives, unless a kind adds to it."""
+    pattern = _Digits("digits")
+    assert pattern.extract_all("123") == {}
+    assert pattern.extract_all("12a") is None
+
+
 def test_repr_names_class_and_text() -> None:
     """The repr shows the pattern's class and its text, for messages and debugging."""
     assert repr(MatchAll(" ")) == "MatchAll(' ')"

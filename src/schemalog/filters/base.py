@@ -39,6 +39,10 @@ class Pattern(ABC):
         ``$name`` for named fields and ``$N`` (1-based position) for the others.
         """
 
+    def extract_all(self, message: str) -> dict[str, str] | None:
+        """Return what field references may read: :meth:`extract`, unless a kind adds to it."""
+        return self.extract(message)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.text!r})"
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import ClassVar, Final, Generic, TypeVar
 
 from schemalog.filters.lexer import WHITESPACE, Cursor
-from schemalog.filters.regex import compile_regex
 from schemalog.filters.values import (
     NUMBER,
     OPERATORS,
@@ -171,6 +170,8 @@ def read_value(cursor: Cursor, operator: str) -> Matcher:
         raw = cursor.read_quoted()
         matcher = TextValue.parse(cursor.text[start : cursor.pos], raw)
     elif first == "%":
+        from schemalog.filters.regex import compile_regex  # only a %regex% needs it
+
         body, offset = cursor.read_percent()
         matcher = RegexValue(cursor.text[start : cursor.pos], compile_regex(body, offset))
     elif first in "=<>!":

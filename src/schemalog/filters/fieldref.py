@@ -13,11 +13,11 @@ from typing import Any, Final
 
 from schemalog.exceptions import FilterError, PatternError
 from schemalog.filters.base import Pattern
-from schemalog.filters.delimited import DelimitedPattern
 from schemalog.filters.jsonparse import parse_selector
 from schemalog.filters.jsonpattern import JsonPattern, Selector
 
-_DELIMITED_REFERENCE: Final = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*|[1-9][0-9]*)\Z")
+#: Compiled on first use (re's cache): only a space-delimited filter's references need it.
+_DELIMITED_REFERENCE: Final = r"\$([A-Za-z_][A-Za-z0-9_]*|[1-9][0-9]*)\Z"
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,10 @@ def field_ref(text: str, pattern: Pattern, what: str) -> FieldRef:
         if selector.wildcards:
             raise FilterError(f"{what} {text!r}: must name one field, without '*'")
         return FieldRef(text, selector=selector)
+    from schemalog.filters.delimited import DelimitedPattern  # kept off a JSON filter's path
+
     if isinstance(pattern, DelimitedPattern):
-        match = _DELIMITED_REFERENCE.match(text)
+        match = re.match(_DELIMITED_REFERENCE, text)
         if match is None:
             raise FilterError(
                 f"{what} {text!r}: a space-delimited pattern's fields are $name or $N"

@@ -16,7 +16,6 @@ from typing import Any, Final, NamedTuple
 
 from schemalog.filters.base import Pattern
 from schemalog.filters.body import check_body
-from schemalog.filters.delimited import DelimitedPattern
 from schemalog.filters.fieldref import FieldRef
 from schemalog.filters.jsonpattern import JsonPattern, load_object
 from schemalog.filters.values import as_number, as_text, is_value_node
@@ -88,10 +87,7 @@ class MetricFilter:
         pattern = self.pattern
         if isinstance(pattern, JsonPattern):
             return self.datapoint_for_document(load_object(message))
-        if isinstance(pattern, DelimitedPattern):
-            extracted = pattern.extract_all(message)
-        else:
-            extracted = pattern.extract(message)
+        extracted = pattern.extract_all(message)
         if extracted is None:
             return self._default_point
         return self.matched_point(None, extracted)

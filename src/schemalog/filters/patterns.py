@@ -17,11 +17,8 @@ import re
 
 from schemalog.exceptions import PatternError
 from schemalog.filters.base import MAX_PATTERN_LENGTH, MatchAll, Pattern
-from schemalog.filters.delimited import parse_delimited
 from schemalog.filters.jsonparse import parse_json
 from schemalog.filters.lexer import WHITESPACE
-from schemalog.filters.regex import compile_regex
-from schemalog.filters.terms import parse_terms
 
 
 class RegexPattern(Pattern):
@@ -65,10 +62,16 @@ def parse_pattern(text: str) -> Pattern:
     first = body[0]
     if first == "{":
         return parse_json(text, start)
-    if first == "[":
+    if first == "[":  # each kind's parser is imported when a pattern of that kind is met
+        from schemalog.filters.delimited import parse_delimited
+
         return parse_delimited(text, start)
     if first == "%":
         if len(body) < 2 or body[-1] != "%":
             raise PatternError(start + 1, "unterminated %regex%: a regex pattern ends with '%'")
+        from schemalog.filters.regex import compile_regex
+
         return RegexPattern(text, compile_regex(body[1:-1], start + 1))
+    from schemalog.filters.terms import parse_terms
+
     return parse_terms(text, start)

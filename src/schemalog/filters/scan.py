@@ -66,7 +66,6 @@ from schemalog.filters.filters import MetricFilter
 from schemalog.filters.jsonpattern import MISSING, JsonPattern, load_object
 from schemalog.filters.plans import Plan, Planner
 from schemalog.filters.runs import EVENT_TYPE_KEY, STAMP_AT, Run, RunReader
-from schemalog.filters.terms import TermsPattern
 from schemalog.record import sample_weight
 
 BLOCK_SIZE: Final = 1 << 22
@@ -312,6 +311,8 @@ class Scanner:
         self, block: bytes, start: int, end: int, lines_per_key: Counter[bytes]
     ) -> None:
         """Evaluate term, regex and space-delimited filters on the segment's lines."""
+        from schemalog.filters.terms import TermsPattern  # only when there are text filters
+
         add = self.aggregator.add
         length = self._length
         for index, metric_filter in self._text:

@@ -23,7 +23,6 @@ is read in pieces and dropped, so memory stays bounded whatever the input holds.
 
 from __future__ import annotations
 
-import gzip
 import io
 import os
 import stat
@@ -31,13 +30,15 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Final, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, Final, cast
 
 import orjson
 
 from schemalog.exceptions import InputError
-from schemalog.findings import Finding
 from schemalog.lines import progress
+
+if TYPE_CHECKING:  # built only for a line over the limit
+    from schemalog.findings import Finding
 
 #: The first bytes of a gzip stream.
 GZIP_MAGIC: Final = b"\x1f\x8b"
@@ -116,6 +117,8 @@ def open_input(path: str) -> Iterator[BinaryIO]:
     try:
         buffered = _peekable(raw)
         if buffered.peek(2)[:2] == GZIP_MAGIC:
+            import gzip  # only once a compressed input is met
+
             with gzip.GzipFile(fileobj=buffered, mode="rb") as unzipped:
                 yield unzipped  # type: ignore[misc]
         else:
@@ -210,6 +213,8 @@ def _progress_bar(paths: Sequence[str]) -> progress.ProgressBar | None:
 
 def too_long_finding(path: str, number: int, size: int, limit: int | None) -> Finding:
     """Return the finding for line ``number`` of ``path``, ``size`` bytes, over ``limit``."""
+    from schemalog.findings import Finding
+
     return Finding(
         path,
         number,
