@@ -24,7 +24,6 @@ import contextlib
 import itertools
 import json
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -162,7 +161,6 @@ def main() -> None:
         unit="x",
         anchor=f"aws-embedded-metrics, {sizes['aws-embedded-metrics']:.0f} bytes per request",
     )
-    sys.stdout.flush()
 
 
 def _version() -> str:

@@ -120,7 +120,7 @@ def _path_text(path: list[str | int]) -> str:
 
 
 #: The item types of a list of strings.
-_ONLY_STR: Final = {str}
+_ONLY_STR: Final = frozenset({str})
 
 
 def _encodable(text: str) -> bool:

@@ -183,15 +183,15 @@ def scrub_texts(texts: list[str]) -> list[str]:
     hits = bytes(found if len(SECRET_WORD_BYTES) < _BYTE_WORDS else map(bool, found))
     # The full pattern: a token shape matches only where its letters are, so per string the
     # pattern chosen by its letters and separators finds the same.
-    pattern = _pattern(True, True)
-    if hits and hits[0] and hits[-1] and b"\x00\x00" not in hits:  # a stem in every string
-        masked = _masked(joined, pattern, -1)
-        return texts if masked is joined else masked.split("\n")
-    dirty = list(compress(range(len(texts)), hits.split(b"\x00")))
-    joined = "\n".join([texts[index] for index in dirty])
-    masked = _masked(joined, pattern, -1)
+    dirty = None  # None: a stem in every string, so all of them are scanned
+    if not hits or not hits[0] or not hits[-1] or b"\x00\x00" in hits:
+        dirty = list(compress(range(len(texts)), hits.split(b"\x00")))
+        joined = "\n".join([texts[index] for index in dirty])
+    masked = _masked(joined, _pattern(True, True), -1)
     if masked is joined:
         return texts
+    if dirty is None:
+        return masked.split("\n")
     result = list(texts)
     for index, text in zip(dirty, masked.split("\n"), strict=True):
         result[index] = text
