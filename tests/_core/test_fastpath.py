@@ -235,3 +235,12 @@ def test_a_bound_list_is_rendered_as_it_is_now(schemas_dir: Path) -> None:
         line = pipeline.line("app", logging.INFO, "cache_miss", {})
     assert line is not None
     assert orjson.loads(line)["variant"] == ["a", "b"]
+
+
+def test_only_scalars_tells_values_no_one_can_change_in_place() -> None:
+    """Strings, numbers, booleans and None may be kept as JSON; a list, a dict or a subclass not."""
+    assert fastpath.only_scalars(["a", 1, 1.5, True, None])
+    assert fastpath.only_scalars([])
+    assert not fastpath.only_scalars(["a", [1]])
+    assert not fastpath.only_scalars([{"k": 1}])
+    assert not fastpath.only_scalars([type("Text", (str,), {})("a")])

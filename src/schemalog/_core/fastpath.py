@@ -14,7 +14,7 @@ else returns None, and the chain takes the event.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 import orjson
@@ -30,7 +30,7 @@ from schemalog._core.steps import PLAIN_ONLY
 from schemalog.catalog.load import SchemaVersion
 from schemalog.record import LEVEL_NAMES, level_name
 
-__all__ = ["NO_NAMES", "SCALARS", "FastLines"]
+__all__ = ["NO_NAMES", "FastLines", "only_scalars"]
 
 #: No prepared fields.
 NO_NAMES: Final[frozenset[str]] = frozenset()
@@ -38,7 +38,12 @@ _modules: Final = sys.modules
 #: The most logger names and levels whose JSON is kept (names from unbounded sources).
 _PIECES_LIMIT: Final = 4096
 #: Values no one can change in place: JSON made of only these may be kept.
-SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+
+
+def only_scalars(values: Iterable[Any]) -> bool:
+    """Return whether no value can change in place, so that JSON made of them may be kept."""
+    return _SCALARS.issuperset(map(type, values))
 
 
 class _Prepared:
@@ -226,7 +231,7 @@ class FastLines:
         normalized once; values that could change in place (lists) are rendered each time.
         """
         memo = (context, orjson.dumps(context)[1:-1] if context else b"")
-        if all(type(value) in SCALARS for value in context.values()):
+        if only_scalars(context.values()):
             self._context_json = memo
         return memo
 
@@ -250,7 +255,7 @@ def _remember(pieces: dict[Any, bytes], key: Any, piece: bytes) -> bytes:
 
 def _fixed_members(fields: Mapping[str, Any]) -> bytes | None:
     """Return :func:`_members` of fields that cannot change (scalars), else None."""
-    if not all(type(value) in SCALARS for value in fields.values()):
+    if not only_scalars(fields.values()):
         return None  # a list or dict the caller still holds may change: rendered per event
     try:
         return _members(fields)

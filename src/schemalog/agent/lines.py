@@ -30,7 +30,7 @@ import orjson
 from schemalog._core import state
 from schemalog._core.context import Split, bound_split
 from schemalog._core.dispatch import line_route, write_lines
-from schemalog._core.fastpath import SCALARS
+from schemalog._core.fastpath import only_scalars
 from schemalog._core.finish import count_redacted
 from schemalog._core.logger import BoundLogger
 from schemalog._core.otel import OTEL_MODULE, span_ids
@@ -102,7 +102,7 @@ class EventRenderer:
         #: The last head: (log, bound context, level, text before event_id, text after it,
         #: the bound fields or None, the validator, True).
         self._head: tuple[Any, ...] = (None, None, None, *_NO_HEAD, False)
-        self._static_lasting = SCALARS.issuperset(map(type, self._static.values()))
+        self._static_lasting = only_scalars(self._static.values())
         #: Validation in two parts, for bound fields (None: the schema does not allow it, or
         #: the fields are redacted together).
         self._split = (
@@ -187,9 +187,7 @@ class EventRenderer:
         logger_context, logger_fields = log._context
         context = {**bound_context, **logger_context} if logger_context else bound_context
         fields = {**bound_fields, **logger_fields}
-        lasting = self._static_lasting and SCALARS.issuperset(
-            map(type, [*context.values(), *fields.values()])
-        )
+        lasting = self._static_lasting and only_scalars([*context.values(), *fields.values()])
         no_head = (*_NO_HEAD, lasting)
         for name in self._required:
             if context.get(name) is None:
